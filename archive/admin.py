@@ -1,0 +1,142 @@
+"""Admin: articles with filters, autocomplete, re-parse and re-index actions, and the upload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+
+from archive import services
+from archive.models import Article, Author, Original, Source, Tag
+from archive.sanitize import clean_html, content_hash, html_to_text
+from archive.upload import UploadView
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(ordering="article_count", description="articles")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class OriginalInline(admin.StackedInline):
+    model = Original
+    can_delete = False
+    extra = 0
+    max_num = 0
+    fields = ["name", "format", "source_given", "parsed_at", "removed_lines", "warnings", "raw_view"]
+    readonly_fields = fields
+
+    @admin.display(description="raw original")
+    def raw_view(self, obj):
+        return format_html("<pre class='raw-original'>{}</pre>", obj.raw_text)
+
+    @admin.display(description="lines the cleaner removed")
+    def removed_lines(self, obj):
+        if not obj.removed:
+            return "none"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{} <small>({})</small></li>",
+                ((r.get("text", ""), r.get("reason", "")) for r in obj.removed),
+            ),
+        )  # fmt: skip
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        body = data.get("body_html") or ""
+        text = html_to_text(clean_html(body))
+        if not text:
+            self.add_error("body_html", "The body has no text left after sanitizing.")
+            return data
+        # The hash is derived on save; check it here so a duplicate body is a form error,
+        # not a database error.
+        same = Article.objects.filter(content_hash=content_hash(text))
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            other = same.first()
+            self.add_error("body_html", f"Article {other.pk} ({other.title[:60]}) has the same text.")
+        return data
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "source", "published", "author_names", "language", "is_public"]
+    list_filter = ["source", "tags__kind", "language", "is_public", "title_derived"]
+    list_select_related = ["source"]
+    date_hierarchy = "published"
+    search_fields = ["title", "original_url", "authors__name", "source__name"]
+    autocomplete_fields = ["source", "authors", "tags"]
+    readonly_fields = ["word_count", "content_hash", "created", "updated"]
+    inlines = [OriginalInline]
+    actions = ["reparse", "reindex"]
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["title", "title_derived", "slug", "standfirst", "body_html"]}),
+        ("Metadata", {"fields": ["source", "authors", "tags", "published", "published_time",
+                                 "language", "original_url", "original_source", "is_public"]}),
+        ("Derived", {"classes": ["collapse"],
+                     "fields": ["word_count", "content_hash", "created", "updated"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    @admin.display(description="authors")
+    def author_names(self, obj):
+        return ", ".join(a.name for a in obj.authors.all())
+
+    def get_urls(self):
+        from django.urls import path
+
+        upload = self.admin_site.admin_view(UploadView.as_view(model_admin=self))
+        return [path("upload/", upload, name="archive_article_upload"), *super().get_urls()]
+
+    @admin.action(description="Re-parse from the raw original with today's rules")
+    def reparse(self, request, queryset):
+        results = [services.reparse_article(article=a) for a in queryset.select_related("original")]
+        failed = [r for r in results if r.status == services.FAILED]
+        done = len(results) - len(failed)
+        self.message_user(request, f"Re-parsed {done} article{'s' if done != 1 else ''}.")
+        for r in failed:
+            self.message_user(request, f"{r.name}: {r.message}", level=messages.ERROR)
+
+    @admin.action(description="Re-index in search")
+    def reindex(self, request, queryset):
+        from search.indexing import reindex_articles
+
+        count = reindex_articles(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Re-indexed {count} article{'s' if count != 1 else ''}.")

@@ -1,0 +1,68 @@
+"""Atom feeds: latest articles and one source's articles."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from archive.models import Article, Source
+
+FEED_SIZE = 50
+
+
+class ArticleFeed(Feed):
+    """Shared item rendering; subclasses choose the articles."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, item: Article):
+        return item.title
+
+    def item_description(self, item: Article):
+        return item.standfirst or item.body_text[:500]
+
+    def item_link(self, item: Article):
+        return item.get_absolute_url()
+
+    def item_author_name(self, item: Article):
+        return ", ".join(a.name for a in item.authors.all()) or None
+
+    def item_pubdate(self, item: Article):
+        return item.created if item.published is None else _as_datetime(item)
+
+    def item_updateddate(self, item: Article):
+        return item.updated
+
+    def item_categories(self, item: Article):
+        return [t.name for t in item.tags.all()]
+
+
+def _as_datetime(item: Article):
+    import datetime as dt
+
+    return dt.datetime.combine(item.published, item.published_time or dt.time(), tzinfo=dt.UTC)
+
+
+class LatestFeed(ArticleFeed):
+    title = "News archive: latest articles"
+    subtitle = "The newest articles in the archive."
+
+    def link(self):
+        return reverse("archive:latest")
+
+    def items(self):
+        return Article.objects.public().for_listing().newest()[:FEED_SIZE]
+
+
+class SourceFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Source, slug=slug)
+
+    def title(self, obj):
+        return f"News archive: {obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return Article.objects.public().for_listing().from_source(obj).newest()[:FEED_SIZE]

@@ -1,0 +1,79 @@
+"""Plain data types passed from parsing (archive.ingest) to saving (archive.services).
+
+No Django imports here or anywhere in archive.ingest: parsing is pure Python so it is fast
+and easy to test, and the services layer is the only place that touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FORMATS = ("text", "markdown", "html", "jsonl")
+TAG_KINDS = ("region", "theme", "category", "keyword")
+
+
+class IngestError(ValueError):
+    """A document that cannot be turned into an article; the message is shown to the user."""
+
+
+@dataclass
+class RemovedLine:
+    """A line the cleaner dropped, and the rule (with its reason) that dropped it."""
+
+    text: str
+    rule: str
+    reason: str
+
+
+@dataclass
+class ParsedArticle:
+    """Everything parsing learnt about one article.
+
+    body_html is *not yet* sanitized: archive.services sanitizes every body on save, whoever
+    saves it. raw / raw_name / raw_format are the untouched original, kept so the article
+    can be parsed again with better rules.
+    """
+
+    title: str
+    body_html: str
+    title_derived: bool = False
+    standfirst: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: dt.datetime | dt.date | None = None
+    source: str = ""  # publisher; "" when unknown (never "admin")
+    original_source: str = ""  # "The original source of this article is X"
+    original_url: str = ""
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (kind, name), kind in TAG_KINDS
+    language: str = ""  # ISO 639-1, of the body
+    removed: list[RemovedLine] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    raw: bytes = b""
+    raw_name: str = ""
+    raw_format: str = ""  # one of FORMATS
+    extra: dict = field(default_factory=dict)  # unknown JSON keys etc., kept with the raw original
+
+
+@dataclass
+class Outcome:
+    """One item produced from a document: an article, or a clear message saying why not.
+
+    name is "file.txt", "dump.jsonl:17" (line number) or "batch.zip/dir/x.txt".
+    """
+
+    name: str
+    article: ParsedArticle | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits that protect the importer from huge files and zip bombs."""
+
+    max_file_bytes: int = 20 * 1024 * 1024  # per file (also per zip member, uncompressed)
+    max_zip_members: int = 10_000
+    max_zip_total_bytes: int = 500 * 1024 * 1024  # total uncompressed
+    max_zip_depth: int = 1  # a zip inside a zip is refused (reported), not expanded beyond this
+    # A JSON-lines file is a collection (Reuters-21578 is 28 MB), so the whole file may be this
+    # big; each of its lines must still fit max_file_bytes.
+    max_jsonl_bytes: int = 500 * 1024 * 1024

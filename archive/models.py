@@ -1,0 +1,236 @@
+"""Sources, authors, tags and articles; public reads are ArticleQuerySet methods."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from archive.sanitize import clean_html, content_hash, html_to_text
+
+
+def unique_slug(model, value: str, *, max_length: int = 200, fallback: str = "item") -> str:
+    """A slug for `value` that no row of `model` uses yet ("name", "name-2", ...)."""
+    base = slugify(value, allow_unicode=False)[:max_length].strip("-") or fallback
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+    return slug
+
+
+class Source(models.Model):
+    """A publisher: a newspaper, agency or site."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name, fallback="source")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:source", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name, fallback="author")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:author", args=[self.slug])
+
+
+class Tag(models.Model):
+    class Kind(models.TextChoices):
+        REGION = "region", "Region"
+        THEME = "theme", "Theme"
+        CATEGORY = "category", "Category"
+        KEYWORD = "keyword", "Keyword"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.KEYWORD)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="tag_kind_name_uniq")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            # "Europe" may be both a region and a keyword; the second gets "europe-keyword".
+            base = slugify(self.name) or "tag"
+            taken = Tag.objects.filter(slug=base).exists()
+            self.slug = unique_slug(Tag, f"{base}-{self.kind}" if taken else base, fallback="tag")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:tag", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    """The public reads. "What is public" is defined here once (public()); the search index
+    reuses it."""
+
+    def public(self):
+        return self.filter(is_public=True)
+
+    # Named as in haystack's docs and the style guide; same thing as public().
+    published = public
+
+    def from_source(self, source):
+        return self.filter(source=source)
+
+    def by_author(self, author):
+        return self.filter(authors=author)
+
+    def with_tag(self, tag):
+        return self.filter(tags=tag)
+
+    def between(self, start: dt.date | None = None, end: dt.date | None = None):
+        """Articles published from `start` to `end`, both inclusive; either may be None."""
+        qs = self
+        if start:
+            qs = qs.filter(published__gte=start)
+        if end:
+            qs = qs.filter(published__lte=end)
+        return qs
+
+    def newest(self):
+        return self.order_by(models.F("published").desc(nulls_last=True), "-id")
+
+    def oldest(self):
+        return self.order_by(models.F("published").asc(nulls_last=True), "id")
+
+    def for_listing(self):
+        """What an article card shows, in a constant number of queries however many rows."""
+        return self.select_related("source").prefetch_related("authors", "tags")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    title_derived = models.BooleanField(
+        default=False, help_text="The text had no title; this one was derived from the lead."
+    )
+    slug = models.SlugField(max_length=200, allow_unicode=False)
+    standfirst = models.TextField("standfirst / lead", blank=True)
+    body_html = models.TextField(help_text="Sanitized on every save.")
+    body_text = models.TextField(editable=False, default="")
+    original_url = models.URLField(max_length=2000, blank=True)
+    original_source = models.CharField(
+        max_length=200, blank=True, help_text="Where the publisher says it took the article from."
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    published = models.DateField(null=True, blank=True, help_text="Publication date, when known.")
+    published_time = models.TimeField(null=True, blank=True, help_text="Time, when known.")
+    language = models.CharField(max_length=12, blank=True)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_public = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published").desc(nulls_last=True), "-id"]
+        indexes = [
+            models.Index(fields=["is_public", "published", "id"], name="article_public_date"),
+            models.Index(fields=["source", "published"], name="article_source_date"),
+            models.Index(fields=["created"], name="article_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["original_url"],
+                condition=~Q(original_url=""),
+                name="article_original_url_uniq",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        super().save(*args, **kwargs)
+
+    def refresh_derived_fields(self):
+        """Sanitize the body and derive text, word count, hash and slug from it.
+
+        Runs on every save, whoever saves (admin, importer, shell), so no unsanitized body
+        can ever reach the database.
+        """
+        self.body_html = clean_html(self.body_html)
+        self.body_text = html_to_text(self.body_html)
+        self.word_count = len(self.body_text.split())
+        self.content_hash = content_hash(self.body_text)
+        self.standfirst = html_to_text(clean_html(self.standfirst))
+        self.title = html_to_text(clean_html(self.title)).replace("\n", " ").strip()[:500]
+        if not self.slug:
+            self.slug = slugify(self.title)[:200].strip("-") or "article"
+
+    def get_absolute_url(self):
+        return reverse("archive:article", args=[self.pk, self.slug])
+
+    @property
+    def published_at(self) -> dt.datetime | dt.date | None:
+        if self.published and self.published_time:
+            return dt.datetime.combine(self.published, self.published_time)
+        return self.published
+
+
+class Original(models.Model):
+    """The raw document an article was parsed from, untouched, so it can be parsed again.
+
+    Kept in its own table so that listing articles never reads the raw bytes.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="original")
+    raw = models.BinaryField()
+    name = models.CharField("file name", max_length=500, blank=True)
+    format = models.CharField(max_length=20, blank=True)
+    source_given = models.CharField(
+        max_length=200, blank=True, help_text="The publisher named at import (--source)."
+    )
+    extra = models.JSONField(default=dict, blank=True, help_text="Keys the importer did not use.")
+    removed = models.JSONField(default=list, blank=True, help_text="Lines the cleaner removed.")
+    warnings = models.JSONField(default=list, blank=True)
+    parsed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.name or f"original of article {self.article_id}"
+
+    @property
+    def raw_text(self) -> str:
+        return bytes(self.raw).decode("utf-8", errors="replace")

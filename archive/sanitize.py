@@ -1,0 +1,148 @@
+"""The one HTML policy of the archive: clean_html(), html_to_text(), content_hash().
+
+Everything that reaches a reader as HTML went through clean_html() first (Article.save()
+calls it), and templates mark only its output safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import bleach
+from lxml import etree
+from lxml import html as lxml_html
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+        "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "mark", "abbr", "cite", "q",
+        "code", "pre", "kbd", "blockquote",
+        "ul", "ol", "li", "dl", "dt", "dd",
+        "a", "img", "figure", "figcaption",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "abbr": ["title"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+    "th": ["colspan", "rowspan", "scope"],
+    "td": ["colspan", "rowspan"],
+    "ol": ["start"],
+}
+# Applies to href, src and cite alike: no javascript:, vbscript:, data: or relative tricks.
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Elements whose *content* is never article text: dropped whole before bleach, which would
+# otherwise keep "alert(1)" as visible text when it strips the <script> tag around it.
+_DROP_WITH_CONTENT = (
+    "script", "style", "template", "noscript", "iframe", "object", "embed", "applet",
+    "frame", "frameset", "noembed", "noframes", "svg", "math", "head", "title", "xmp",
+    "form", "select", "textarea", "button",
+)  # fmt: skip
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+_BLOCKS = {
+    "p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre",
+    "figure", "figcaption", "tr", "table", "ul", "ol", "dl", "dt", "dd", "caption",
+}  # fmt: skip
+
+
+def _drop_dangerous_content(html: str) -> str:
+    if not html.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    for el in list(root.iter(*_DROP_WITH_CONTENT)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in root.iter(etree.Comment, etree.ProcessingInstruction):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return _escape_text(root.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in root
+    )
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_link_rel(html: str) -> str:
+    # Outside links open nothing on our page and pass no referrer.
+    return bleach.linkify(
+        html,
+        callbacks=[_nofollow],
+        skip_tags={"pre", "code"},
+        parse_email=False,
+    )
+
+
+def _nofollow(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    return attrs
+
+
+def clean_html(html: str) -> str:
+    """Untrusted HTML in, HTML that is safe to show out (idempotent)."""
+    if not html:
+        return ""
+    html = html.replace("\x00", "")
+    cleaned = _cleaner.clean(_drop_dangerous_content(html))
+    return _add_link_rel(cleaned).strip()
+
+
+def html_to_text(html: str) -> str:
+    """HTML in, plain text out: paragraphs separated by a blank line, whitespace folded."""
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _fold(bleach.clean(html, tags=set(), strip=True))
+    parts: list[str] = []
+    _walk_text(root, parts)
+    paragraphs = ("".join(parts)).split("\n\n")
+    return "\n\n".join(p for p in (_fold(p) for p in paragraphs) if p)
+
+
+def _walk_text(el, parts: list[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _BLOCKS:
+        parts.append("\n\n")
+    if el.text and tag not in _DROP_WITH_CONTENT:
+        parts.append(el.text)
+    for child in el:
+        _walk_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if tag in _BLOCKS:
+        parts.append("\n\n")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalize_for_hash(text: str) -> str:
+    """Text as compared for duplicates: NFKC, case-folded, punctuation-insensitive spacing."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalized text: two copies of one article share it."""
+    return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()

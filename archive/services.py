@@ -1,0 +1,251 @@
+"""Every write to the archive goes through here: admin, commands and tests alike.
+
+Parsing is archive.ingest's job; this module never parses text itself, it only asks
+archive.ingest to parse and saves what comes back. Each article is saved in its own
+transaction, so one failure never half-saves it or stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from archive import ingest
+from archive.ingest import Limits, Outcome, ParsedArticle
+from archive.models import Article, Author, Original, Source, Tag
+
+log = logging.getLogger(__name__)
+
+IMPORTED, DUPLICATE, FAILED, UPDATED = "imported", "duplicate", "failed", "updated"
+NO_TEXT = "no article text left after cleaning"
+
+
+@dataclass
+class SaveResult:
+    """What became of one document: imported, duplicate, failed or updated."""
+
+    status: str
+    name: str = ""
+    article: Article | None = None
+    message: str = ""
+
+
+@dataclass
+class ImportReport:
+    results: list[SaveResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"imported {self.count(IMPORTED)}, duplicates {self.count(DUPLICATE)}, "
+            f"failed {self.count(FAILED)}"
+        )
+
+
+def _split_published(value) -> tuple[dt.date | None, dt.time | None]:
+    if isinstance(value, dt.datetime):
+        return value.date(), value.time().replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value, None
+    return None, None
+
+
+def _find_duplicate(article: Article) -> Article | None:
+    if article.original_url:
+        found = Article.objects.filter(original_url=article.original_url).first()
+        if found:
+            return found
+    return Article.objects.filter(content_hash=article.content_hash).first()
+
+
+def _source(name: str) -> Source | None:
+    name = name.strip()[:200]
+    if not name:
+        return None
+    found = Source.objects.filter(name__iexact=name).first()
+    return found or Source.objects.get_or_create(name=name)[0]
+
+
+def _authors(names: Iterable[str]) -> list[Author]:
+    authors = []
+    for name in dict.fromkeys(n.strip()[:200] for n in names if n and n.strip()):
+        found = Author.objects.filter(name__iexact=name).first()
+        authors.append(found or Author.objects.get_or_create(name=name)[0])
+    return authors
+
+
+def _tags(pairs: Iterable[tuple[str, str]]) -> list[Tag]:
+    tags = []
+    for kind, name in dict.fromkeys((k, n.strip()[:100]) for k, n in pairs if n and n.strip()):
+        kind = kind if kind in Tag.Kind.values else Tag.Kind.KEYWORD
+        found = Tag.objects.filter(kind=kind, name__iexact=name).first()
+        tags.append(found or Tag.objects.get_or_create(kind=kind, name=name)[0])
+    return tags
+
+
+def _fill(article: Article, parsed: ParsedArticle) -> None:
+    """Copy what parsing found onto the article (not the source: that is a write)."""
+    article.title = parsed.title or "Untitled"
+    article.title_derived = parsed.title_derived or not parsed.title
+    article.standfirst = parsed.standfirst
+    article.body_html = parsed.body_html
+    article.original_url = (parsed.original_url or "")[:2000]
+    article.original_source = (parsed.original_source or "")[:200]
+    article.published, article.published_time = _split_published(parsed.published)
+    article.language = (parsed.language or "")[:12]
+    article.refresh_derived_fields()
+
+
+def _fill_original(original: Original, parsed: ParsedArticle, source_given: str) -> None:
+    original.raw = parsed.raw
+    original.name = parsed.raw_name[:500]
+    original.format = parsed.raw_format
+    original.source_given = source_given[:200]
+    original.extra = parsed.extra
+    original.removed = [vars(r) for r in parsed.removed]
+    original.warnings = list(parsed.warnings)
+
+
+def save_article(*, parsed: ParsedArticle, source: str = "", name: str = "") -> SaveResult:
+    """Save one parsed article in its own transaction, unless it duplicates one we have.
+
+    `source` is the publisher the user named (it wins over what the text says). Returns
+    a SaveResult with status imported, duplicate (with the article it duplicates) or failed.
+    """
+    name = name or parsed.raw_name
+    article, existing = preview_article(parsed)
+    if not article.body_text:
+        return SaveResult(FAILED, name, message=NO_TEXT)
+    if existing:
+        return _duplicate(name, existing)
+    try:
+        with transaction.atomic():
+            article.source = _source(source or parsed.source)
+            article.save()
+            article.authors.set(_authors(parsed.authors))
+            article.tags.set(_tags(parsed.tags))
+            original = Original(article=article)
+            _fill_original(original, parsed, source)
+            original.save()
+    except IntegrityError:
+        # Another writer saved the same article between our check and our insert.
+        existing = _find_duplicate(article)
+        if existing:
+            return _duplicate(name, existing)
+        raise
+    return SaveResult(IMPORTED, name, article)
+
+
+def _duplicate(name: str, existing: Article) -> SaveResult:
+    return SaveResult(
+        DUPLICATE, name, existing, f"duplicate of article {existing.pk} ({existing.title[:80]})"
+    )
+
+
+def reparse_article(*, article: Article) -> SaveResult:
+    """Parse an article again from its raw original with today's rules, and save the result.
+
+    Editorial changes to fields the parser fills are replaced; the raw original is kept.
+    """
+    original = getattr(article, "original", None)
+    if original is None:
+        return SaveResult(FAILED, str(article.pk), article, "no raw original is stored")
+    outcomes = ingest.parse(
+        bytes(original.raw), name=original.name, format=original.format or "auto",
+        source=original.source_given,
+    )  # fmt: skip
+    parsed = next((o.article for o in outcomes if o.article), None)
+    if parsed is None:
+        errors = "; ".join(o.error for o in outcomes if o.error) or "nothing parsed"
+        return SaveResult(FAILED, original.name, article, errors)
+    parsed.raw = bytes(original.raw)  # the original stays exactly as it was
+    try:
+        with transaction.atomic():
+            _fill(article, parsed)
+            article.source = _source(original.source_given or parsed.source)
+            article.save()
+            article.authors.set(_authors(parsed.authors))
+            article.tags.set(_tags(parsed.tags))
+            _fill_original(original, parsed, original.source_given)
+            original.save()
+    except IntegrityError:
+        return SaveResult(FAILED, original.name, article, "re-parsed text duplicates another article")
+    return SaveResult(UPDATED, original.name, article)
+
+
+def save_outcomes(outcomes: Iterable[Outcome], *, source: str = "") -> list[SaveResult]:
+    """Save each parsed outcome; errors from parsing become failed results."""
+    results = []
+    for outcome in outcomes:
+        if outcome.article is None:
+            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            continue
+        try:
+            results.append(save_article(parsed=outcome.article, source=source, name=outcome.name))
+        except Exception as exc:  # one broken document never stops the batch
+            log.exception("could not save %s", outcome.name)
+            results.append(SaveResult(FAILED, outcome.name, message=f"could not save: {exc}"))
+    return results
+
+
+def import_paths(
+    paths: Iterable[str],
+    *,
+    source: str = "",
+    format: str = "auto",
+    dry_run: bool = False,
+    limits: Limits | None = None,
+    on_result: Callable[[SaveResult], None] | None = None,
+) -> ImportReport:
+    """Import files, folders and zip archives; each article in its own transaction.
+
+    With dry_run nothing is saved: parsed articles are reported as imported, except those
+    the database already holds, which are reported as duplicates.
+    """
+    from search.indexing import batched_index_updates
+
+    report = ImportReport()
+    limits = limits or Limits()
+    with batched_index_updates():
+        for name, data, error in ingest.iter_documents(paths, limits=limits):
+            if data is None:
+                results = [SaveResult(FAILED, name, message=error)]
+            else:
+                outcomes = ingest.parse(data, name=name, format=format, source=source)
+                results = _dry_run(outcomes) if dry_run else save_outcomes(outcomes, source=source)
+            for result in results:
+                report.results.append(result)
+                if on_result:
+                    on_result(result)
+    return report
+
+
+def preview_article(parsed: ParsedArticle) -> tuple[Article, Article | None]:
+    """What saving would make of `parsed`, without saving: an unsaved article with its
+    derived fields (sanitized body, text, word count), and the article it duplicates, if any."""
+    article = Article()
+    _fill(article, parsed)
+    return article, (_find_duplicate(article) if article.body_text else None)
+
+
+def _dry_run(outcomes: Iterable[Outcome]) -> list[SaveResult]:
+    results = []
+    for outcome in outcomes:
+        if outcome.article is None:
+            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            continue
+        article, existing = preview_article(outcome.article)
+        if existing:
+            results.append(_duplicate(outcome.name, existing))
+        elif not article.body_text:
+            results.append(SaveResult(FAILED, outcome.name, message=NO_TEXT))
+        else:
+            results.append(SaveResult(IMPORTED, outcome.name, message="would import"))
+    return results

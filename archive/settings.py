@@ -1,0 +1,265 @@
+"""The one settings module. Every knob comes from the environment; the defaults are the
+embedded archive (SQLite + a Whoosh index under var/), safe to run with DEBUG off.
+
+Environment: DATABASE_URL, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, LOG_LEVEL,
+IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH.
+"""
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+
+def _bool(name: str, default: bool) -> bool:
+    """A boolean from the environment that refuses nonsense instead of reading it as False."""
+    raw = env.str(name, default="").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false).")
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.")
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be positive, not {value}.")
+    return value
+
+
+DEBUG = _bool("DEBUG", False)
+HTTPS = _bool("HTTPS", False)
+EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; on the embedded default, a random key kept in var/.
+
+    Outside the embedded default (a real DATABASE_URL) a missing key is a loud error: a
+    silently generated key would log everybody out on each deploy and differ between hosts.
+    """
+    key = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    if not (EMBEDDED_DATABASE or DEBUG):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. It is required when DATABASE_URL points at a real database."
+        )
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "haystack",
+    "archive.apps.ArchiveConfig",
+    "search.apps.SearchConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "archive.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "archive.urls"
+WSGI_APPLICATION = "archive.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite is set up for a web server with concurrent writers: WAL lets readers run beside a
+# writer, IMMEDIATE transactions take the write lock up front (so two writers queue on the
+# busy timeout instead of failing with "database is locked" on lock upgrade), and a generous
+# timeout lets an admin save wait out a long import's transaction.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA temp_store=MEMORY;"
+        "PRAGMA mmap_size=134217728;"
+        "PRAGMA cache_size=-20000;"
+    ),
+}
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'archive.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# --- Search ---------------------------------------------------------------------------------
+def _haystack_connection(url: str) -> dict:
+    """SEARCH_URL -> a haystack connection.
+
+    whoosh:///abs/path            the embedded default (search.backend, our Whoosh engine)
+    elasticsearch7://host:9200/ix the scale-out path (haystack's own ES 7 backend)
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "whoosh":
+        if not parts.path:
+            raise ImproperlyConfigured(f"SEARCH_URL={url!r} needs a path: whoosh:///abs/path")
+        return {"ENGINE": "search.backend.ArchiveWhooshEngine", "PATH": parts.path}
+    if parts.scheme in {"elasticsearch7", "elasticsearch7s"}:
+        scheme = "https" if parts.scheme.endswith("s") else "http"
+        index = parts.path.strip("/") or "newsarchive"
+        return {
+            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+            "URL": f"{scheme}://{parts.netloc}/",
+            "INDEX_NAME": index,
+        }
+    if parts.scheme == "simple":  # haystack's database-only backend; for diagnostics only
+        return {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
+    raise ImproperlyConfigured(
+        f"SEARCH_URL={url!r}: scheme must be whoosh:// or elasticsearch7://"
+    )
+
+
+SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")
+HAYSTACK_CONNECTIONS = {"default": _haystack_connection(SEARCH_URL)}
+HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.AfterCommitSignalProcessor"
+HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+HAYSTACK_ITERATOR_LOAD_PER_QUERY = 200
+
+SEARCH_MAX_QUERY_LENGTH = _positive_int("SEARCH_MAX_QUERY_LENGTH", 500)
+
+# --- Import and upload limits ---------------------------------------------------------------
+IMPORT_MAX_FILE_BYTES = _positive_int("IMPORT_MAX_FILE_MB", 20) * 1024 * 1024
+UPLOAD_MAX_FILES = _positive_int("UPLOAD_MAX_FILES", 200)
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = _positive_int("UPLOAD_MAX_MB", 100) * 1024 * 1024
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES = _positive_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = _positive_int("LOGIN_LOCKOUT_SECONDS", 900)
+
+CACHES = {
+    "default": {
+        # The database cache is shared by every gunicorn worker, so login throttling holds
+        # across processes; it needs no extra service.
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "archive_cache",
+    }
+}
+
+# --- I18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# The embedded default serves plain http on 127.0.0.1; behind TLS set HTTPS=1, which turns on
+# everything `check --deploy` asks for.
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# --- Logging (configured by Django at setup, never at import time in our modules) ----------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {"archive": {"level": env.str("LOG_LEVEL", default="INFO")}},
+}

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from archive import feeds, views
+from archive.health import healthz
+from archive.sitemaps import SITEMAPS
+
+archive_patterns = [
+    path("", views.LatestView.as_view(), name="latest"),
+    path("articles/<int:pk>/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path("sources/", views.SourceListView.as_view(), name="sources"),
+    path("sources/<slug:slug>/", views.SourceView.as_view(), name="source"),
+    path("sources/<slug:slug>/feed/", feeds.SourceFeed(), name="source_feed"),
+    path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("archive/", views.ArchiveIndex.as_view(), name="archive_index"),
+    path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
+    path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
+    path(
+        "archive/<int:year>/<int:month>/<int:day>/",
+        views.DayArchive.as_view(),
+        name="archive_day",
+    ),
+    path("feeds/latest/", feeds.LatestFeed(), name="latest_feed"),
+    path("api/articles/<int:pk>/", views.article_json, name="article_json"),
+]
+
+urlpatterns = [
+    path("", include((archive_patterns, "archive"))),
+    path("", include("search.urls")),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", healthz, name="healthz"),
+]

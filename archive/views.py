@@ -1,0 +1,146 @@
+"""Browse pages: latest, article, sources, authors, tags and the date archive.
+
+Reads are ArticleQuerySet methods; every list shows cards built from for_listing(), so a page
+costs the same few queries however many rows it shows.
+"""
+
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView
+from django.views.generic.dates import (
+    ArchiveIndexView,
+    DayArchiveView,
+    MonthArchiveView,
+    YearArchiveView,
+)
+
+from archive.models import Article, Author, Source, Tag
+
+PAGE_SIZE = 20
+
+
+def public_articles():
+    return Article.objects.public().for_listing()
+
+
+class LatestView(ListView):
+    template_name = "archive/latest.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return public_articles().newest()
+
+
+class ArticleView(DetailView):
+    template_name = "archive/article.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return public_articles()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        from search.related import related_articles
+
+        context = super().get_context_data(**kwargs)
+        context["related"] = related_articles(self.object)
+        return context
+
+
+class SourceListView(ListView):
+    template_name = "archive/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return Source.objects.annotate(
+            article_count=Count("articles", filter=Q(articles__is_public=True))
+        ).order_by("name")
+
+
+class _FilteredArticleList(ListView):
+    """Articles of one source, author or tag."""
+
+    model_class = None
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+    template_name = "archive/filtered_list.html"
+    kind = ""
+
+    def get_queryset(self):
+        self.subject = get_object_or_404(self.model_class, slug=self.kwargs["slug"])
+        return self.filter_articles(public_articles(), self.subject).newest()
+
+    def filter_articles(self, qs, subject):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, kind=self.kind, **kwargs)
+
+
+class SourceView(_FilteredArticleList):
+    model_class = Source
+    kind = "source"
+
+    def filter_articles(self, qs, subject):
+        return qs.from_source(subject)
+
+
+class AuthorView(_FilteredArticleList):
+    model_class = Author
+    kind = "author"
+
+    def filter_articles(self, qs, subject):
+        return qs.by_author(subject)
+
+
+class TagView(_FilteredArticleList):
+    model_class = Tag
+    kind = "tag"
+
+    def filter_articles(self, qs, subject):
+        return qs.with_tag(subject)
+
+
+class _DateMixin:
+    date_field = "published"
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+    month_format = "%m"
+    allow_future = True
+
+    def get_queryset(self):
+        return public_articles().newest()
+
+
+class ArchiveIndex(_DateMixin, ArchiveIndexView):
+    template_name = "archive/archive_index.html"
+    allow_empty = True
+    date_list_period = "year"
+
+
+class YearArchive(_DateMixin, YearArchiveView):
+    template_name = "archive/archive_year.html"
+    make_object_list = True
+
+
+class MonthArchive(_DateMixin, MonthArchiveView):
+    template_name = "archive/archive_month.html"
+
+
+class DayArchive(_DateMixin, DayArchiveView):
+    template_name = "archive/archive_day.html"
+
+
+def article_json(request, pk):
+    """GET /api/articles/<id>/: one article as JSON (INTERFACE.md)."""
+    from archive.api import article_detail
+
+    article = get_object_or_404(public_articles().prefetch_related("tags"), pk=pk)
+    return JsonResponse(article_detail(article, request))

@@ -1,0 +1,64 @@
+"""Shared fixtures: every test gets its own search index directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+SEEDS = REPO / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path):
+    """Point the Whoosh connection at a fresh directory for this test (as haystack's own
+    test settings do), so tests never see each other's documents."""
+    from haystack import connections
+
+    info = connections.connections_info["default"]
+    old = info.get("PATH")
+    if info["ENGINE"].endswith("WhooshEngine"):
+        info["PATH"] = str(tmp_path / "whoosh")
+    connections.reload("default")
+    yield Path(info.get("PATH") or "")
+    info["PATH"] = old
+    connections.reload("default")
+
+
+@pytest.fixture
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    return CORPORA
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run on_commit callbacks (index updates) inside a rolled-back test transaction."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def seeds(db, django_capture_on_commit_callbacks):
+    """The five seed articles, imported through the real command path and indexed."""
+    from archive import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.import_paths([str(SEEDS)])
+    assert report.count(services.FAILED) == 0, report.results
+    return {r.name.split("_")[0][-3:]: r.article for r in report.results}
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw-12345")
+    client.force_login(user)
+    return client

@@ -1,0 +1,147 @@
+import io
+import zipfile
+
+import pytest
+
+from archive.models import Article, Original
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_URLS = [
+    "/admin/",
+    "/admin/archive/article/",
+    "/admin/archive/article/add/",
+    "/admin/archive/article/upload/",
+    "/admin/archive/source/",
+]
+
+SEED_LIKE = (
+    "A test headline about talks\n\nBy Jane Reporter\n\nJanuary 10, 2022\n\n"
+    "Diplomats met in Geneva on Monday to discuss security in Europe. "
+    "They agreed to meet again next week.\n\nLeave a Reply\n"
+)
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+def test_anonymous_users_are_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+def test_non_staff_users_are_refused(client, django_user_model, url):
+    user = django_user_model.objects.create_user("reader", password="pw-12345")
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_staff_without_add_permission_cannot_upload(client, django_user_model):
+    user = django_user_model.objects.create_user("intern", password="pw-12345", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/archive/article/upload/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+def test_staff_see_admin_pages(staff_client, url):
+    assert staff_client.get(url).status_code == 200
+
+
+def test_admin_change_form_sanitizes_the_body(staff_client):
+    article = make_article(title="Edit me")
+    response = staff_client.post(
+        f"/admin/archive/article/{article.pk}/change/",
+        {
+            "title": "Edited", "slug": article.slug, "standfirst": "",
+            "body_html": '<p onclick="x()">Clean me</p><script>alert(1)</script>',
+            "source": article.source_id, "authors": [], "tags": [],
+            "published": "2022-01-10", "published_time": "", "language": "en",
+            "original_url": "", "original_source": "", "is_public": "on",
+            "original-TOTAL_FORMS": "1", "original-INITIAL_FORMS": "1",
+            "original-MIN_NUM_FORMS": "0", "original-MAX_NUM_FORMS": "0",
+            "original-0-id": article.original.pk, "original-0-article": article.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.title == "Edited"
+    assert "script" not in article.body_html and "onclick" not in article.body_html
+    assert "Clean me" in article.body_text
+
+
+def test_admin_refuses_a_duplicate_body_with_a_message(staff_client):
+    make_article(title="First", body="<p>Identical words</p>")
+    response = staff_client.post(
+        "/admin/archive/article/add/",
+        {"title": "Second", "slug": "second", "body_html": "<p>identical words</p>",
+         "language": "en", "is_public": "on",
+         "original-TOTAL_FORMS": "0", "original-INITIAL_FORMS": "0",
+         "original-MIN_NUM_FORMS": "0", "original-MAX_NUM_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    assert "has the same text" in response.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_upload_previews_then_saves_on_confirm(staff_client):
+    upload = io.BytesIO(SEED_LIKE.encode())
+    upload.name = "talks.txt"
+    preview = staff_client.post("/admin/archive/article/upload/", {"files": [upload], "format": "auto"})
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "A test headline about talks" in html and "Jane Reporter" in html
+    assert "Leave a Reply" in html  # shown among the removed lines
+    assert Article.objects.count() == 0  # nothing saved before confirm
+    token = preview.context["token"]
+    report = staff_client.post("/admin/archive/article/upload/", {"token": token, "confirm": "1"})
+    assert "imported 1, duplicates 0, failed 0" in report.content.decode()
+    article = Article.objects.get()
+    assert article.title == "A test headline about talks"
+    assert "Leave a Reply" not in article.body_text
+    assert bytes(Original.objects.get().raw).decode() == SEED_LIKE
+
+
+def test_upload_of_a_zip_reports_each_file(staff_client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("one.txt", SEED_LIKE)
+        z.writestr("empty.txt", "")
+    buffer.seek(0)
+    buffer.name = "batch.zip"
+    preview = staff_client.post("/admin/archive/article/upload/", {"files": [buffer], "format": "auto"})
+    assert preview.context["ready"] == 1
+    report = staff_client.post(
+        "/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"}
+    )
+    assert "imported 1, duplicates 0, failed 1" in report.content.decode()
+
+
+def test_upload_confirm_with_a_bad_token_is_a_message_not_an_error(staff_client):
+    response = staff_client.post("/admin/archive/article/upload/", {"token": "../../etc", "confirm": "1"})
+    assert response.status_code == 200
+    assert "expired" in response.content.decode()
+
+
+def test_upload_without_files_shows_the_form_error(staff_client):
+    response = staff_client.post("/admin/archive/article/upload/", {"format": "auto"})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+
+
+def test_reparse_action_rederives_from_the_raw_original(staff_client):
+    upload = io.BytesIO(SEED_LIKE.encode())
+    upload.name = "talks.txt"
+    preview = staff_client.post("/admin/archive/article/upload/", {"files": [upload]})
+    staff_client.post("/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"})
+    article = Article.objects.get()
+    Article.objects.filter(pk=article.pk).update(title="Broken by hand")
+    response = staff_client.post(
+        "/admin/archive/article/",
+        {"action": "reparse", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert "Re-parsed 1 article" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "A test headline about talks"

@@ -1,0 +1,55 @@
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def _run(env_extra, *args):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+def test_a_real_database_without_secret_key_is_a_loud_error():
+    result = _run({"DATABASE_URL": "postgres://u@127.0.0.1:1/x", "DEBUG": "0"}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_nonsense_booleans_are_refused():
+    result = _run({"DEBUG": "maybe"}, "check")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_an_unknown_search_url_is_refused():
+    result = _run({"SEARCH_URL": "solr://x"}, "check")
+    assert result.returncode != 0 and "SEARCH_URL" in result.stderr
+
+
+def test_check_deploy_is_clean_behind_https():
+    result = _run(
+        {"DEBUG": "0", "HTTPS": "1", "SECRET_KEY": "x" * 60 + "-Zq9!"}, "check", "--deploy",
+        "--fail-level", "WARNING",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_sqlite_is_set_up_for_concurrent_writers(db):
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+    assert mode == "wal"
+    assert timeout >= 10_000
+    assert connection.transaction_mode == "IMMEDIATE"
