@@ -1,0 +1,193 @@
+"""Raw documents -> ParsedArticle. Pure Python: no Django here (see ARCHITECTURE.md).
+
+    parse(data, name=..., format="auto", source="")      one document's bytes -> [Outcome]
+    iter_documents(paths, limits=Limits())                files, folders, zips -> (name, data, error)
+    parse_upload(name, data, format=..., source=...)      one uploaded file (maybe a zip) -> [Outcome]
+
+parse() never raises for bad input: every problem is an Outcome with `error` set. Parsing is
+deterministic, so parse(article.raw, name=article.raw_name, format=article.raw_format) gives
+the same article again.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+
+from archive.ingest.clean import Hints, build_article
+from archive.ingest.encoding import decode
+from archive.ingest.files import iter_documents, size_limit, too_big, zip_documents
+from archive.ingest.types import (
+    FORMATS,
+    TAG_KINDS,
+    IngestError,
+    Limits,
+    Outcome,
+    ParsedArticle,
+    RemovedLine,
+)
+
+__all__ = [
+    "FORMATS",
+    "TAG_KINDS",
+    "IngestError",
+    "Limits",
+    "Outcome",
+    "ParsedArticle",
+    "RemovedLine",
+    "detect_format",
+    "iter_documents",
+    "parse",
+    "parse_all",
+    "parse_upload",
+]
+
+_HTML_NAME = re.compile(r"\.(html?|xhtml)$", re.IGNORECASE)
+_JSONL_NAME = re.compile(r"\.(jsonl|ndjson)(\.gz)?$", re.IGNORECASE)
+_MD_NAME = re.compile(r"\.(md|markdown)$", re.IGNORECASE)
+_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def parse(
+    data: bytes,
+    *,
+    name: str = "",
+    format: str = "auto",
+    source: str = "",
+    limits: Limits | None = None,
+) -> list[Outcome]:
+    """One document's bytes -> Outcomes (several for JSON lines); never raises for bad input.
+
+    format is "auto" or one of FORMATS. source, when non-empty, is the publisher and wins over
+    what the text says (which is still kept as original_source when it names one).
+    """
+    limits = limits or Limits()
+    try:
+        if format != "auto" and format not in FORMATS:
+            raise IngestError(f"unknown format {format!r}; use auto or one of {', '.join(FORMATS)}")
+        data = _gunzip(data, limits)
+        if len(data) > size_limit(name, limits):
+            raise IngestError(too_big(size_limit(name, limits)))
+        text = decode(data)
+        fmt = detect_format(text, name) if format == "auto" else format
+        if fmt == "jsonl":
+            return _parse_jsonl(text, name=name, source=source, limits=limits)
+        return [Outcome(name, _parse_one(text, fmt, raw=data, name=name, source=source))]
+    except IngestError as exc:
+        return [Outcome(name, error=str(exc))]
+    except RecursionError:
+        return [Outcome(name, error="document nested too deeply to parse")]
+
+
+def detect_format(text: str, name: str = "") -> str:
+    """The format of a decoded document, from its name and its content."""
+    from archive.ingest.text import looks_like_markdown
+
+    if _JSONL_NAME.search(name) or _looks_like_jsonl(text):
+        return "jsonl"
+    if _HTML_NAME.search(name) or _HTML_START.match(text[:5000]):
+        return "html"
+    if _MD_NAME.search(name) or looks_like_markdown(text):
+        return "markdown"
+    return "text"
+
+
+def parse_upload(
+    name: str, data: bytes, *, format: str = "auto", source: str = "", limits: Limits = Limits()
+) -> list[Outcome]:
+    """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse."""
+    if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+        documents: Iterable = zip_documents(data, name, limits)
+    else:
+        documents = [(name, data, "")]
+    return list(parse_all(documents, format=format, source=source, limits=limits))
+
+
+def parse_all(
+    documents: Iterable[tuple[str, bytes | None, str]],
+    *,
+    format: str = "auto",
+    source: str = "",
+    limits: Limits = Limits(),
+) -> Iterator[Outcome]:
+    """(name, data, error) triples (from iter_documents) -> Outcomes, one document at a time."""
+    for name, data, error in documents:
+        if data is None:
+            yield Outcome(name, error=error or "cannot read file")
+        else:
+            yield from parse(data, name=name, format=format, source=source, limits=limits)
+
+
+def _parse_one(text: str, fmt: str, *, raw: bytes, name: str, source: str) -> ParsedArticle:
+    from archive.ingest.html import read_html
+    from archive.ingest.text import read_markdown, read_text
+
+    hints = Hints()
+    if fmt == "html":
+        blocks, hints = read_html(text)
+    elif fmt == "markdown":
+        blocks = read_markdown(text)
+    else:
+        blocks = read_text(text)
+    return build_article(blocks, hints=hints, source=source, raw=raw, name=name, fmt=fmt)
+
+
+def _parse_jsonl(text: str, *, name: str, source: str, limits: Limits) -> list[Outcome]:
+    from archive.ingest import jsonl
+
+    outcomes = []
+    for number, line in jsonl.iter_lines(text):
+        line_name = f"{name}:{number}"
+        raw = line.encode("utf-8")
+        try:
+            if len(raw) > limits.max_file_bytes:
+                raise IngestError(too_big(limits.max_file_bytes))
+            body, body_format, hints = jsonl.record_hints(jsonl.load_record(line))
+            article = _parse_record(body, body_format, hints, raw=raw, name=name, source=source)
+            outcomes.append(Outcome(line_name, article))
+        except (IngestError, ValueError) as exc:
+            outcomes.append(Outcome(line_name, error=f"line {number}: {exc}"))
+    if not outcomes:
+        outcomes.append(Outcome(name, error="empty file"))
+    return outcomes
+
+
+def _parse_record(
+    body: str, body_format: str, hints: Hints, *, raw: bytes, name: str, source: str
+) -> ParsedArticle:
+    from archive.ingest.html import fragment_blocks
+    from archive.ingest.text import read_markdown, read_text
+
+    if not body.strip():
+        raise IngestError("no article text (empty body)")
+    if body_format == "html":
+        blocks = fragment_blocks(body)
+    elif body_format == "markdown":
+        blocks = read_markdown(body)
+    else:
+        blocks = read_text(body)
+    return build_article(blocks, hints=hints, source=source, raw=raw, name=name, fmt="jsonl")
+
+
+def _gunzip(data: bytes, limits: Limits) -> bytes:
+    """Decompress gzip data (a .jsonl.gz), refusing output over the JSON-lines size limit."""
+    if not data.startswith(_GZIP_MAGIC):
+        return data
+    cap = limits.max_jsonl_bytes
+    try:
+        out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, cap + 1)
+    except zlib.error as exc:
+        raise IngestError(f"broken gzip file: {exc}")
+    if len(out) > cap:
+        raise IngestError(too_big(cap) + " (uncompressed)")
+    return out
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    first = text.lstrip()[:1]
+    if first != "{":
+        return False
+    line = text.lstrip().split("\n", 1)[0].strip()
+    return line.endswith("}")

@@ -1,0 +1,107 @@
+"""Boilerplate rules: lines a scraper picks up around an article that are not the article.
+
+Rules are data. Each names what it removes and why; every removal is recorded as a
+RemovedLine so an editor can see (and a later version can restore) what went. To add one,
+append a Rule to RULES. Rules match the block's *plain text* (link syntax already gone),
+case-insensitively, and are guarded by `max_words` so that a long genuine paragraph that
+merely mentions "share" or "follow" is never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.ingest.blocks import Block, word_count
+from archive.ingest.types import RemovedLine
+
+# scope: "line"   - the whole block text must match
+#        "prefix" - the block must start with the pattern
+#        "search" - the pattern may be anywhere (only with a tight max_words)
+SCOPES = ("line", "prefix", "search")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One boilerplate rule (see module docstring)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    reason: str
+    scope: str = "line"
+    max_words: int = 60
+
+    def matches(self, text: str) -> bool:
+        """True when this rule removes a block with plain text `text`."""
+        if word_count(text) > self.max_words:
+            return False
+        if self.scope == "line":
+            return self.pattern.fullmatch(text) is not None
+        if self.scope == "prefix":
+            return self.pattern.match(text) is not None
+        return self.pattern.search(text) is not None
+
+
+def _rule(name: str, pattern: str, reason: str, scope: str = "line", max_words: int = 60) -> Rule:
+    return Rule(name, re.compile(pattern, re.IGNORECASE), reason, scope, max_words)
+
+
+_SOCIAL = r"(instagram|twitter|facebook|telegram|x|youtube|linkedin|gab|vk|rumble|truth social)"
+_NOT_PEOPLE = r"(admin|administrator|staff|(the )?editor(s|ial( staff| team| board)?)?|guest|webmaster|author|user|moderator|newsdesk|news desk|team|redaktion)"
+
+RULES: list[Rule] = [
+    # separators and navigation debris
+    _rule("separator", r"[\s*\-_=~#·•—–.]+", "separator line"),
+    _rule("source-link", r"source link|(read the )?original (article|source)( here)?", "link back to the scraped page"),
+    _rule("byline-not-a-person", rf"(posted |written )?by:? {_NOT_PEOPLE}\.?", "byline naming a site account, not a person"),
+    # comment forms
+    _rule("comment-form", r"leave a (reply|comment)( cancel reply)?|post a comment|\d* ?comments?|add comment|cancel reply", "comment form"),
+    _rule("comment-form-email", r"your email address will not be published\b.*", "comment form", "prefix", 30),
+    _rule("comment-form-required", r"required fields are marked\b.*", "comment form", "prefix", 15),
+    _rule("comment-on-facebook", r"comment on .{0,60} on our facebook page", "comment prompt", "line", 20),
+    # newsletters, sharing, following, membership
+    _rule("translate-website", r"\btranslate website\b", "site translation note", "search", 40),
+    _rule("newsletter", r"(to receive|subscribe to|sign up (for|to)) .{0,60}newsletter\b.*", "newsletter prompt", "prefix", 40),
+    _rule("newsletter-short", r".{0,40}\bnewsletter\b.{0,40}(click here|subscribe|sign up).*", "newsletter prompt", "prefix", 25),
+    _rule("follow-us", rf"(visit and )?follow us\b.*|(find|join|like) us on {_SOCIAL}\b.*", "social media prompt", "prefix", 30),
+    _rule("share-prompt", r"(please )?(click the )?share (this|the) (article|story|post|buttons?)\b.*|share (it )?on " + _SOCIAL + r"\b.*", "share prompt", "prefix", 30),
+    _rule("share-buttons", r"(share|tweet|e-?mail|print|pin it|whatsapp)([\s|,/·]+(share|tweet|e-?mail|print|pin it|whatsapp|facebook|twitter|telegram|reddit|linkedin))*", "share buttons"),
+    _rule("note-to-readers", r"note to readers?:.*", "publisher note", "prefix", 80),
+    _rule("membership", r"(become a member|support (us|our work|independent journalism)|donate( now)?|make a donation)\b.*", "membership or donation appeal", "prefix", 40),
+    _rule("click-here", r".{0,80}\bclick here\b.{0,40}", "link prompt", "line", 25),
+    # legal notes
+    _rule("disclaimer", r"disclaimer\b.*", "disclaimer", "prefix", 200),
+    _rule("fair-use", r".*\b(contains copyrighted material|under the provisions of [\"“]?fair use)\b.*", "fair-use notice", "line", 200),
+    _rule("copyright", r"(copyright|©|\(c\))\s*(\d{4}|all rights|by)\b.*|.{0,60}all rights reserved\.?", "copyright notice", "line", 30),
+    _rule("media-inquiries", r"for (media|press) (inquiries|enquiries)\b.*", "contact note", "prefix", 20),
+    _rule("editorial-opinion-note", r".{1,40} strives for a wide range of opinions\b.*", "publisher note on opinion pieces", "prefix", 50),
+    _rule("opinion-disclaimer", r"(the )?views (and opinions )?expressed (in this article )?are (those|solely)\b.*", "opinion disclaimer", "prefix", 50),
+    # related articles
+    _rule("more-on-the-subject", r"(more on the subject|mehr zum thema|more on this topic|read more|read also|see also|also read|you may also like)\b.*", "related-article link", "prefix", 30),
+    _rule("related-heading", r"related( articles| posts| stories| content)?:?", "related-article link"),
+    _rule("post-navigation", r"(post navigation|previous (article|post)|next (article|post))\b.*", "page navigation", "prefix", 20),
+    _rule("advertisement", r"advertisement|sponsored( content)?|loading\.\.\.", "advertisement placeholder"),
+]
+
+
+def find_rule(text: str, rules: list[Rule] | None = None) -> Rule | None:
+    """The first rule that removes a block with this plain text, or None."""
+    for rule in RULES if rules is None else rules:
+        if rule.matches(text):
+            return rule
+    return None
+
+
+def strip_boilerplate(
+    blocks: list[Block], rules: list[Rule] | None = None
+) -> tuple[list[Block], list[RemovedLine]]:
+    """Split blocks into the kept ones and RemovedLines for those a rule removed."""
+    kept: list[Block] = []
+    removed: list[RemovedLine] = []
+    for block in blocks:
+        rule = find_rule(block.text, rules)
+        if rule is None:
+            kept.append(block)
+        else:
+            removed.append(RemovedLine(block.text, rule.name, rule.reason))
+    return kept, removed

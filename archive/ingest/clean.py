@@ -1,0 +1,240 @@
+"""Blocks + what the container knew -> ParsedArticle: the cleaning pipeline every format shares.
+
+Order matters: metadata lines are read (and removed) while each is still its own line; then
+boilerplate goes; then paragraphs broken mid-sentence are rejoined; then teasers for related
+articles are dropped; the title is derived only when nothing better exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from archive.ingest import metadata
+from archive.ingest.blocks import Block, normalize_ws, render_blocks, word_count
+from archive.ingest.boilerplate import strip_boilerplate
+from archive.ingest.names import merge_authors
+from archive.ingest.types import IngestError, ParsedArticle, RemovedLine
+
+_CONTINUES = re.compile(
+    r"(,|\b(and|or|but|nor|of|the|a|an|to|in|on|at|by|with|for|from|that|which|who|as|its|"
+    r"their|his|her|und|oder|der|die|das|mit|von|zu))$",
+    re.IGNORECASE,
+)
+_STARTS_LOWER = re.compile(r"^[\"'“‘„«(\[]?[a-zà-ÿ]")
+_LEAD_PLACE = re.compile(r"^[A-Z][\w .,'’-]{1,60}?\s+[–—-]\s+(?=[A-Z])")  # "Brussels, Belgium – "
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+_URL_ONLY = re.compile(r"https?://\S+")
+TEASER_MAX_WORDS = 16
+
+
+@dataclass
+class Hints:
+    """Metadata the container (HTML meta tags, JSON keys) already gave; wins over the text's."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: dt.date | dt.datetime | None = None
+    source: str = ""
+    original_url: str = ""
+    tags: list[tuple[str, str]] = field(default_factory=list)
+    language: str = ""
+    standfirst: str = ""
+    extra: dict = field(default_factory=dict)
+    removed: list[RemovedLine] = field(default_factory=list)
+    drop_teasers: bool = True  # only scrapes carry unmarked links to other articles
+
+
+def build_article(
+    blocks: list[Block], *, hints: Hints, source: str, raw: bytes, name: str, fmt: str
+) -> ParsedArticle:
+    """Clean the blocks of one document and assemble its ParsedArticle.
+
+    Raises IngestError when nothing of the article is left (e.g. a page of navigation only).
+    """
+    removed = list(hints.removed)
+    blocks = _drop_alt_text(blocks, removed)
+    meta = metadata.extract(blocks)
+    if hints.title:
+        meta.consumed = _without_title_unless_repeated(meta, hints.title, blocks)
+    blocks = _apply_consumed(blocks, meta, removed)
+    blocks, dropped = strip_boilerplate(blocks)
+    removed.extend(dropped)
+    blocks = rejoin(blocks)
+    if hints.drop_teasers:
+        blocks = _drop_teasers(blocks, removed)
+    standfirst, blocks = _standfirst(blocks, removed)
+    if not any(b.text for b in blocks):
+        raise IngestError("no article text found")
+    title, derived = hints.title or meta.title, False
+    if not title:
+        title, derived = derive_title(blocks), True
+    body_text = " ".join(b.text for b in blocks if b.kind != "title")
+    return ParsedArticle(
+        title=title,
+        title_derived=derived,
+        body_html=render_blocks(blocks),
+        standfirst=hints.standfirst or standfirst,
+        authors=merge_authors(hints.authors, meta.authors) if hints.authors else meta.authors,
+        published=hints.published or meta.published,
+        source=source or hints.source or meta.source,
+        original_source=meta.original_source,
+        original_url=hints.original_url,
+        tags=_merge_tags(hints.tags, meta.tags),
+        language=hints.language or detect_language(body_text),
+        removed=removed,
+        raw=raw,
+        raw_name=name,
+        raw_format=fmt,
+        extra=hints.extra,
+    )
+
+
+def _drop_alt_text(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
+    for block in blocks:
+        if block.kind == "alt":
+            removed.append(RemovedLine(block.text, "image-alt-text", "image alt text over a caption"))
+    return [b for b in blocks if b.kind != "alt"]
+
+
+def _without_title_unless_repeated(meta: metadata.Meta, title: str, blocks: list[Block]) -> dict:
+    """With a title from the container, a first line is only removed if it repeats that title."""
+    consumed = dict(meta.consumed)
+    for index, (rule, _reason) in list(consumed.items()):
+        if rule == "metadata:title" and normalize_ws(blocks[index].text) != normalize_ws(title):
+            del consumed[index]
+    return consumed
+
+
+def _apply_consumed(blocks: list[Block], meta: metadata.Meta, removed: list) -> list[Block]:
+    """Remove the metadata lines; mark paragraphs standing among them as the lead."""
+    kept = []
+    for index, block in enumerate(blocks):
+        if index in meta.consumed:
+            rule, reason = meta.consumed[index]
+            removed.append(RemovedLine(block.text, rule, reason))
+            continue
+        if index < meta.lead_before and block.kind == "p" and word_count(block.text) >= 8:
+            block.lead = True
+        kept.append(block)
+    return kept
+
+
+def rejoin(blocks: list[Block]) -> list[Block]:
+    """Join paragraphs a scraper broke mid-sentence ('...with the US and' / 'NATO to the')."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and _broken_between(prev, block):
+            out[-1] = Block(
+                "p",
+                f"{prev.html} {block.html}",
+                f"{prev.text} {block.text}",
+                lead=prev.lead and block.lead,
+            )
+        else:
+            out.append(block)
+    return out
+
+
+def _broken_between(prev: Block, block: Block) -> bool:
+    if prev.kind != "p" or block.kind != "p" or not prev.text or not block.text:
+        return False
+    if metadata.ends_sentence(prev.text) or word_count(prev.text) < 4:
+        return False
+    return bool(_STARTS_LOWER.match(block.text) or _CONTINUES.search(prev.text))
+
+
+def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
+    """Short unpunctuated lines between body paragraphs are links to other articles or image
+    labels that lost their image ('Ukraine map'); they are removed, and recorded."""
+    kept: list[Block] = []
+    for i, block in enumerate(blocks):
+        between = 0 < i < len(blocks) - 1
+        if (
+            between
+            and block.kind == "p"
+            and word_count(block.text) <= TEASER_MAX_WORDS
+            and not metadata.ends_sentence(block.text)
+            and not _URL_ONLY.fullmatch(block.text)  # embedded tweets and videos stay, as links
+            and _is_body_paragraph(blocks[i - 1])
+            and _is_body_paragraph(blocks[i + 1])
+        ):
+            removed.append(
+                RemovedLine(block.text, "related-article-teaser", "related-article teaser or "
+                            "image label: a short line without sentence punctuation mid-body")
+            )
+            continue
+        kept.append(block)
+    return kept
+
+
+def _is_body_paragraph(block: Block) -> bool:
+    return block.kind in ("p", "blockquote", "figure") and word_count(block.text) > TEASER_MAX_WORDS
+
+
+def _standfirst(blocks: list[Block], removed: list[RemovedLine]) -> tuple[str, list[Block]]:
+    """The marked lead: paragraphs among the header lines, or an all-italic first paragraph.
+
+    A lead that the first body paragraph merely repeats (a listing's excerpt) leaves the body
+    and is kept as the standfirst only.
+    """
+    lead = [b for b in blocks[:3] if b.lead]
+    if not lead:
+        first = next((b for b in blocks[:3] if b.kind == "p"), None)
+        if first and first.html.startswith("<em>") and first.html.endswith("</em>"):
+            if word_count(first.text) >= 15:
+                lead = [first]
+    if not lead:
+        return "", blocks
+    text = " ".join(b.text for b in lead)
+    after = [b for b in blocks if b not in lead]
+    if after and _near_duplicate(text, after[0].text):
+        for b in lead:
+            removed.append(RemovedLine(b.text, "repeated-excerpt", "excerpt repeated in the article"))
+        return text, after
+    return text, blocks
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    words_a, words_b = set(a.lower().split()), set(b.lower().split())
+    if not words_a or not words_b:
+        return False
+    return len(words_a & words_b) / len(words_a) >= 0.85 and len(b) >= 0.8 * len(a)
+
+
+def _merge_tags(first: list[tuple[str, str]], second: list[tuple[str, str]]) -> list:
+    tags: list[tuple[str, str]] = []
+    for tag in first + second:
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def derive_title(blocks: list[Block]) -> str:
+    """A readable title from the lead: its first sentence, cut at a clause or word boundary."""
+    lead = next((b.text for b in blocks if b.kind in ("p", "blockquote") and b.text), "")
+    if not lead:
+        lead = next((b.text for b in blocks if b.text), "")
+    lead = _LEAD_PLACE.sub("", lead, count=1)
+    sentence = _SENTENCE_END.split(lead, maxsplit=1)[0].strip()
+    if len(sentence) > 100:
+        cut = sentence.rfind(", ", 0, 100)
+        if cut < 40:
+            cut = sentence.rfind(" ", 0, 90)
+        sentence = sentence[: cut if cut > 0 else 90]
+    sentence = sentence.rstrip(" ,;:–—-\"“”'‘’(").rstrip(".")
+    if sentence.count("“") > sentence.count("”"):
+        sentence += "”"
+    return sentence or "Untitled"
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language, '' when there is too little text to tell."""
+    if len(text) < 20:
+        return ""
+    import py3langid  # loads its model on first use; keep import cost off non-text paths
+
+    lang, _score = py3langid.classify(text[:5000])
+    return str(lang)

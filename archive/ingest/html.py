@@ -1,0 +1,205 @@
+"""Whole saved web pages -> Blocks + Hints, with trafilatura finding the article in the page.
+
+trafilatura returns its own XML (<p>, <head rend="h2">, <hi rend="#i">, <ref target>, <list>,
+<quote>); that is mapped onto our simple HTML. When it finds nothing, the page's paragraphs
+(or its plain text) are used instead, with a warning.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import lxml.html
+from lxml import etree
+
+from archive.ingest.blocks import Block, html_to_text, normalize_ws
+from archive.ingest.clean import Hints
+from archive.ingest.dates import parse_loose
+from archive.ingest.names import clean_author, split_names
+from archive.ingest.text import read_text
+
+_INLINE = {"#i": "em", "#b": "strong", "#u": "em", "#t": "", "#sub": "", "#sup": ""}
+_HEAD = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
+_HTML_INLINE = {"em": "em", "i": "em", "cite": "em", "strong": "strong", "b": "strong"}
+_HTML_INLINE_PLAIN = {"span", "u", "small", "sub", "sup", "abbr", "time", "mark", "code", "q", "font"}
+_DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "form",
+         "button", "input", "select", "textarea", "img", "video", "audio", "canvas"}  # fmt: skip
+_BLOCK_TAGS = {"p": "p", "h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4",
+               "h6": "h4", "blockquote": "blockquote", "ul": "ul", "ol": "ol", "pre": "p",
+               "figcaption": "figure", "li": "p", "dd": "p", "dt": "p", "tr": "p"}  # fmt: skip
+_CONTAINERS = {"div", "section", "article", "main", "figure", "body", "html", "aside", "header",
+               "footer", "table", "tbody", "thead", "dl", "center"}  # fmt: skip
+_SAFE_HREF = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+def read_html(text: str) -> tuple[list[Block], Hints]:
+    """A saved web page -> (body blocks, metadata from the page)."""
+    import trafilatura  # heavy import; only pages need it
+
+    try:
+        doc = trafilatura.bare_extraction(
+            text,
+            include_links=True,
+            include_formatting=True,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except (ValueError, TypeError, etree.LxmlError):
+        doc = None
+    hints = Hints(drop_teasers=False)
+    blocks = _body_blocks(doc.body) if doc is not None and doc.body is not None else []
+    if doc is not None:
+        _fill_hints(doc, hints)
+    if not any(b.text for b in blocks):
+        blocks = fallback_blocks(text)
+        hints.extra["warning"] = "trafilatura found no main text; used the page's paragraphs"
+    return blocks, hints
+
+
+def _fill_hints(doc: object, hints: Hints) -> None:
+    hints.title = normalize_ws(getattr(doc, "title", None) or "")
+    authors = getattr(doc, "author", None) or ""
+    hints.authors = [n for n in (clean_author(a) for a in split_names(authors)) if n]
+    hints.published = parse_loose(getattr(doc, "date", None))
+    hints.source = normalize_ws(getattr(doc, "sitename", None) or "")
+    hints.original_url = getattr(doc, "url", None) or ""
+    tags = [("keyword", t) for t in getattr(doc, "tags", None) or []]
+    tags += [("category", c) for c in getattr(doc, "categories", None) or []]
+    hints.tags = [(k, normalize_ws(v)) for k, v in tags if v.strip()]
+    hints.language = (getattr(doc, "language", None) or "")[:2]
+
+
+def _body_blocks(body: etree._Element) -> list[Block]:
+    """trafilatura's XML body -> Blocks."""
+    blocks: list[Block] = []
+    for element in body:
+        tag = element.tag
+        if tag == "head":
+            blocks.append(_block(_HEAD.get(element.get("rend", "h2"), "h2"), _inline(element)))
+        elif tag == "p":
+            blocks.append(_block("p", _inline(element)))
+        elif tag == "quote":
+            blocks.append(_block("blockquote", _inline(element)))
+        elif tag == "list":
+            kind = "ol" if element.get("rend") == "ol" else "ul"
+            items = "".join(f"<li>{_inline(item)}</li>" for item in element if item.tag == "item")
+            blocks.append(Block(kind, items, html_to_text(items)))
+        elif tag == "table":
+            for row in element.iter("row"):
+                cells = " | ".join(_inline(cell) for cell in row if cell.tag == "cell")
+                blocks.append(_block("p", cells))
+        else:
+            blocks.append(_block("p", _inline(element)))
+    return [b for b in blocks if b.text]
+
+
+def _block(kind: str, inner: str) -> Block:
+    inner = normalize_ws(inner)
+    return Block(kind, inner, html_to_text(inner))
+
+
+def _inline(element: etree._Element) -> str:
+    """An element's content as inline HTML (em, strong, a href); other markup dropped.
+
+    Understands both trafilatura's vocabulary (hi, ref, lb) and plain HTML (em, b, a, br).
+    """
+    parts = [htmllib.escape(element.text or "", quote=False)]
+    for child in element:
+        if not isinstance(child.tag, str):  # comments, processing instructions
+            parts.append(htmllib.escape(child.tail or "", quote=False))
+            continue
+        inner = _inline(child)
+        tag = child.tag.lower()
+        if tag == "hi":
+            wrap = _INLINE.get(child.get("rend", ""), "")
+        else:
+            wrap = _HTML_INLINE.get(tag, "")
+        if wrap:
+            inner = f"<{wrap}>{inner}</{wrap}>"
+        elif tag in ("ref", "a"):
+            href = child.get("target" if tag == "ref" else "href", "") or ""
+            if _SAFE_HREF.match(href.strip()):
+                inner = f'<a href="{htmllib.escape(href.strip())}">{inner}</a>'
+        elif tag in ("lb", "br"):
+            inner = "<br>"
+        elif tag in _DROP:
+            inner = ""
+        elif tag not in _HTML_INLINE_PLAIN:
+            inner = f" {inner} "
+        parts.append(inner)
+        parts.append(htmllib.escape(child.tail or "", quote=False))
+    return "".join(parts)
+
+
+def fragment_blocks(markup: str) -> list[Block]:
+    """An HTML fragment that *is* the article (a JSON body) -> Blocks, keeping its structure."""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return read_text(re.sub(r"<[^>]*>", " ", markup))
+    blocks: list[Block] = []
+    _collect(root, blocks)
+    return [b for b in blocks if b.text]
+
+
+def _collect(container: etree._Element, blocks: list[Block]) -> None:
+    """Walk block-level elements; loose inline content becomes paragraphs."""
+    loose = [htmllib.escape(container.text or "", quote=False)]
+    for child in container:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag in _BLOCK_TAGS or tag in _CONTAINERS or tag in _DROP:
+            _flush(loose, blocks)
+            loose = []
+            if tag in _CONTAINERS:
+                _collect(child, blocks)
+            elif tag in ("ul", "ol"):
+                items = "".join(f"<li>{normalize_ws(_inline(li))}</li>" for li in child
+                                if isinstance(li.tag, str) and li.tag.lower() == "li")
+                blocks.append(Block(tag, items, html_to_text(items)))
+            elif tag not in _DROP:
+                blocks.append(_block(_BLOCK_TAGS[tag], _inline(child)))
+        elif tag == "br" and len(loose) > 0 and (child.tail or "").strip() == "":
+            loose.append(" ")
+        elif tag:
+            loose.append(_inline_one(child))
+        loose.append(htmllib.escape(child.tail or "", quote=False))
+    _flush(loose, blocks)
+
+
+def _inline_one(element: etree._Element) -> str:
+    wrapper = etree.Element("span")
+    wrapper.append(_copy(element))
+    return _inline(wrapper)
+
+
+def _copy(element: etree._Element) -> etree._Element:
+    from copy import deepcopy
+
+    clone = deepcopy(element)
+    clone.tail = None
+    return clone
+
+
+def _flush(loose: list[str], blocks: list[Block]) -> None:
+    text = "".join(loose)
+    for para in re.split(r"\n\s*\n", text):
+        if para.strip():
+            blocks.append(_block("p", para))
+
+
+def fallback_blocks(text: str) -> list[Block]:
+    """The page's own paragraphs (or its text) when trafilatura found nothing."""
+    try:
+        root = lxml.html.fromstring(text)
+    except (etree.ParserError, ValueError):
+        return read_text(re.sub(r"<[^>]*>", " ", text))
+    for bad in root.xpath("//script|//style|//noscript|//template|//nav|//header|//footer"):
+        bad.drop_tree()
+    body = root.find(".//body")
+    blocks: list[Block] = []
+    _collect(body if body is not None else root, blocks)
+    return [b for b in blocks if b.text] or read_text(root.text_content())

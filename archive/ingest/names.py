@@ -1,0 +1,75 @@
+"""Author names: splitting bylines, telling people from site accounts, deduplicating."""
+
+from __future__ import annotations
+
+import re
+
+# Byline words that name a site account or an agency, not a person.
+NOT_PEOPLE = {
+    "admin", "administrator", "staff", "editor", "editors", "editorial", "editorial staff",
+    "editorial team", "editorial board", "guest", "guest author", "webmaster", "author", "user",
+    "moderator", "newsdesk", "news desk", "team", "redaktion", "the editors", "our correspondent",
+    "correspondent", "reuters", "reuter", "ap", "afp", "dpa", "associated press", "agencies",
+    "news agencies", "unknown", "anonymous", "contributor", "press release",
+}  # fmt: skip
+_PARTICLES = {"de", "da", "do", "dos", "das", "von", "van", "der", "den", "al", "el", "bin",
+              "ibn", "le", "la", "du", "di", "del", "della", "y", "e", "zu", "ten", "ter"}  # fmt: skip
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|&|\|)\s*", re.IGNORECASE)
+_TRAILING_NOISE = re.compile(
+    r"\s*(?:\(.*?\)|\s[-–—]\s.*|[|/].*|\bin\s+[A-Z]\w+.*|\bfor\s+\S.*)$"  # "X (Reuters)", "X - Site", "X in Kyiv"
+)
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.-]*$")
+
+
+def split_names(names: str) -> list[str]:
+    """'A, B and C' -> ['A', 'B', 'C']."""
+    return [part for part in _SPLIT.split(names.strip()) if part.strip()]
+
+
+def clean_author(raw: str) -> str:
+    """One candidate name -> the person's name, or '' when it is not a person.
+
+    Strips trailing affiliations and fixes ALL-CAPS names ('TED D'AFFLISIO' -> "Ted D'Afflisio").
+    """
+    name = _TRAILING_NOISE.sub("", raw.strip()).strip(" .,:;*_")
+    if not name or name.lower() in NOT_PEOPLE:
+        return ""
+    if name.isupper():
+        name = " ".join(_title_word(w) for w in name.split())
+    words = name.split()
+    if not 1 <= len(words) <= 6:
+        return ""
+    real = [w for w in words if w.lower() not in _PARTICLES]
+    if not real or not all(_NAME_WORD.match(w) for w in real):
+        return ""
+    return " ".join(words)
+
+
+def _title_word(word: str) -> str:
+    if word.lower() in _PARTICLES:
+        return word.lower()
+    return re.sub(r"(^|['’-])(\w)", lambda m: m[1] + m[2].upper(), word.lower())
+
+
+def merge_authors(known: list[str], new: list[str]) -> list[str]:
+    """Add names to a list without duplicates; of two forms of one name keep the fuller.
+
+    'Lucas Leiroz' and 'Lucas Leiroz de Almeida' are one person: the shorter name's words
+    are the start of the longer's.
+    """
+    result = list(known)
+    for name in new:
+        for i, existing in enumerate(result):
+            if _prefix_of(name, existing):
+                break
+            if _prefix_of(existing, name):
+                result[i] = name
+                break
+        else:
+            result.append(name)
+    return result
+
+
+def _prefix_of(short: str, long: str) -> bool:
+    s, ll = short.lower().split(), long.lower().split()
+    return len(s) <= len(ll) and ll[: len(s)] == s

@@ -1,0 +1,142 @@
+"""Plain-text and markdown scrapes -> Blocks.
+
+Scrapers turn pages into markdown-ish text: dead links "[name](#)", escaped characters
+("\\*\\*\\*"), bare URLs of embedded tweets. Markdown goes through markdown-it (raw HTML
+disabled, indented code disabled because scrapes indent paragraphs, not code); plain text is
+split into paragraphs by blank lines, or by indented first lines (Reuters style).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+from archive.ingest.blocks import Block, html_to_text, normalize_ws, text_block
+
+_DEAD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:#[^)\s]*|\s*)\)")
+_ONE_LINK = re.compile(r"\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
+_DOUBLE_ESCAPE = re.compile(r"\\\\(?=[_*#\[\]`])")  # "\\_" -> "\_": scrapers escape twice
+_BLANK = re.compile(r"\n[ \t\u00a0]*\n")
+_CAPTION = re.compile(r"(©|\(c\)|photo:|foto:|image:|picture:|bild:|credit:)", re.IGNORECASE)
+_BARE_URL_BLOCK = re.compile(r"<?(https?://\S+?)>?")
+_MD_SIGNALS = re.compile(
+    r"^#{1,6}\s|\[[^\]\n]+\]\([^)\n]*\)|^\s*[-*+]\s+\S|\*\*\S|\\[*_#\[\]]|<https?://|^>\s",
+    re.MULTILINE,
+)
+_HEADING_KIND = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.disable(["code", "html_block", "html_inline", "image"])
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when the text uses markdown syntax (links, headings, emphasis, escapes)."""
+    return len(_MD_SIGNALS.findall(text[:50_000])) >= 1
+
+
+def split_paragraphs(text: str) -> list[list[str]]:
+    """Text -> paragraphs, each a list of its non-empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for chunk in _BLANK.split(text):
+        lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def read_text(text: str) -> list[Block]:
+    """Plain text -> Blocks (paragraphs; captions under images become figures)."""
+    blocks: list[Block] = []
+    for lines in split_paragraphs(text):
+        caption = _split_caption(lines)
+        if caption:
+            blocks.extend(text_block(line, "alt") for line in caption[0])
+            blocks.append(text_block(caption[1], "figure"))
+            continue
+        for para in _split_indented(lines):
+            blocks.append(text_block(" ".join(line.strip() for line in para)))
+    return blocks
+
+
+def read_markdown(text: str) -> list[Block]:
+    """Markdown scrape -> Blocks; dead links keep their text, bare URL lines become links."""
+    blocks: list[Block] = []
+    for lines in split_paragraphs(text):
+        source = "\n".join(lines)
+        caption = _split_caption(lines)
+        if caption:
+            blocks.extend(_markdown_blocks(line, kind="alt") for line in caption[0])
+            blocks.append(_markdown_blocks(caption[1], kind="figure"))
+            continue
+        url = _BARE_URL_BLOCK.fullmatch(source.strip())
+        if url:
+            blocks.append(text_block(url.group(1)))
+            continue
+        new = _markdown_blocks(source)
+        if isinstance(new, Block):
+            new.link_only = _ONE_LINK.fullmatch(source.strip()) is not None
+            blocks.append(new)
+    return _merge_lists(blocks)
+
+
+def _markdown_blocks(source: str, kind: str = "") -> Block:
+    """One paragraph of markdown -> one Block (its first top-level element decides the kind)."""
+    source = _DOUBLE_ESCAPE.sub(r"\\", _DEAD_LINK.sub(r"\1", source))
+    tokens = _md.parse(source)
+    if not tokens:
+        return text_block(source, kind or "p")
+    first = tokens[0]
+    if first.type == "hr":
+        return Block("p", "***", "***")
+    tag = first.tag
+    if tag in ("ul", "ol", "blockquote"):
+        inner = _md.renderer.render(tokens, _md.options, {})
+        inner = re.sub(rf"^\s*<{tag}[^>]*>|</{tag}>\s*$", "", inner.strip())
+        if tag == "blockquote":
+            inner = re.sub(r"</?p>", " ", inner)
+        inner = normalize_ws(inner.replace("\n", " "))
+        return Block(kind or tag, inner, html_to_text(inner))
+    inline = [t for t in tokens if t.type == "inline"]
+    html = " ".join(
+        _md.renderer.renderInline(t.children or [], _md.options, {}) for t in inline
+    ).replace("\n", " ")
+    html = normalize_ws(html)
+    block_kind = kind or _HEADING_KIND.get(tag, "p")
+    return Block(block_kind, html, html_to_text(html))
+
+
+def _merge_lists(blocks: list[Block]) -> list[Block]:
+    """Consecutive list blocks (a 'loose' list separated by blank lines) become one list."""
+    merged: list[Block] = []
+    for block in blocks:
+        if merged and block.kind in ("ul", "ol") and merged[-1].kind == block.kind:
+            last = merged[-1]
+            merged[-1] = Block(last.kind, last.html + block.html, f"{last.text} {block.text}")
+        else:
+            merged.append(block)
+    return merged
+
+
+def _split_caption(lines: list[str]) -> tuple[list[str], str] | None:
+    """(alt-text lines, caption) for an image's alt text followed by its credited caption."""
+    if len(lines) < 2 or len(lines) > 3:
+        return None
+    last = lines[-1]
+    if not _CAPTION.search(last[-60:]) and not _CAPTION.match(last):
+        return None
+    alt = lines[:-1]
+    if any(len(line.split()) > 30 or line.rstrip().endswith(".") for line in alt):
+        return None
+    return alt, last
+
+
+def _split_indented(lines: list[str]) -> list[list[str]]:
+    """Split hard-wrapped text where an indented line starts a new paragraph (Reuters)."""
+    paragraphs: list[list[str]] = [[]]
+    for i, line in enumerate(lines):
+        if i > 0 and re.match(r"^(\t| {2,})\S", line) and paragraphs[-1]:
+            paragraphs.append([])
+        paragraphs[-1].append(line)
+    return [p for p in paragraphs if p]
