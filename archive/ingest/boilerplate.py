@@ -80,6 +80,7 @@ RULES: list[Rule] = [
     _rule("more-on-the-subject", r"(more on the subject|mehr zum thema|more on this topic|read more|read also|see also|also read|you may also like)\b.*", "related-article link", "prefix", 30),
     _rule("related-heading", r"related( articles| posts| stories| content)?:?", "related-article link"),
     _rule("post-navigation", r"(post navigation|previous (article|post)|next (article|post))\b.*", "page navigation", "prefix", 20),
+    _rule("agency-signoff", r"(reuters?|ap|afp|dpa|upi)\.?", "news agency sign-off at the end"),
     _rule("advertisement", r"advertisement|sponsored( content)?|loading\.\.\.", "advertisement placeholder"),
 ]
 

@@ -78,7 +78,7 @@ def build_article(
         standfirst=hints.standfirst or standfirst,
         authors=merge_authors(hints.authors, meta.authors) if hints.authors else meta.authors,
         published=hints.published or meta.published,
-        source=source or hints.source or meta.source,
+        source=source or hints.source or meta.source or _agency(removed),
         original_source=meta.original_source,
         original_url=hints.original_url,
         tags=_merge_tags(hints.tags, meta.tags),
@@ -89,6 +89,18 @@ def build_article(
         raw_format=fmt,
         extra=hints.extra,
     )
+
+
+_AGENCIES = {"reuter": "Reuters", "reuters": "Reuters", "ap": "AP", "afp": "AFP", "dpa": "dpa",
+             "upi": "UPI"}  # fmt: skip
+
+
+def _agency(removed: list[RemovedLine]) -> str:
+    """A wire story signed off 'Reuter' names its publisher."""
+    for line in removed:
+        if line.rule == "agency-signoff":
+            return _AGENCIES.get(line.text.lower().strip(" ."), "")
+    return ""
 
 
 def _drop_alt_text(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:

@@ -133,10 +133,19 @@ def _split_caption(lines: list[str]) -> tuple[list[str], str] | None:
 
 
 def _split_indented(lines: list[str]) -> list[list[str]]:
-    """Split hard-wrapped text where an indented line starts a new paragraph (Reuters)."""
+    """Split hard-wrapped text where an indented line starts a new paragraph (Reuters style).
+
+    Only lines indented deeper than the block's first line count, so text that is indented
+    throughout stays one paragraph.
+    """
+    base = _indent(lines[0])
     paragraphs: list[list[str]] = [[]]
     for i, line in enumerate(lines):
-        if i > 0 and re.match(r"^(\t| {2,})\S", line) and paragraphs[-1]:
+        if i > 0 and _indent(line) > base and paragraphs[-1]:
             paragraphs.append([])
         paragraphs[-1].append(line)
     return [p for p in paragraphs if p]
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
