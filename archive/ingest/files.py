@@ -96,7 +96,7 @@ def too_big(limit: int) -> str:
 def _human(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:g} {unit}" if unit != "bytes" else f"{size} bytes"
+            return f"{size} bytes" if unit == "bytes" else f"{size:.1f}".removesuffix(".0") + f" {unit}"
         size /= 1024
     return f"{size} bytes"  # pragma: no cover
 

@@ -67,7 +67,7 @@ def _fill_hints(doc: object, hints: Hints) -> None:
     hints.published = parse_loose(getattr(doc, "date", None))
     hints.source = normalize_ws(getattr(doc, "sitename", None) or "")
     hints.original_url = getattr(doc, "url", None) or ""
-    tags = [("keyword", t) for t in getattr(doc, "tags", None) or []]
+    tags = [("keyword", t) for tag in getattr(doc, "tags", None) or [] for t in tag.split(",")]
     tags += [("category", c) for c in getattr(doc, "categories", None) or []]
     hints.tags = [(k, normalize_ws(v)) for k, v in tags if v.strip()]
     hints.language = (getattr(doc, "language", None) or "")[:2]
