@@ -226,7 +226,9 @@ def test_seed_002_rejoins_paragraphs_broken_mid_sentence():
 
 def test_seed_002_keeps_the_listing_excerpt_as_standfirst_rejoined():
     standfirst = seed("002").standfirst
-    assert standfirst.endswith("It proved, however, highly revealing of the alliance's internal cracks.")
+    assert standfirst.endswith(
+        "It proved, however, highly revealing of the alliance's internal cracks."
+    )
     assert "buried news desks." in standfirst
 
 

@@ -1,8 +1,8 @@
 """Raw documents -> ParsedArticle. Pure Python: no Django here (see ARCHITECTURE.md).
 
-    parse(data, name=..., format="auto", source="")      one document's bytes -> [Outcome]
-    iter_documents(paths, limits=Limits())                files, folders, zips -> (name, data, error)
-    parse_upload(name, data, format=..., source=...)      one uploaded file (maybe a zip) -> [Outcome]
+    parse(data, name=..., format="auto", source="")  one document's bytes -> [Outcome]
+    iter_documents(paths, limits=Limits())            files, folders, zips -> (name, data, error)
+    parse_upload(name, data, format=..., source=...)  one uploaded file (maybe a zip) -> [Outcome]
 
 parse() never raises for bad input: every problem is an Outcome with `error` set. Parsing is
 deterministic, so parse(article.raw, name=article.raw_name, format=article.raw_format) gives
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from archive.ingest.clean import Hints, build_article
 from archive.ingest.encoding import decode
-from archive.ingest.files import iter_documents, size_limit, too_big, zip_documents
+from archive.ingest.files import DEFAULT_LIMITS, iter_documents, size_limit, too_big, zip_documents
 from archive.ingest.types import (
     FORMATS,
     TAG_KINDS,
@@ -63,7 +63,7 @@ def parse(
     format is "auto" or one of FORMATS. source, when non-empty, is the publisher and wins over
     what the text says (which is still kept as original_source when it names one).
     """
-    limits = limits or Limits()
+    limits = limits or DEFAULT_LIMITS
     try:
         if format != "auto" and format not in FORMATS:
             raise IngestError(f"unknown format {format!r}; use auto or one of {', '.join(FORMATS)}")
@@ -95,7 +95,12 @@ def detect_format(text: str, name: str = "") -> str:
 
 
 def parse_upload(
-    name: str, data: bytes, *, format: str = "auto", source: str = "", limits: Limits = Limits()
+    name: str,
+    data: bytes,
+    *,
+    format: str = "auto",
+    source: str = "",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Outcome]:
     """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse."""
     if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
@@ -110,7 +115,7 @@ def parse_all(
     *,
     format: str = "auto",
     source: str = "",
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Outcome]:
     """(name, data, error) triples (from iter_documents) -> Outcomes, one document at a time."""
     for name, data, error in documents:

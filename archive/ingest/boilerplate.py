@@ -47,41 +47,156 @@ def _rule(name: str, pattern: str, reason: str, scope: str = "line", max_words: 
 
 
 _SOCIAL = r"(instagram|twitter|facebook|telegram|x|youtube|linkedin|gab|vk|rumble|truth social)"
-_NOT_PEOPLE = r"(admin|administrator|staff|(the )?editor(s|ial( staff| team| board)?)?|guest|webmaster|author|user|moderator|newsdesk|news desk|team|redaktion)"
+_NOT_PEOPLE = (
+    r"(admin|administrator|staff|(the )?editor(s|ial( staff| team| board)?)?|guest|webmaster|"
+    r"author|user|moderator|newsdesk|news desk|team|redaktion)"
+)
+_BUTTONS = r"share|tweet|e-?mail|print|pin it|whatsapp"
 
 RULES: list[Rule] = [
     # separators and navigation debris
     _rule("separator", r"[\s*\-_=~#·•—–.]+", "separator line"),
-    _rule("source-link", r"source link|(read the )?original (article|source)( here)?", "link back to the scraped page"),
-    _rule("byline-not-a-person", rf"(posted |written )?by:? {_NOT_PEOPLE}\.?", "byline naming a site account, not a person"),
+    _rule(
+        "source-link",
+        r"source link|(read the )?original (article|source)( here)?",
+        "link back to the scraped page",
+    ),
+    _rule(
+        "byline-not-a-person",
+        rf"(posted |written )?by:? {_NOT_PEOPLE}\.?",
+        "byline naming a site account, not a person",
+    ),
     # comment forms
-    _rule("comment-form", r"leave a (reply|comment)( cancel reply)?|post a comment|\d* ?comments?|add comment|cancel reply", "comment form"),
-    _rule("comment-form-email", r"your email address will not be published\b.*", "comment form", "prefix", 30),
+    _rule(
+        "comment-form",
+        r"leave a (reply|comment)( cancel reply)?|post a comment|\d* ?comments?|add comment"
+        r"|cancel reply",
+        "comment form",
+    ),
+    _rule(
+        "comment-form-email",
+        r"your email address will not be published\b.*",
+        "comment form",
+        "prefix",
+        30,
+    ),
     _rule("comment-form-required", r"required fields are marked\b.*", "comment form", "prefix", 15),
-    _rule("comment-on-facebook", r"comment on .{0,60} on our facebook page", "comment prompt", "line", 20),
+    _rule(
+        "comment-on-facebook",
+        r"comment on .{0,60} on our facebook page",
+        "comment prompt",
+        "line",
+        20,
+    ),
     # newsletters, sharing, following, membership
     _rule("translate-website", r"\btranslate website\b", "site translation note", "search", 40),
-    _rule("newsletter", r"(to receive|subscribe to|sign up (for|to)) .{0,60}newsletter\b.*", "newsletter prompt", "prefix", 40),
-    _rule("newsletter-short", r".{0,40}\bnewsletter\b.{0,40}(click here|subscribe|sign up).*", "newsletter prompt", "prefix", 25),
-    _rule("follow-us", rf"(visit and )?follow us\b.*|(find|join|like) us on {_SOCIAL}\b.*", "social media prompt", "prefix", 30),
-    _rule("share-prompt", r"(please )?(click the )?share (this|the) (article|story|post|buttons?)\b.*|share (it )?on " + _SOCIAL + r"\b.*", "share prompt", "prefix", 30),
-    _rule("share-buttons", r"(share|tweet|e-?mail|print|pin it|whatsapp)([\s|,/·]+(share|tweet|e-?mail|print|pin it|whatsapp|facebook|twitter|telegram|reddit|linkedin))*", "share buttons"),
+    _rule(
+        "newsletter",
+        r"(to receive|subscribe to|sign up (for|to)) .{0,60}newsletter\b.*",
+        "newsletter prompt",
+        "prefix",
+        40,
+    ),
+    _rule(
+        "newsletter-short",
+        r".{0,40}\bnewsletter\b.{0,40}(click here|subscribe|sign up).*",
+        "newsletter prompt",
+        "prefix",
+        25,
+    ),
+    _rule(
+        "follow-us",
+        rf"(visit and )?follow us\b.*|(find|join|like) us on {_SOCIAL}\b.*",
+        "social media prompt",
+        "prefix",
+        30,
+    ),
+    _rule(
+        "share-prompt",
+        r"(please )?(click the )?share (this|the) (article|story|post|buttons?)\b.*|share (it )?on "
+        + _SOCIAL
+        + r"\b.*",
+        "share prompt",
+        "prefix",
+        30,
+    ),
+    _rule(
+        "share-buttons",
+        rf"({_BUTTONS})([\s|,/·]+({_BUTTONS}|facebook|twitter|telegram|reddit|linkedin))*",
+        "share buttons",
+    ),
     _rule("note-to-readers", r"note to readers?:.*", "publisher note", "prefix", 80),
-    _rule("membership", r"(become a member|support (us|our work|independent journalism)|donate( now)?|make a donation)\b.*", "membership or donation appeal", "prefix", 40),
+    _rule(
+        "membership",
+        r"(become a member|support (us|our work|independent journalism)|donate( now)?"
+        r"|make a donation)\b.*",
+        "membership or donation appeal",
+        "prefix",
+        40,
+    ),
     _rule("click-here", r".{0,80}\bclick here\b.{0,40}", "link prompt", "line", 25),
     # legal notes
     _rule("disclaimer", r"disclaimer\b.*", "disclaimer", "prefix", 200),
-    _rule("fair-use", r".*\b(contains copyrighted material|under the provisions of [\"“]?fair use)\b.*", "fair-use notice", "line", 200),
-    _rule("copyright", r"(copyright|©|\(c\))\s*(\d{4}|all rights|by)\b.*|.{0,60}all rights reserved\.?", "copyright notice", "line", 30),
-    _rule("media-inquiries", r"for (media|press) (inquiries|enquiries)\b.*", "contact note", "prefix", 20),
-    _rule("editorial-opinion-note", r".{1,40} strives for a wide range of opinions\b.*", "publisher note on opinion pieces", "prefix", 50),
-    _rule("opinion-disclaimer", r"(the )?views (and opinions )?expressed (in this article )?are (those|solely)\b.*", "opinion disclaimer", "prefix", 50),
+    _rule(
+        "fair-use",
+        r".*\b(contains copyrighted material|under the provisions of [\"“]?fair use)\b.*",
+        "fair-use notice",
+        "line",
+        200,
+    ),
+    _rule(
+        "copyright",
+        r"(copyright|©|\(c\))\s*(\d{4}|all rights|by)\b.*|.{0,60}all rights reserved\.?",
+        "copyright notice",
+        "line",
+        30,
+    ),
+    _rule(
+        "media-inquiries",
+        r"for (media|press) (inquiries|enquiries)\b.*",
+        "contact note",
+        "prefix",
+        20,
+    ),
+    _rule(
+        "editorial-opinion-note",
+        r".{1,40} strives for a wide range of opinions\b.*",
+        "publisher note on opinion pieces",
+        "prefix",
+        50,
+    ),
+    _rule(
+        "opinion-disclaimer",
+        r"(the )?views (and opinions )?expressed (in this article )?are (those|solely)\b.*",
+        "opinion disclaimer",
+        "prefix",
+        50,
+    ),
     # related articles
-    _rule("more-on-the-subject", r"(more on the subject|mehr zum thema|more on this topic|read more|read also|see also|also read|you may also like)\b.*", "related-article link", "prefix", 30),
-    _rule("related-heading", r"related( articles| posts| stories| content)?:?", "related-article link"),
-    _rule("post-navigation", r"(post navigation|previous (article|post)|next (article|post))\b.*", "page navigation", "prefix", 20),
+    _rule(
+        "more-on-the-subject",
+        r"(more on the subject|mehr zum thema|more on this topic|read more|read also|see also"
+        r"|also read|you may also like)\b.*",
+        "related-article link",
+        "prefix",
+        30,
+    ),
+    _rule(
+        "related-heading", r"related( articles| posts| stories| content)?:?", "related-article link"
+    ),
+    _rule(
+        "post-navigation",
+        r"(post navigation|previous (article|post)|next (article|post))\b.*",
+        "page navigation",
+        "prefix",
+        20,
+    ),
     _rule("agency-signoff", r"(reuters?|ap|afp|dpa|upi)\.?", "news agency sign-off at the end"),
-    _rule("advertisement", r"advertisement|sponsored( content)?|loading\.\.\.", "advertisement placeholder"),
+    _rule(
+        "advertisement",
+        r"advertisement|sponsored( content)?|loading\.\.\.",
+        "advertisement placeholder",
+    ),
 ]
 
 

@@ -106,7 +106,9 @@ def _agency(removed: list[RemovedLine]) -> str:
 def _drop_alt_text(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
     for block in blocks:
         if block.kind == "alt":
-            removed.append(RemovedLine(block.text, "image-alt-text", "image alt text over a caption"))
+            removed.append(
+                RemovedLine(block.text, "image-alt-text", "image alt text over a caption")
+            )
     return [b for b in blocks if b.kind != "alt"]
 
 
@@ -153,9 +155,12 @@ def rejoin(blocks: list[Block]) -> list[Block]:
 def _broken_between(prev: Block, block: Block) -> bool:
     if prev.kind != "p" or block.kind != "p" or not prev.text or not block.text:
         return False
-    if metadata.ends_sentence(prev.text) or word_count(prev.text) < 4:
+    if metadata.ends_sentence(prev.text):
         return False
-    return bool(_STARTS_LOWER.match(block.text) or _CONTINUES.search(prev.text))
+    if _STARTS_LOWER.match(block.text):
+        return True
+    # A short line ending in "and" or a comma may be a label; only longer text clearly continues.
+    return word_count(prev.text) >= 4 and _CONTINUES.search(prev.text) is not None
 
 
 def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
@@ -174,8 +179,12 @@ def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block
             and _is_body_paragraph(blocks[i + 1])
         ):
             removed.append(
-                RemovedLine(block.text, "related-article-teaser", "related-article teaser or "
-                            "image label: a short line without sentence punctuation mid-body")
+                RemovedLine(
+                    block.text,
+                    "related-article-teaser",
+                    "related-article teaser or "
+                    "image label: a short line without sentence punctuation mid-body",
+                )
             )
             continue
         kept.append(block)
@@ -195,16 +204,20 @@ def _standfirst(blocks: list[Block], removed: list[RemovedLine]) -> tuple[str, l
     lead = [b for b in blocks[:3] if b.lead]
     if not lead:
         first = next((b for b in blocks[:3] if b.kind == "p"), None)
-        if first and first.html.startswith("<em>") and first.html.endswith("</em>"):
-            if word_count(first.text) >= 15:
-                lead = [first]
+        italic = (
+            first is not None and first.html.startswith("<em>") and first.html.endswith("</em>")
+        )
+        if italic and word_count(first.text) >= 15:
+            lead = [first]
     if not lead:
         return "", blocks
     text = " ".join(b.text for b in lead)
     after = [b for b in blocks if b not in lead]
     if after and _near_duplicate(text, after[0].text):
         for b in lead:
-            removed.append(RemovedLine(b.text, "repeated-excerpt", "excerpt repeated in the article"))
+            removed.append(
+                RemovedLine(b.text, "repeated-excerpt", "excerpt repeated in the article")
+            )
         return text, after
     return text, blocks
 

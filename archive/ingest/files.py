@@ -12,12 +12,13 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from archive.ingest.types import Limits
 
+DEFAULT_LIMITS = Limits()
 Document = tuple[str, bytes | None, str]
 _CHUNK = 64 * 1024
 _JSONL_NAME = re.compile(r"\.(jsonl|ndjson)(\.gz)?$", re.IGNORECASE)
@@ -26,7 +27,7 @@ NESTED_ZIP = "zip inside a zip: not expanded (nested archives are refused)"
 
 
 def iter_documents(
-    paths: Iterable[str | os.PathLike], *, limits: Limits = Limits()
+    paths: Iterable[str | os.PathLike], *, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[Document]:
     """Expand files, folders (recursively, sorted, hidden skipped) and .zip archives.
 
@@ -96,7 +97,11 @@ def too_big(limit: int) -> str:
 def _human(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size} bytes" if unit == "bytes" else f"{size:.1f}".removesuffix(".0") + f" {unit}"
+            return (
+                f"{size} bytes"
+                if unit == "bytes"
+                else f"{size:.1f}".removesuffix(".0") + f" {unit}"
+            )
         size /= 1024
     return f"{size} bytes"  # pragma: no cover
 

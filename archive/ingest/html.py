@@ -22,7 +22,19 @@ from archive.ingest.text import read_text
 _INLINE = {"#i": "em", "#b": "strong", "#u": "em", "#t": "", "#sub": "", "#sup": ""}
 _HEAD = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
 _HTML_INLINE = {"em": "em", "i": "em", "cite": "em", "strong": "strong", "b": "strong"}
-_HTML_INLINE_PLAIN = {"span", "u", "small", "sub", "sup", "abbr", "time", "mark", "code", "q", "font"}
+_HTML_INLINE_PLAIN = {
+    "span",
+    "u",
+    "small",
+    "sub",
+    "sup",
+    "abbr",
+    "time",
+    "mark",
+    "code",
+    "q",
+    "font",
+}
 _DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "form",
          "button", "input", "select", "textarea", "img", "video", "audio", "canvas"}  # fmt: skip
 _BLOCK_TAGS = {"p": "p", "h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4",
@@ -114,10 +126,8 @@ def _inline(element: etree._Element) -> str:
             continue
         inner = _inline(child)
         tag = child.tag.lower()
-        if tag == "hi":
-            wrap = _INLINE.get(child.get("rend", ""), "")
-        else:
-            wrap = _HTML_INLINE.get(tag, "")
+        rend = child.get("rend", "")
+        wrap = _INLINE.get(rend, "") if tag == "hi" else _HTML_INLINE.get(tag, "")
         if wrap:
             inner = f"<{wrap}>{inner}</{wrap}>"
         elif tag in ("ref", "a"):
@@ -157,8 +167,11 @@ def _collect(container: etree._Element, blocks: list[Block]) -> None:
             if tag in _CONTAINERS:
                 _collect(child, blocks)
             elif tag in ("ul", "ol"):
-                items = "".join(f"<li>{normalize_ws(_inline(li))}</li>" for li in child
-                                if isinstance(li.tag, str) and li.tag.lower() == "li")
+                items = "".join(
+                    f"<li>{normalize_ws(_inline(li))}</li>"
+                    for li in child
+                    if isinstance(li.tag, str) and li.tag.lower() == "li"
+                )
                 blocks.append(Block(tag, items, html_to_text(items)))
             elif tag not in _DROP:
                 blocks.append(_block(_BLOCK_TAGS[tag], _inline(child)))

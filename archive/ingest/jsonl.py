@@ -14,7 +14,7 @@ from archive.ingest.clean import Hints
 from archive.ingest.dates import parse_loose
 from archive.ingest.metadata import BYLINE
 from archive.ingest.names import clean_author, split_names
-from archive.ingest.types import TAG_KINDS
+from archive.ingest.types import TAG_KINDS, RemovedLine
 
 # our key -> accepted spellings, first found wins
 KEYS: dict[str, tuple[str, ...]] = {
@@ -37,6 +37,7 @@ LABEL_KEYS = {
     "exchanges": "keyword",
     "companies": "keyword",
 }
+_SIGNOFF = re.compile(r"(?<=\s)(?P<agency>Reuters?|REUTERS?)\s*$")
 _HTML_START = re.compile(
     r"^\s*<(p|div|h[1-6]|article|section|ul|ol|blockquote|figure|table|span|br)\b", re.I
 )
@@ -79,7 +80,18 @@ def record_hints(record: dict) -> tuple[str, str, Hints]:
         drop_teasers=False,
     )
     hints.extra = {k: v for k, v in record.items() if k not in used}
+    if body_format == "text":
+        body = _strip_signoff(body, hints)
     return body, body_format, hints
+
+
+def _strip_signoff(body: str, hints: Hints) -> str:
+    """Wire copy ends with the agency's name ('... per shr. Reuter'): a sign-off, not text."""
+    match = _SIGNOFF.search(body)
+    if match is None:
+        return body
+    hints.removed.append(RemovedLine(match["agency"], "agency-signoff", "news agency sign-off"))
+    return body[: match.start()]
 
 
 def _first(record: dict, keys: tuple[str, ...], used: set[str]) -> object:

@@ -118,7 +118,7 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
             meta.authors = merge_authors(meta.authors, names)
             meta.consumed[index] = ("metadata:byline", "byline")
             return True
-    if block.link_only and word_count(text) <= 4 and not meta.title == text:
+    if block.link_only and word_count(text) <= 4 and meta.title != text:
         meta.consumed[index] = ("metadata:site-name", "link to the originating site")
         return True
     return False
@@ -131,7 +131,9 @@ def _read_anywhere_line(block: Block, meta: Meta, index: int, *, near_end: bool)
         return
     tag_line = _TAG_LINE.match(text)
     if tag_line:
-        kind = next((v for k, v in _TAG_KIND.items() if tag_line["label"].lower().startswith(k)), "")
+        kind = next(
+            (v for k, v in _TAG_KIND.items() if tag_line["label"].lower().startswith(k)), ""
+        )
         for name in re.split(r"\s*[,;|]\s*", tag_line["values"]):
             name = name.strip(" .#")
             if name and (kind or "keyword", name) not in meta.tags:

@@ -12,11 +12,14 @@ NOT_PEOPLE = {
     "correspondent", "reuters", "reuter", "ap", "afp", "dpa", "associated press", "agencies",
     "news agencies", "unknown", "anonymous", "contributor", "press release",
 }  # fmt: skip
-_PARTICLES = {"de", "da", "do", "dos", "das", "von", "van", "der", "den", "al", "el", "bin",
-              "ibn", "le", "la", "du", "di", "del", "della", "y", "e", "zu", "ten", "ter"}  # fmt: skip
+_PARTICLES = {
+    "de", "da", "do", "dos", "das", "von", "van", "der", "den", "al", "el", "bin", "ibn", "le",
+    "la", "du", "di", "del", "della", "y", "e", "zu", "ten", "ter",
+}  # fmt: skip
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|&|\|)\s*", re.IGNORECASE)
 _TRAILING_NOISE = re.compile(
-    r"\s*(?:\(.*?\)|\s[-–—]\s.*|[|/].*|\bin\s+[A-Z]\w+.*|\bfor\s+\S.*)$"  # "X (Reuters)", "X - Site", "X in Kyiv"
+    # "X (Reuters)", "X - Site", "X | Site", "X in Kyiv", "X for Example News"
+    r"\s*(?:\(.*?\)|\s[-–—]\s.*|[|/].*|\bin\s+[A-Z]\w+.*|\bfor\s+\S.*)$"
 )
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.-]*$")
 
