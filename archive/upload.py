@@ -36,6 +36,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(d, initial) for d in data]
         return [single(data, initial)]
 
@@ -45,12 +47,15 @@ class UploadForm(forms.Form):
         help_text="Text, markdown, HTML or JSON-lines files, or a .zip of them."
     )
     format = forms.ChoiceField(
-        choices=[("auto", "Detect")] + [(f, f) for f in FORMATS], initial="auto"
+        choices=[("auto", "Detect")] + [(f, f) for f in FORMATS], initial="auto", required=False
     )
     source = forms.CharField(
         required=False, max_length=200,
         help_text="Publisher, when you know it (it wins over what the text says).",
     )  # fmt: skip
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or "auto"
 
     def clean_files(self):
         files = self.cleaned_data["files"]

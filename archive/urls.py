@@ -1,10 +1,37 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from archive import feeds, views
 from archive.health import healthz
 from archive.sitemaps import SITEMAPS
+
+
+
+class TwoDigits:
+    """A month or day in a URL: always two digits ("01"), as INTERFACE.md writes them."""
+
+    regex = "[0-9]{2}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"
+
+
+class Year:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
+
+
+register_converter(TwoDigits, "dd")
+register_converter(Year, "yyyy")
 
 archive_patterns = [
     path("", views.LatestView.as_view(), name="latest"),
@@ -15,10 +42,10 @@ archive_patterns = [
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("archive/", views.ArchiveIndex.as_view(), name="archive_index"),
-    path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
-    path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
+    path("archive/<yyyy:year>/", views.YearArchive.as_view(), name="archive_year"),
+    path("archive/<yyyy:year>/<dd:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path(
-        "archive/<int:year>/<int:month>/<int:day>/",
+        "archive/<yyyy:year>/<dd:month>/<dd:day>/",
         views.DayArchive.as_view(),
         name="archive_day",
     ),
