@@ -47,7 +47,15 @@ class OriginalInline(admin.StackedInline):
     can_delete = False
     extra = 0
     max_num = 0
-    fields = ["name", "format", "source_given", "parsed_at", "removed_lines", "warnings", "raw_view"]
+    fields = [
+        "name",
+        "format",
+        "source_given",
+        "parsed_at",
+        "removed_lines",
+        "warnings",
+        "raw_view",
+    ]
     readonly_fields = fields
 
     @admin.display(description="raw original")
@@ -70,7 +78,11 @@ class OriginalInline(admin.StackedInline):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title", "title_derived", "slug", "standfirst", "body_html", "source", "authors",
+            "tags", "published", "published_time", "language", "original_url",
+            "original_source", "is_public",
+        ]  # fmt: skip
 
     def clean(self):
         data = super().clean()
@@ -86,7 +98,9 @@ class ArticleAdminForm(forms.ModelForm):
             same = same.exclude(pk=self.instance.pk)
         if same.exists():
             other = same.first()
-            self.add_error("body_html", f"Article {other.pk} ({other.title[:60]}) has the same text.")
+            self.add_error(
+                "body_html", f"Article {other.pk} ({other.title[:60]}) has the same text."
+            )
         return data
 
 

@@ -185,6 +185,9 @@ class Article(models.Model):
         self.refresh_derived_fields()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("archive:article", args=[self.pk, self.slug])
+
     def refresh_derived_fields(self):
         """Sanitize the body and derive text, word count, hash and slug from it.
 
@@ -199,9 +202,6 @@ class Article(models.Model):
         self.title = html_to_text(clean_html(self.title)).replace("\n", " ").strip()[:500]
         if not self.slug:
             self.slug = slugify(self.title)[:200].strip("-") or "article"
-
-    def get_absolute_url(self):
-        return reverse("archive:article", args=[self.pk, self.slug])
 
     @property
     def published_at(self) -> dt.datetime | dt.date | None:

@@ -176,7 +176,9 @@ def reparse_article(*, article: Article) -> SaveResult:
             _fill_original(original, parsed, original.source_given)
             original.save()
     except IntegrityError:
-        return SaveResult(FAILED, original.name, article, "re-parsed text duplicates another article")
+        return SaveResult(
+            FAILED, original.name, article, "re-parsed text duplicates another article"
+        )
     return SaveResult(UPDATED, original.name, article)
 
 

@@ -172,9 +172,7 @@ def _haystack_connection(url: str) -> dict:
         }
     if parts.scheme == "simple":  # haystack's database-only backend; for diagnostics only
         return {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
-    raise ImproperlyConfigured(
-        f"SEARCH_URL={url!r}: scheme must be whoosh:// or elasticsearch7://"
-    )
+    raise ImproperlyConfigured(f"SEARCH_URL={url!r}: scheme must be whoosh:// or elasticsearch7://")
 
 
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")

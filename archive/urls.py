@@ -7,7 +7,6 @@ from archive.health import healthz
 from archive.sitemaps import SITEMAPS
 
 
-
 class TwoDigits:
     """A month or day in a URL: always two digits ("01"), as INTERFACE.md writes them."""
 

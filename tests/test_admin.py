@@ -54,14 +54,25 @@ def test_admin_change_form_sanitizes_the_body(staff_client):
     response = staff_client.post(
         f"/admin/archive/article/{article.pk}/change/",
         {
-            "title": "Edited", "slug": article.slug, "standfirst": "",
+            "title": "Edited",
+            "slug": article.slug,
+            "standfirst": "",
             "body_html": '<p onclick="x()">Clean me</p><script>alert(1)</script>',
-            "source": article.source_id, "authors": [], "tags": [],
-            "published": "2022-01-10", "published_time": "", "language": "en",
-            "original_url": "", "original_source": "", "is_public": "on",
-            "original-TOTAL_FORMS": "1", "original-INITIAL_FORMS": "1",
-            "original-MIN_NUM_FORMS": "0", "original-MAX_NUM_FORMS": "0",
-            "original-0-id": article.original.pk, "original-0-article": article.pk,
+            "source": article.source_id,
+            "authors": [],
+            "tags": [],
+            "published": "2022-01-10",
+            "published_time": "",
+            "language": "en",
+            "original_url": "",
+            "original_source": "",
+            "is_public": "on",
+            "original-TOTAL_FORMS": "1",
+            "original-INITIAL_FORMS": "1",
+            "original-MIN_NUM_FORMS": "0",
+            "original-MAX_NUM_FORMS": "0",
+            "original-0-id": article.original.pk,
+            "original-0-article": article.pk,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -75,10 +86,17 @@ def test_admin_refuses_a_duplicate_body_with_a_message(staff_client):
     make_article(title="First", body="<p>Identical words</p>")
     response = staff_client.post(
         "/admin/archive/article/add/",
-        {"title": "Second", "slug": "second", "body_html": "<p>identical words</p>",
-         "language": "en", "is_public": "on",
-         "original-TOTAL_FORMS": "0", "original-INITIAL_FORMS": "0",
-         "original-MIN_NUM_FORMS": "0", "original-MAX_NUM_FORMS": "0"},
+        {
+            "title": "Second",
+            "slug": "second",
+            "body_html": "<p>identical words</p>",
+            "language": "en",
+            "is_public": "on",
+            "original-TOTAL_FORMS": "0",
+            "original-INITIAL_FORMS": "0",
+            "original-MIN_NUM_FORMS": "0",
+            "original-MAX_NUM_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "has the same text" in response.content.decode()
@@ -88,7 +106,9 @@ def test_admin_refuses_a_duplicate_body_with_a_message(staff_client):
 def test_upload_previews_then_saves_on_confirm(staff_client):
     upload = io.BytesIO(SEED_LIKE.encode())
     upload.name = "talks.txt"
-    preview = staff_client.post("/admin/archive/article/upload/", {"files": [upload], "format": "auto"})
+    preview = staff_client.post(
+        "/admin/archive/article/upload/", {"files": [upload], "format": "auto"}
+    )
     html = preview.content.decode()
     assert preview.status_code == 200
     assert "A test headline about talks" in html and "Jane Reporter" in html
@@ -110,7 +130,9 @@ def test_upload_of_a_zip_reports_each_file(staff_client):
         z.writestr("empty.txt", "")
     buffer.seek(0)
     buffer.name = "batch.zip"
-    preview = staff_client.post("/admin/archive/article/upload/", {"files": [buffer], "format": "auto"})
+    preview = staff_client.post(
+        "/admin/archive/article/upload/", {"files": [buffer], "format": "auto"}
+    )
     assert preview.context["ready"] == 1
     report = staff_client.post(
         "/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"}
@@ -119,7 +141,9 @@ def test_upload_of_a_zip_reports_each_file(staff_client):
 
 
 def test_upload_confirm_with_a_bad_token_is_a_message_not_an_error(staff_client):
-    response = staff_client.post("/admin/archive/article/upload/", {"token": "../../etc", "confirm": "1"})
+    response = staff_client.post(
+        "/admin/archive/article/upload/", {"token": "../../etc", "confirm": "1"}
+    )
     assert response.status_code == 200
     assert "expired" in response.content.decode()
 
@@ -134,7 +158,9 @@ def test_reparse_action_rederives_from_the_raw_original(staff_client):
     upload = io.BytesIO(SEED_LIKE.encode())
     upload.name = "talks.txt"
     preview = staff_client.post("/admin/archive/article/upload/", {"files": [upload]})
-    staff_client.post("/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"})
+    staff_client.post(
+        "/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"}
+    )
     article = Article.objects.get()
     Article.objects.filter(pk=article.pk).update(title="Broken by hand")
     response = staff_client.post(

@@ -48,8 +48,15 @@ def test_article_page_shows_everything(client):
         published=dt.date(2022, 1, 10),
     )
     html = client.get(article.get_absolute_url()).content.decode()
-    for text in ("Talks in Geneva", "Diplomats met.", "Global Research", "Lucas Leiroz",
-                 "Europe", "https://example.com/talks", "10 January 2022"):
+    for text in (
+        "Talks in Geneva",
+        "Diplomats met.",
+        "Global Research",
+        "Lucas Leiroz",
+        "Europe",
+        "https://example.com/talks",
+        "10 January 2022",
+    ):
         assert text in html
 
 
@@ -61,8 +68,15 @@ def test_article_page_redirects_a_wrong_slug(client):
 
 
 def test_unknown_objects_are_404(client):
-    for url in ("/articles/999/x/", "/sources/nope/", "/authors/nope/", "/tags/nope/",
-                "/sources/nope/feed/", "/api/articles/999/", "/archive/1999/"):
+    for url in (
+        "/articles/999/x/",
+        "/sources/nope/",
+        "/authors/nope/",
+        "/tags/nope/",
+        "/sources/nope/feed/",
+        "/api/articles/999/",
+        "/archive/1999/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -85,8 +99,11 @@ def test_sources_page_counts_articles(client):
 def test_source_author_and_tag_pages_list_their_articles(client):
     a = make_article(title="Mine", source="Alpha", authors=("Ann",), tags=(("theme", "War"),))
     make_article(title="Theirs", source="Beta", authors=("Bob",), tags=(("theme", "Peace"),))
-    for url in (a.source.get_absolute_url(), Author.objects.get(name="Ann").get_absolute_url(),
-                Tag.objects.get(name="War").get_absolute_url()):
+    for url in (
+        a.source.get_absolute_url(),
+        Author.objects.get(name="Ann").get_absolute_url(),
+        Tag.objects.get(name="War").get_absolute_url(),
+    ):
         html = client.get(url).content.decode()
         assert "Mine" in html and "Theirs" not in html, url
 
@@ -138,12 +155,26 @@ def test_sitemap_lists_articles(client):
 
 def test_article_api_shape(client):
     article = make_article(
-        title="API", source="Alpha", authors=("Ann",), url="https://e.com/a",
+        title="API",
+        source="Alpha",
+        authors=("Ann",),
+        url="https://e.com/a",
         tags=(("region", "Europe"),),
     )
     data = client.get(f"/api/articles/{article.pk}/").json()
-    assert set(data) == {"id", "title", "url", "source", "authors", "published", "tags",
-                         "language", "original_url", "body_html", "body_text"}
+    assert set(data) == {
+        "id",
+        "title",
+        "url",
+        "source",
+        "authors",
+        "published",
+        "tags",
+        "language",
+        "original_url",
+        "body_html",
+        "body_text",
+    }
     assert data["source"] == {"name": "Alpha", "slug": "alpha"}
     assert data["authors"] == [{"name": "Ann", "slug": "ann"}]
     assert data["published"] == "2022-01-10"
@@ -171,8 +202,17 @@ def test_security_headers_on_every_page(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/sources/", "/sources/alpha/", "/authors/ann/", "/tags/europe/", "/archive/2022/",
-     "/archive/2022/01/", "/archive/2022/01/10/", "/feeds/latest/"],
+    [
+        "/",
+        "/sources/",
+        "/sources/alpha/",
+        "/authors/ann/",
+        "/tags/europe/",
+        "/archive/2022/",
+        "/archive/2022/01/",
+        "/archive/2022/01/10/",
+        "/feeds/latest/",
+    ],
 )
 def test_pages_do_not_grow_queries_with_rows(client, django_assert_max_num_queries, url):
     def build(n):

@@ -9,7 +9,11 @@ def _run(env_extra, *args):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -33,8 +37,11 @@ def test_an_unknown_search_url_is_refused():
 
 def test_check_deploy_is_clean_behind_https():
     result = _run(
-        {"DEBUG": "0", "HTTPS": "1", "SECRET_KEY": "x" * 60 + "-Zq9!"}, "check", "--deploy",
-        "--fail-level", "WARNING",
+        {"DEBUG": "0", "HTTPS": "1", "SECRET_KEY": "x" * 60 + "-Zq9!"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

@@ -48,9 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", metavar="PATH")
         parser.add_argument("--source", default="", help="publisher of these articles")
         parser.add_argument("--format", default="auto", choices=("auto", *FORMATS))
-        parser.add_argument(
-            "--dry-run", action="store_true", help="parse and report, save nothing"
-        )
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, save nothing")
         parser.add_argument(
             "--reparse", action="store_true",
             help="re-derive every stored article (or those given by id) from its raw original",
