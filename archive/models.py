@@ -204,6 +204,12 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:200].strip("-") or "article"
 
     @property
+    def standfirst_is_separate(self) -> bool:
+        """Whether the lead needs showing above the body: importers keep a lead that is also
+        the body's first paragraph in the body, so every sentence stays in the text."""
+        return bool(self.standfirst) and not self.body_text.startswith(self.standfirst[:300])
+
+    @property
     def published_at(self) -> dt.datetime | dt.date | None:
         if self.published and self.published_time:
             return dt.datetime.combine(self.published, self.published_time)

@@ -254,3 +254,19 @@ def test_source_without_slug_match_is_404_not_other_source(client):
 def test_reverse_names_are_stable():
     assert reverse("archive:latest") == "/"
     assert reverse("search:search") == "/search/"
+
+
+def test_a_lead_that_opens_the_body_is_not_shown_twice(client):
+    article = make_article(body="<p>The lead sentence.</p><p>More text.</p>")
+    article.standfirst = "The lead sentence."
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("The lead sentence.") == 1
+
+
+def test_a_separate_lead_is_shown_above_the_body(client):
+    article = make_article(body="<p>Body only.</p>")
+    article.standfirst = "A distinct lead."
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<p class="standfirst">A distinct lead.</p>' in html
