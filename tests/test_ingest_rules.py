@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -161,6 +162,31 @@ def test_a_derived_title_is_the_first_clause_without_trailing_punctuation():
         derive_title([lead])
         == "Foreign policy experts have been waiting anxiously for the past week"
     )
+
+
+def test_an_abbreviation_does_not_end_the_derived_title():
+    lead = text_block("U.K. officials said on Monday that the talks would go on. Nobody objected.")
+    assert derive_title([lead]) == "U.K. officials said on Monday that the talks would go on"
+
+
+def test_a_plain_short_cross_heading_is_kept_but_a_headline_teaser_is_removed():
+    para = "This paragraph is long enough to count as a genuine body paragraph of the article, surely, indeed."
+    text = f"Title\n\n{para}\n\nA sad day for music\n\n{para}\n\nOther story - Lavrov\n\n{para}\n"
+    article = parse(text.encode(), name="x.txt")[0].article
+    assert "A sad day for music" in article.body_html
+    assert "Lavrov" not in article.body_html
+    assert [r.rule for r in article.removed][-1] == "related-article-teaser"
+
+
+def test_a_dated_line_in_a_json_body_is_content_when_the_json_gives_the_date():
+    line = {
+        "title": "Dividend",
+        "body": "Qtly div 12 cts\n    Record March 31, 1987",
+        "date": "1987-03-02",
+    }
+    article = parse(json.dumps(line).encode(), name="r.jsonl")[0].article
+    assert "Record March 31, 1987" in article.body_html
+    assert article.published == dt.date(1987, 3, 2)
 
 
 def test_a_short_lead_sentence_is_the_whole_derived_title():

@@ -26,7 +26,15 @@ _STARTS_LOWER = re.compile(r"^[\"'“‘„«(\[]?[a-zà-ÿ]")
 _LEAD_PLACE = re.compile(r"^[A-Z][\w .,'’-]{1,60}?\s+[–—-]\s+(?=[A-Z])")  # "Brussels, Belgium – "
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 _URL_ONLY = re.compile(r"https?://\S+")
+_ABBREVIATION_END = re.compile(r"(\b[A-Z]\.|\b(Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|No|Gov|Sen)\.)$")
 TEASER_MAX_WORDS = 16
+# "Headline - Source", "INTERACTIVE- chart", "Who: what they said"
+_HEADLINE_ATTRIBUTION = re.compile(r"\S\s*[-–—]\s+\S|^[^:]{3,60}:\s+\S")
+_MEDIA_LABEL = re.compile(
+    r"\b(map|chart|graphic|infographic|video|gallery|photos?|live blog|interactive)$"
+    r"|^(interactive|watch|video|live|photos?|gallery|in pictures|read|listen)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -55,7 +63,7 @@ def build_article(
     """
     removed = list(hints.removed)
     blocks = _drop_alt_text(blocks, removed)
-    meta = metadata.extract(blocks)
+    meta = metadata.extract(blocks, known_date=hints.published)
     if hints.title:
         meta.consumed = _without_title_unless_repeated(meta, hints.title, blocks)
     blocks = _apply_consumed(blocks, meta, removed)
@@ -175,6 +183,7 @@ def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block
             and word_count(block.text) <= TEASER_MAX_WORDS
             and not metadata.ends_sentence(block.text)
             and not _URL_ONLY.fullmatch(block.text)  # embedded tweets and videos stay, as links
+            and looks_like_teaser(block.text)
             and _is_body_paragraph(blocks[i - 1])
             and _is_body_paragraph(blocks[i + 1])
         ):
@@ -189,6 +198,19 @@ def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block
             continue
         kept.append(block)
     return kept
+
+
+def looks_like_teaser(text: str) -> bool:
+    """A headline of another article ('X - Lavrov', 'Minister: Will not ...'), an unbalanced
+    quote cut off by the scraper, or a label of a lost map, chart or video. A plain short line
+    ('A sad day for music', a list of names) is kept: it may be the article's own cross-heading.
+    """
+    return bool(
+        _HEADLINE_ATTRIBUTION.search(text)
+        or _MEDIA_LABEL.search(text)
+        or (text.count('"') % 2 == 1)
+        or (text.count("“") != text.count("”"))
+    )
 
 
 def _is_body_paragraph(block: Block) -> bool:
@@ -243,7 +265,11 @@ def derive_title(blocks: list[Block]) -> str:
     if not lead:
         lead = next((b.text for b in blocks if b.text), "")
     lead = _LEAD_PLACE.sub("", lead, count=1)
-    sentence = _SENTENCE_END.split(lead, maxsplit=1)[0].strip()
+    sentence = ""
+    for piece in _SENTENCE_END.split(lead):  # "U.K. officials said ..." is not two sentences
+        sentence = f"{sentence} {piece}".strip()
+        if not _ABBREVIATION_END.search(sentence):
+            break
     if len(sentence) > 100:
         cut = sentence.rfind(", ", 0, 100)
         if cut < 40:

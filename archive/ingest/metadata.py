@@ -19,9 +19,9 @@ from archive.ingest.names import clean_author, merge_authors, split_names
 HEAD_BLOCKS = 10  # how far from the top bylines and datelines are looked for
 
 BYLINE = re.compile(
-    r"^(?:by|von|written by|posted by|text|author|autor|an analysis by|a commentary by|"
-    r"an opinion by|analysis by|commentary by|a column by|reporting by|eine analyse von|"
-    r"ein kommentar von)\s*:?\s+(?P<names>.+)$",
+    r"^(?:(?:by|von|written by|posted by|an analysis by|a commentary by|an opinion by|"
+    r"analysis by|commentary by|a column by|reporting by|eine analyse von|ein kommentar von)"
+    r"(?:\s*:)?\s|(?:text|author|autor|autorin|writer)\s*:)\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
 _ARTICLES_BY = re.compile(r"^(?:articles|posts|more) by\s*:?\s*(?P<names>.+)$", re.IGNORECASE)
@@ -55,11 +55,16 @@ class Meta:
     tags: list[tuple[str, str]] = field(default_factory=list)
     consumed: dict[int, tuple[str, str]] = field(default_factory=dict)
     lead_before: int = -1  # blocks before this index (after the title) are a marked lead
+    known_date: dt.date | None = None
 
 
-def extract(blocks: list[Block]) -> Meta:
-    """Read the metadata lines of a scraped text; see the module docstring."""
-    meta = Meta()
+def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
+    """Read the metadata lines of a scraped text; see the module docstring.
+
+    known_date: the date the container (JSON, HTML metadata) gave. Then only a dateline with
+    that same date is taken as one: other dated lines ("Record March 31, 1987") are content.
+    """
+    meta = Meta(known_date=known_date)
     _find_title(blocks, meta)
     for index, block in enumerate(blocks):
         if index in meta.consumed or block.kind not in ("p", "title"):
@@ -105,6 +110,12 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     """Bylines, datelines and the site-name link line; True when the block was one."""
     text = block.text
     found = find_dateline(text)
+    if (
+        found is not None
+        and meta.known_date is not None
+        and _day(found[1]) != _day(meta.known_date)
+    ):
+        found = None
     if found is not None and meta.published is None:
         before, meta.published = found
         if before and not meta.source and not _NOT_A_PUBLISHER.match(before):
@@ -172,6 +183,10 @@ def _confirm_with_end_notes(blocks: list[Block], meta: Meta) -> None:
             italic_note = block.html.startswith("<em>") and block.html.endswith("</em>")
             if name and (confirms or (not meta.authors and italic_note)):
                 meta.authors = merge_authors(meta.authors, [name])
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _same_person(a: str, b: str) -> bool:
