@@ -170,7 +170,9 @@ def test_an_abbreviation_does_not_end_the_derived_title():
 
 
 def test_a_plain_short_cross_heading_is_kept_but_a_headline_teaser_is_removed():
-    para = "This paragraph is long enough to count as a genuine body paragraph of the article, surely, indeed."
+    para = (
+        "A paragraph long enough to count as a genuine body paragraph of the article. " * 2
+    ).strip()
     text = f"Title\n\n{para}\n\nA sad day for music\n\n{para}\n\nOther story - Lavrov\n\n{para}\n"
     article = parse(text.encode(), name="x.txt")[0].article
     assert "A sad day for music" in article.body_html
