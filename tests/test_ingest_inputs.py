@@ -332,3 +332,28 @@ def test_an_uploaded_zip_gives_one_outcome_per_member():
 def test_an_uploaded_single_file_is_parsed():
     [outcome] = parse_upload("one.txt", ARTICLE.encode(), format="text")
     assert outcome.name == "one.txt" and outcome.article.raw_format == "text"
+
+
+@pytest.mark.parametrize("filename", ["page.html", "scrape.md"])
+def test_pages_and_markdown_parse_again_from_their_raw_original_to_the_same_article(filename):
+    article = only(parse((DATA / filename).read_bytes(), name=filename)).article
+    again = only(parse(article.raw, name=article.raw_name, format=article.raw_format)).article
+    assert again == article
+
+
+def test_parsing_imports_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, archive.ingest as i; i.parse(b'T\\n\\nBody text.');"
+        "print('django' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=DATA.parents[2],
+    )
+    assert result.stdout.strip() == "False"
