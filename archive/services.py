@@ -220,7 +220,9 @@ def import_paths(
             if data is None:
                 results = [SaveResult(FAILED, name, message=error)]
             else:
-                outcomes = ingest.parse(data, name=name, format=format, source=source)
+                outcomes = ingest.parse(
+                    data, name=name, format=format, source=source, limits=limits
+                )
                 results = _dry_run(outcomes) if dry_run else save_outcomes(outcomes, source=source)
             for result in results:
                 report.results.append(result)
