@@ -30,6 +30,7 @@ import math
 import os
 import random
 import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -492,6 +493,45 @@ def _percentile(sorted_values: list[int], q: float) -> int:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
+class _Tally:
+    """Running figures for CorpusStats while articles are written."""
+
+    def __init__(self) -> None:
+        self.words: list[int] = []
+        self.sources: dict[str, None] = {}
+        self.authors: dict[str, None] = {}
+        self.tags: dict[str, None] = {}
+        self.raw_bytes = 0
+
+    def add(self, article: dict) -> None:
+        self.words.append(len(article["body"].split()))
+        self.raw_bytes += len(article["title"].encode()) + len(article["body"].encode())
+        self.sources[article["source"]] = None
+        self.authors.update(dict.fromkeys(article["authors"]))
+        self.tags.update(dict.fromkeys(article["tags"]))
+
+    def stats(self, path: Path, n: int, seed: int, file_bytes: int, started: float) -> CorpusStats:
+        words = sorted(self.words)
+        median = 0.0
+        if words:
+            mid = len(words) // 2
+            median = words[mid] if len(words) % 2 else (words[mid - 1] + words[mid]) / 2
+        return CorpusStats(
+            path=str(path),
+            n=n,
+            seed=seed,
+            median_words=median,
+            p10_words=_percentile(words, 0.1),
+            p90_words=_percentile(words, 0.9),
+            sources=len(self.sources),
+            authors=len(self.authors),
+            tags=len(self.tags),
+            raw_text_bytes=self.raw_bytes,
+            file_bytes=file_bytes,
+            seconds=time.perf_counter() - started,
+        )
+
+
 def write_corpus(
     path: Path | str, n: int, seed: int = 42, corpora: Path | str | None = None
 ) -> CorpusStats:
@@ -500,39 +540,52 @@ def write_corpus(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    words: list[int] = []
-    sources_seen: dict[str, None] = {}
-    authors_seen: dict[str, None] = {}
-    tags_seen: dict[str, None] = {}
-    raw_bytes = 0
+    tally = _Tally()
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         for article in build_corpus(n, seed=seed, corpora=corpora):
             fh.write(json.dumps(article, ensure_ascii=False) + "\n")
-            words.append(len(article["body"].split()))
-            raw_bytes += len(article["title"].encode()) + len(article["body"].encode())
-            sources_seen[article["source"]] = None
-            authors_seen.update(dict.fromkeys(article["authors"]))
-            tags_seen.update(dict.fromkeys(article["tags"]))
+            tally.add(article)
     os.replace(tmp, path)
-    words.sort()
-    median = 0.0
-    if words:
-        mid = len(words) // 2
-        median = words[mid] if len(words) % 2 else (words[mid - 1] + words[mid]) / 2
-    return CorpusStats(
-        path=str(path),
-        n=n,
-        seed=seed,
-        median_words=median,
-        p10_words=_percentile(words, 0.1),
-        p90_words=_percentile(words, 0.9),
-        sources=len(sources_seen),
-        authors=len(authors_seen),
-        tags=len(tags_seen),
-        raw_text_bytes=raw_bytes,
-        file_bytes=path.stat().st_size,
-        seconds=time.perf_counter() - started,
-    )
+    return tally.stats(path, n, seed, path.stat().st_size, started)
+
+
+def write_shards(
+    folder: Path | str,
+    n: int,
+    seed: int = 42,
+    corpora: Path | str | None = None,
+    shard_size: int = 2000,
+) -> CorpusStats:
+    """The same articles as write_corpus, as a folder of JSON-lines files of `shard_size`
+    articles each (part-00001.jsonl, ...), so no file comes near the importer's size limit.
+    Written to FOLDER.tmp and renamed at the end; stats.path is the folder."""
+    if shard_size < 1:
+        raise ValueError("shard_size must be >= 1")
+    started = time.perf_counter()
+    folder = Path(folder)
+    tmp = folder.with_name(folder.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    tally = _Tally()
+    fh = None
+    try:
+        for i, article in enumerate(build_corpus(n, seed=seed, corpora=corpora)):
+            if i % shard_size == 0:
+                if fh:
+                    fh.close()
+                name = f"part-{i // shard_size + 1:05d}.jsonl"
+                fh = open(tmp / name, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            fh.write(json.dumps(article, ensure_ascii=False) + "\n")
+            tally.add(article)
+    finally:
+        if fh:
+            fh.close()
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+    size = sum(p.stat().st_size for p in folder.glob("*.jsonl"))
+    return tally.stats(folder, n, seed, size, started)
 
 
 def raw_text_bytes(path: Path | str) -> int:

@@ -1,0 +1,1012 @@
+"""The benchmark runner: import, index, serve and search N articles; print a table, write JSON.
+
+    python -m bench.run --n 10000 [--n 100000] [--runs 3] [--out bench/results/]
+                        [--work-dir var/bench] [--skip-import-if-cached] [--readme]
+
+Each N gets its own fresh directory (WORK_DIR/N/) with its own SQLite database and Whoosh
+index; every step runs the real commands in their own processes with DATABASE_URL,
+SEARCH_URL and SECRET_KEY pointing there, and the searches go over loopback HTTP to a real
+gunicorn (2 workers). See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench import corpus, workload
+from bench.workload import ARCHIVE_KINDS, LIST_KINDS, SEARCH_KINDS, WORD_KINDS
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO / "bench" / "results"
+DEFAULT_WORK = REPO / "var" / "bench"
+README = REPO / "README.md"
+HOST = "127.0.0.1"
+_STARTED = time.perf_counter()
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.perf_counter() - _STARTED:7.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Config:
+    ns: list[int]
+    runs: int = 3
+    out_dir: Path = DEFAULT_OUT
+    work_dir: Path = DEFAULT_WORK
+    seed: int = 42
+    queries_per_kind: int = 20
+    pages_per_kind: int = 20
+    throughput_seconds: float = 25.0
+    clients: int = 4
+    workers: int = 2
+    shard_size: int = 2000
+    editor_n: int = 3000
+    icontains_queries: int = 30
+    skip_import_if_cached: bool = False
+    defer_index: bool = False
+    editor_bulk_seconds: float = 0.0
+    rebuild_args: list[str] = field(default_factory=list)
+    corpora: Path | None = None
+    readme: bool = False
+
+
+# --------------------------------------------------------------------------- processes
+
+
+@dataclass
+class ProcResult:
+    returncode: int
+    seconds: float
+    peak_rss_mb: float
+    output: str
+
+
+class Measured:
+    """A child process whose wall time and peak RSS (its own ru_maxrss, via wait4) we keep."""
+
+    def __init__(self, cmd: list[str], *, env: dict, log_path: Path):
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
+        self._fh = open(log_path, "w")  # noqa: SIM115
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, env=env, stdout=self._fh, stderr=subprocess.STDOUT
+        )
+        self.result: ProcResult | None = None
+        self._thread = threading.Thread(target=self._wait, daemon=True)
+        self._thread.start()
+
+    def _wait(self) -> None:
+        _, status, usage = os.wait4(self.proc.pid, 0)
+        seconds = time.perf_counter() - self.started
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self._fh.close()
+        self.result = ProcResult(
+            self.proc.returncode,
+            seconds,
+            round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+            self.log_path.read_text(errors="replace"),
+        )
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> ProcResult:
+        self._thread.join(timeout)
+        if self.result is None:
+            raise TimeoutError(f"{self.proc.args} still running after {timeout}s")
+        return self.result
+
+
+def bench_env(work: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
+        SEARCH_URL=f"whoosh://{work / 'whoosh'}",
+        SECRET_KEY="bench",
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="archive.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(args: list[str], env: dict, log_path: Path, *, check: bool = True) -> ProcResult:
+    result = Measured([sys.executable, "manage.py", *args], env=env, log_path=log_path).wait()
+    if check and result.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.output[-3000:]}"
+        )
+    return result
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def proc_status(pid: int, key: str) -> float:
+    """A /proc/<pid>/status figure (VmRSS, VmHWM) in MB, 0 when unavailable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def child_pids(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def corpus_shards(
+    cfg: Config, n: int, seed: int, shard_size: int | None = None
+) -> tuple[Path, dict]:
+    """The sharded corpus for (n, seed), built once and cached under WORK_DIR/corpus/."""
+    shard_size = shard_size or cfg.shard_size
+    folder = cfg.work_dir / "corpus" / f"n{n}-seed{seed}-shard{shard_size}"
+    stats_path = folder.with_name(folder.name + ".json")
+    if stats_path.exists() and folder.is_dir():
+        stats = json.loads(stats_path.read_text())
+        stats["cached"] = True
+        return folder, stats
+    log(f"building corpus n={n} seed={seed} in shards of {shard_size}")
+    stats = asdict(
+        corpus.write_shards(folder, n, seed=seed, corpora=cfg.corpora, shard_size=shard_size)
+    )
+    stats["shards"] = len(list(folder.glob("*.jsonl")))
+    stats["shard_size"] = shard_size
+    stats_path.write_text(json.dumps(stats, indent=1))
+    stats["cached"] = False
+    return folder, stats
+
+
+_SUMMARY = re.compile(r"imported (\d+), duplicates (\d+), failed (\d+)")
+
+
+def parse_import(output: str) -> dict:
+    match = None
+    for match in _SUMMARY.finditer(output):  # noqa: B007 - the last summary line wins
+        pass
+    if not match:
+        return {"imported": 0, "duplicates": 0, "failed": 0}
+    imported, duplicates, failed = map(int, match.groups())
+    return {"imported": imported, "duplicates": duplicates, "failed": failed}
+
+
+def db_count(db: Path) -> tuple[int, int]:
+    """(public articles, max id), read-only."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        count, max_id = con.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM archive_article WHERE is_public"
+        ).fetchone()
+    finally:
+        con.close()
+    return count, max_id
+
+
+def trim_to(db: Path, max_id: int) -> int:
+    """Delete the articles a previous run's editor step added (ids above max_id)."""
+    con = sqlite3.connect(db, timeout=60)
+    try:
+        with con:
+            for table in ("archive_original", "archive_article_authors", "archive_article_tags"):
+                con.execute(f"DELETE FROM {table} WHERE article_id > ?", (max_id,))
+            removed = con.execute("DELETE FROM archive_article WHERE id > ?", (max_id,)).rowcount
+    finally:
+        con.close()
+    return removed
+
+
+def step_import(cfg: Config, n: int, work: Path, env: dict, shards: Path) -> dict:
+    state_path = work / "state.json"
+    db = work / "db.sqlite3"
+    if cfg.skip_import_if_cached and state_path.exists() and db.exists():
+        state = json.loads(state_path.read_text())
+        if (
+            state.get("n") == n
+            and state.get("seed") == cfg.seed
+            and state["import"].get("mode", "end to end")
+            == ("index deferred to rebuild_index" if cfg.defer_index else "end to end")
+        ):
+            removed = trim_to(db, state["max_id"])
+            log(f"n={n}: reusing the cached import ({removed} editor-step articles removed)")
+            manage(["migrate", "--noinput"], env, work / "logs" / "migrate.log")
+            return {**state["import"], "cached": True}
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    manage(["migrate", "--noinput"], env, work / "logs" / "migrate.log")
+    manage(["createcachetable"], env, work / "logs" / "createcachetable.log")
+    log(f"n={n}: import_articles {shards}" + (" (index deferred)" if cfg.defer_index else ""))
+    import_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings"} if cfg.defer_index else env
+    result = manage(
+        ["import_articles", str(shards)], import_env, work / "logs" / "import.log", check=False
+    )
+    counts = parse_import(result.output)
+    if result.returncode not in (0, 1) or not counts["imported"]:
+        raise RuntimeError(
+            f"import_articles failed ({result.returncode}):\n{result.output[-3000:]}"
+        )
+    out = {
+        "articles": n,
+        **counts,
+        "wall_s": round(result.seconds, 2),
+        "articles_per_s": round(counts["imported"] / result.seconds, 1),
+        "peak_rss_mb": result.peak_rss_mb,
+        "files": f"shards of {cfg.shard_size} articles (JSON lines)",
+        "mode": "index deferred to rebuild_index" if cfg.defer_index else "end to end",
+        "cached": False,
+    }
+    _, max_id = db_count(db)
+    state = {"n": n, "seed": cfg.seed, "max_id": max_id, "import": out}
+    state_path.write_text(json.dumps(state, indent=1))
+    log(f"n={n}: imported {counts['imported']} in {result.seconds:.0f}s")
+    return out
+
+
+def step_rebuild(cfg: Config, n: int, work: Path, env: dict, raw_text_bytes: int) -> dict:
+    log(f"n={n}: rebuild_index {' '.join(cfg.rebuild_args)}")
+    result = manage(
+        ["rebuild_index", "--noinput", *cfg.rebuild_args], env, work / "logs" / "rebuild.log"
+    )
+    count, _ = db_count(work / "db.sqlite3")
+    size = dir_bytes(work / "whoosh")
+    return {
+        "articles": count,
+        "wall_s": round(result.seconds, 2),
+        "articles_per_s": round(count / result.seconds, 1),
+        "peak_rss_mb": result.peak_rss_mb,
+        "index_bytes": size,
+        "raw_text_bytes": raw_text_bytes,
+        "index_ratio": round(size / raw_text_bytes, 3) if raw_text_bytes else None,
+        "segments": len(list((work / "whoosh").glob("*.seg"))),
+        "args": cfg.rebuild_args,
+    }
+
+
+def fts5_match(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+def step_fts5(work: Path, word_queries: list[list[str]], runs: int) -> dict:
+    """SQLite FTS5 (porter, unicode61) over the same title + body_text, bm25-ranked."""
+    path = work / "fts5.sqlite3"
+    for p in work.glob("fts5.sqlite3*"):
+        p.unlink()
+    con = sqlite3.connect(path)
+    try:
+        started = time.perf_counter()
+        con.execute("ATTACH DATABASE ? AS src", (f"file:{work / 'db.sqlite3'}?mode=ro",))
+        con.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='porter unicode61')"
+        )
+        with con:
+            con.execute(
+                "INSERT INTO docs(rowid, title, body) "
+                "SELECT id, title, body_text FROM src.archive_article WHERE is_public"
+            )
+        build = time.perf_counter() - started
+        count = con.execute("SELECT count(*) FROM docs").fetchone()[0]
+        con.execute("DETACH DATABASE src")
+        per_run: list[dict] = []
+        counts: list[int] = []
+        for _ in range(runs):
+            seconds = []
+            counts = []
+            for words in word_queries:
+                match = fts5_match(words)
+                t0 = time.perf_counter()
+                rows = con.execute(
+                    "SELECT rowid, title, bm25(docs) FROM docs WHERE docs MATCH ? "
+                    "ORDER BY bm25(docs) LIMIT 20",
+                    (match,),
+                ).fetchall()
+                total = con.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,))
+                total = total.fetchone()[0]
+                seconds.append(time.perf_counter() - t0)
+                counts.append(total)
+                del rows
+            per_run.append(workload.summarize(seconds))
+    finally:
+        con.close()
+    return {
+        "articles": count,
+        "build_s": round(build, 2),
+        "build_per_s": round(count / build, 1) if build else None,
+        "bytes": path.stat().st_size,
+        "queries": len(word_queries),
+        "zero_hits": sum(1 for c in counts if c == 0),
+        **workload.median_of(per_run),
+    }
+
+
+def step_icontains(work: Path, env: dict, word_queries: list[list[str]]) -> dict:
+    qpath, opath = work / "icontains-queries.json", work / "icontains-out.json"
+    qpath.write_text(json.dumps(word_queries))
+    cmd = [sys.executable, "-m", "bench.tasks", "icontains", str(qpath), str(opath)]
+    result = Measured(cmd, env=env, log_path=work / "logs" / "icontains.log").wait()
+    if result.returncode != 0:
+        raise RuntimeError(f"icontains baseline failed:\n{result.output[-3000:]}")
+    data = json.loads(opath.read_text())
+    return {
+        "queries": len(word_queries),
+        "zero_hits": sum(1 for c in data["counts"] if c == 0),
+        **workload.summarize(data["seconds"]),
+    }
+
+
+class Server:
+    """gunicorn with N sync workers on a free loopback port, against the bench env."""
+
+    def __init__(self, work: Path, env: dict, workers: int):
+        self.port = free_port()
+        self.log_path = work / "logs" / "gunicorn.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.log_path, "w")  # noqa: SIM115
+        cmd = [
+            sys.executable, "-m", "gunicorn", "archive.wsgi",
+            "--bind", f"{HOST}:{self.port}", "--workers", str(workers),
+            "--timeout", "120", "--graceful-timeout", "10",
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, env=env, stdout=self._fh, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 180.0) -> float:
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
+            client = workload.Client(HOST, self.port, timeout=30)
+            status, _, _ = client.get("/healthz")
+            client.close()
+            if status == 200:
+                return time.perf_counter() - started
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn not ready after {timeout}s:\n{self.log_path.read_text()}")
+
+    def workers(self) -> list[dict]:
+        return [
+            {"pid": pid, "rss_mb": proc_status(pid, "VmRSS"), "hwm_mb": proc_status(pid, "VmHWM")}
+            for pid in child_pids(self.proc.pid)
+        ]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._fh.close()
+
+
+def warm_up(port: int, queries: list[workload.Query], pages: list[tuple[str, str]]) -> int:
+    """A few searches and pages from two clients at once, so both workers are warm."""
+    errors = []
+
+    def go(k: int) -> None:
+        rng = random.Random(1000 + k)
+        client = workload.Client(HOST, port)
+        bad = 0
+        for _ in range(12):
+            q = rng.choice(queries)
+            for endpoint in ("api", "page"):
+                bad += client.get(q.path(endpoint))[0] != 200
+        for _ in range(6):
+            bad += client.get(rng.choice(pages)[1])[0] != 200
+        client.close()
+        errors.append(bad)
+
+    threads = [threading.Thread(target=go, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(errors)
+
+
+def step_queries(cfg: Config, port: int, queries, pages) -> tuple[dict, list]:
+    """--runs passes over the whole mix; per-kind percentiles, medians over the runs."""
+    per_run: list[dict] = []
+    all_samples: list[list[workload.Sample]] = []
+    for r in range(cfg.runs):
+        client = workload.Client(HOST, port)
+        samples = workload.run_mix(client, queries, pages, seed=cfg.seed + r)
+        client.close()
+        all_samples.append(samples)
+        ok = [s for s in samples if s.status == 200]
+        with_q = [s for s in ok if s.endpoint in ("api", "page") and s.kind != "empty + filters"]
+        browse = {k: [s.seconds for s in ok if s.endpoint == "browse" and s.kind in k] for k in (
+            LIST_KINDS, ARCHIVE_KINDS, ("article",))}  # fmt: skip
+        per_run.append(
+            {
+                "api": workload.summarize_samples(samples, "api", SEARCH_KINDS),
+                "page": workload.summarize_samples(samples, "page", SEARCH_KINDS),
+                "browse": workload.summarize_samples(samples, "browse", workload.PAGE_KINDS),
+                "all api": workload.summarize([s.seconds for s in with_q if s.endpoint == "api"]),
+                "all page": workload.summarize([s.seconds for s in with_q if s.endpoint == "page"]),
+                "list pages": workload.summarize(browse[LIST_KINDS]),
+                "archive pages": workload.summarize(browse[ARCHIVE_KINDS]),
+                "article page": workload.summarize(browse[("article",)]),
+            }
+        )
+        errors = sum(1 for s in samples if s.status != 200)
+        log(f"query mix run {r + 1}/{cfg.runs}: {len(samples)} requests, {errors} errors")
+
+    def med(getter) -> dict:
+        return workload.median_of([x for x in (getter(run) for run in per_run) if x])
+
+    out: dict = {"runs": cfg.runs}
+    for endpoint in ("api", "page", "browse"):
+        kinds = workload.PAGE_KINDS if endpoint == "browse" else SEARCH_KINDS
+        out[endpoint] = {k: med(lambda run, e=endpoint, k=k: run[e].get(k)) for k in kinds}
+        out[endpoint] = {k: v for k, v in out[endpoint].items() if v}
+    for key in ("all api", "all page", "list pages", "archive pages", "article page"):
+        out[key] = med(lambda run, key=key: run[key])
+    out["errors"] = sum(1 for samples in all_samples for s in samples if s.status != 200)
+    out["error_examples"] = sorted(
+        {
+            f"{s.endpoint} {s.kind}: HTTP {s.status}"
+            for samples in all_samples
+            for s in samples
+            if s.status != 200
+        }
+    )[:10]
+    return out, all_samples
+
+
+def ours_on(samples_runs: list, queries: list[workload.Query], subset: list[int]) -> dict:
+    """Our API latencies on exactly the queries (by index) the baselines ran."""
+    wanted = {id(queries[i]) for i in subset}
+    per_run = []
+    for samples in samples_runs:
+        secs = [
+            s.seconds
+            for s in samples
+            if s.endpoint == "api" and s.status == 200 and id(s.query) in wanted
+        ]
+        per_run.append(workload.summarize(secs))
+    return workload.median_of(per_run)
+
+
+def step_editor(cfg: Config, n: int, work: Path, env: dict, port: int) -> dict:
+    """A bulk import runs; meanwhile an editor saves one article through the service layer;
+    how long until /api/search/ finds it?"""
+    extra, extra_stats = corpus_shards(cfg, cfg.editor_n, cfg.seed + 1, min(cfg.shard_size, 500))
+    db = work / "db.sqlite3"
+    before, _ = db_count(db)
+    bulk = Measured(
+        [sys.executable, "manage.py", "import_articles", str(extra)],
+        env=env,
+        log_path=work / "logs" / "editor-bulk-import.log",
+    )
+    # let the bulk import get going (a quarter of it, at most 200 articles, or 60 s)
+    goal = before + max(1, min(200, cfg.editor_n // 4))
+    started = bulk.started
+    while bulk.running() and time.perf_counter() - started < 60:
+        if db_count(db)[0] >= goal:
+            break
+        time.sleep(0.2)
+    during = bulk.running()
+    word = "benchq" + "".join(random.Random(cfg.seed + n).choices("bcdfghjklmnpqrstvwxz", k=8))
+    out_path = work / "editor-save.json"
+    out_path.unlink(missing_ok=True)
+    found: dict = {}
+
+    def poll() -> None:
+        client = workload.Client(HOST, port, timeout=30)
+        deadline = time.time() + 120
+        mode = "api"
+        while time.time() < deadline and not found:
+            if mode == "api":
+                status, body, _ = client.get(f"/api/search/?q={word}")
+                if status == 404:
+                    mode = "page"
+                    continue
+                if status == 200 and (workload.api_count(body) or 0) > 0:
+                    found.update(t=time.time(), via="api")
+            else:
+                status, body, _ = client.get(f"/search/?q={word}")
+                if out_path.exists():
+                    pk = json.loads(out_path.read_text()).get("id")
+                    if status == 200 and pk and f"/articles/{pk}/".encode() in body:
+                        found.update(t=time.time(), via="page")
+            time.sleep(0.05)
+        client.close()
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    saver = Measured(
+        [sys.executable, "-m", "bench.tasks", "editor-save", word, str(out_path)],
+        env=env,
+        log_path=work / "logs" / "editor-save.log",
+    ).wait()
+    poller.join()
+    stopped = False
+    if cfg.editor_bulk_seconds > 0:
+        bulk._thread.join(max(0.0, cfg.editor_bulk_seconds - (time.perf_counter() - started)))
+        if bulk.running():
+            after, _ = db_count(db)
+            bulk.proc.send_signal(signal.SIGTERM)  # our own child; the rate so far is enough
+            stopped = True
+    bulk_result = bulk.wait()
+    info = json.loads(out_path.read_text()) if out_path.exists() else {}
+    counts = parse_import(bulk_result.output)
+    if stopped:
+        editor_rows = 1 if info.get("status") == "imported" else 0
+        counts = {"imported": after - before - editor_rows, "duplicates": 0, "failed": 0}
+    out = {
+        "word": word,
+        "bulk_articles": cfg.editor_n,
+        "bulk_imported": counts["imported"],
+        "bulk_duplicates": counts["duplicates"],
+        "bulk_failed": counts["failed"],
+        "bulk_wall_s": round(bulk_result.seconds, 2),
+        "bulk_per_s": round(counts["imported"] / bulk_result.seconds, 1),
+        "bulk_stopped_after_s": round(bulk_result.seconds, 1) if stopped else None,
+        "saved_during_bulk_import": during,
+        "save_status": info.get("status", f"editor script failed: {saver.output[-500:]}"),
+        "save_s": round(info["t_saved"] - info["t_start"], 3) if info else None,
+        "searchable_s": round(found["t"] - info["t_start"], 3) if found and info else None,
+        "found_via": found.get("via"),
+        "corpus_cached": extra_stats.get("cached"),
+    }
+    log(f"n={n}: editor save searchable after {out['searchable_s']}s")
+    return out
+
+
+# --------------------------------------------------------------------------- the table
+
+TARGETS = {  # key -> (label, target text, ok(measured)); the issue's targets at N = 100,000
+    "import": ("bulk import, end to end (articles/s)", ">= 150", lambda v: v >= 150),
+    "import_deferred": ("import, index deferred (articles/s)", "info", None),
+    "rebuild": ("rebuild_index (articles/s)", ">= 250", lambda v: v >= 250),
+    "index_ratio": ("index size / raw text", "<= 1.5", lambda v: v <= 1.5),
+    "api_p50": ("search API p50 (ms)", "<= 50", lambda v: v <= 50),
+    "api_p95": ("search API p95 (ms)", "<= 150", lambda v: v <= 150),
+    "page_p50": ("search page p50 (ms)", "<= 50", lambda v: v <= 50),
+    "page_p95": ("search page p95 (ms)", "<= 150", lambda v: v <= 150),
+    "empty_api_p95": ("empty query + filters, API p95 (ms)", "<= 50", lambda v: v <= 50),
+    "empty_page_p95": ("empty query + filters, page p95 (ms)", "<= 50", lambda v: v <= 50),
+    "list_p95": ("list pages p95 (ms)", "<= 50", lambda v: v <= 50),
+    "archive_p95": ("date archive pages p95 (ms)", "<= 50", lambda v: v <= 50),
+    "article_p95": ("article page p95 (ms)", "<= 40", lambda v: v <= 40),
+    "throughput": ("searches/s, 4 clients, 2 workers", ">= 25", lambda v: v >= 25),
+    "errors": ("errors (non-200), all steps", "0", lambda v: v == 0),
+    "editor": ("editor's save searchable (s)", "<= 2", lambda v: v is not None and v <= 2),
+    "worker_rss": ("server worker RSS, max (MB)", "<= 300", lambda v: v <= 300),
+    "vs_icontains": ("icontains p50 / ours p50 (x)", ">= 20", lambda v: v >= 20),
+    "vs_fts5": ("ours p95 / FTS5 p95 (x)", "<= 10", lambda v: v <= 10),
+}
+
+
+def table_rows(r: dict) -> list[list]:
+    q = r["search"]
+    measured = {
+        "import": (
+            r["editor"]["bulk_per_s"]
+            if r["import"].get("mode", "end to end") != "end to end"
+            else r["import"]["articles_per_s"]
+        ),
+        "import_deferred": (
+            r["import"]["articles_per_s"]
+            if r["import"].get("mode", "end to end") != "end to end"
+            else None
+        ),
+        "rebuild": r["rebuild_index"]["articles_per_s"],
+        "index_ratio": r["rebuild_index"]["index_ratio"],
+        "api_p50": q["all api"].get("p50_ms"),
+        "api_p95": q["all api"].get("p95_ms"),
+        "page_p50": q["all page"].get("p50_ms"),
+        "page_p95": q["all page"].get("p95_ms"),
+        "empty_api_p95": q["api"].get("empty + filters", {}).get("p95_ms"),
+        "empty_page_p95": q["page"].get("empty + filters", {}).get("p95_ms"),
+        "list_p95": q["list pages"].get("p95_ms"),
+        "archive_p95": q["archive pages"].get("p95_ms"),
+        "article_p95": q["article page"].get("p95_ms"),
+        "throughput": r["throughput"]["per_s"],
+        "errors": r["errors"],
+        "editor": r["editor"]["searchable_s"],
+        "worker_rss": r["server"]["max_worker_rss_mb"],
+        "vs_icontains": r["baselines"]["ratios"]["icontains_p50_over_ours_p50"],
+        "vs_fts5": r["baselines"]["ratios"]["ours_p95_over_fts5_p95"],
+    }
+    rows = []
+    for key, (label, target, ok) in TARGETS.items():
+        value = measured[key]
+        if ok is None:
+            if value is not None:
+                rows.append([label, value, target, ""])
+            continue
+        try:
+            good = bool(ok(value)) if value is not None else False
+        except TypeError:
+            good = False
+        rows.append([label, value, target, "yes" if good else "NO"])
+    return rows
+
+
+def format_table(rows: list[list], headers=("what", "measured", "target", "ok?")) -> str:
+    cells = [list(map(str, headers))] + [
+        [str(c if c is not None else "n/a") for c in row] for row in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def kind_rows(r: dict) -> list[list]:
+    rows = []
+    for kind in SEARCH_KINDS:
+        for endpoint in ("api", "page"):
+            s = r["search"][endpoint].get(kind)
+            if s:
+                rows.append(
+                    [f"{endpoint} {kind}", s["p50_ms"], s["p95_ms"], s["p99_ms"], s["max_ms"],
+                     s["errors"]]
+                )  # fmt: skip
+    for kind, s in r["search"]["browse"].items():
+        rows.append([f"page {kind}", s["p50_ms"], s["p95_ms"], s["p99_ms"], s["max_ms"],
+                     s["errors"]])  # fmt: skip
+    return rows
+
+
+KIND_HEADERS = ("request", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors")
+
+
+def markdown(latest: dict) -> str:
+    """The README's `## Benchmarks` section, from latest.json."""
+    out = ["## Benchmarks", ""]
+    results = latest.get("results", {})
+    if not results:
+        return "\n".join(out + ["No results yet: run `make bench`.", ""])
+    some = next(iter(results.values()))
+    m = some["machine"]
+    out += [
+        "`make bench` (`python -m bench.run --n 10000 --n 100000`) imports, indexes, serves and "
+        "searches N generated articles in a fresh SQLite database and Whoosh index, against a real "
+        "gunicorn with 2 workers; see `bench/README.md`. Targets are the issue's, for N = 100,000. "
+        "Latencies are medians of the runs' percentiles.",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, {m['platform']}, "
+        f"Python {m['python']}, SQLite {m['sqlite']}, Whoosh {m['whoosh']}, "
+        f"Django {m['django']}; commit {m['commit']}.",
+        "",
+    ]
+    ns = sorted(results, key=int)
+    rows = {n: {row[0]: row for row in table_rows(results[n])} for n in ns}
+    header = "| what | " + " | ".join(f"N = {int(n):,} ({results[n]['date']})" for n in ns)
+    out.append(header + " | target |")
+    out.append("|---" * (len(ns) + 2) + "|")
+    for label, target, _ok in TARGETS.values():
+        if not any(label in rows[n] for n in ns):
+            continue
+        cells = []
+        for n in ns:
+            row = rows[n].get(label)
+            value = row[1] if row else None
+            text = "n/a" if value is None else f"{value:g}" if isinstance(value, float) else value
+            cells.append(f"{text}" + (" ✗" if row and row[3] == "NO" else ""))
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+    out += ["", "✗ = target not met (yet). Per-kind figures: `bench/results/latest.json`.", ""]
+    return "\n".join(out)
+
+
+def update_readme(latest: dict, readme: Path = README) -> None:
+    text = readme.read_text()
+    section = markdown(latest)
+    marker = "\n## Benchmarks\n"
+    if marker in text:
+        text = text[: text.index(marker)].rstrip("\n") + "\n\n" + section
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    readme.write_text(text)
+
+
+# --------------------------------------------------------------------------- one N
+
+
+def machine() -> dict:
+    def cpu() -> str:
+        try:
+            for line in Path("/proc/cpuinfo").read_text().splitlines():
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return platform.processor() or "unknown"
+
+    def mem_gb() -> float:
+        try:
+            for line in Path("/proc/meminfo").read_text().splitlines():
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024 / 1024, 1)
+        except OSError:
+            pass
+        return 0.0
+
+    def version(module: str) -> str:
+        from importlib import metadata
+
+        try:
+            return metadata.version(module)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = "?"
+    try:
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        dirty = ""
+    if dirty:
+        commit += "+uncommitted"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu(),
+        "ram_gb": mem_gb(),
+        "platform": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "whoosh": version("Whoosh"),
+        "django": version("Django"),
+        "haystack": version("django-haystack"),
+        "gunicorn": version("gunicorn"),
+        "commit": commit or "?",
+    }
+
+
+def run_one(cfg: Config, n: int) -> dict:
+    started = time.perf_counter()
+    work = cfg.work_dir / str(n)
+    env = bench_env(work)
+    shards, stats = corpus_shards(cfg, n, cfg.seed)
+    result: dict = {
+        "n": n,
+        "seed": cfg.seed,
+        "date": dt.date.today().isoformat(),
+        "machine": machine(),
+        "config": {
+            k: (str(v) if isinstance(v, Path) else v)
+            for k, v in asdict(cfg).items()
+            if k not in ("ns", "readme")
+        },
+        "corpus": stats,
+        "loadavg_at_start": os.getloadavg(),  # the machine is shared: how busy it was
+    }
+    result["import"] = step_import(cfg, n, work, env, shards)
+    result["rebuild_index"] = step_rebuild(cfg, n, work, env, stats["raw_text_bytes"])
+    facts = workload.read_db_facts(work / "db.sqlite3", seed=cfg.seed)
+    sample = workload.corpus_sample(shards)
+    queries = workload.build_queries(
+        seed=cfg.seed, per_kind=cfg.queries_per_kind, articles=sample, facts=facts
+    )
+    pages = workload.build_pages(seed=cfg.seed, per_kind=cfg.pages_per_kind, facts=facts)
+    word_idx = [i for i, q in enumerate(queries) if q.kind in WORD_KINDS]
+    step = max(1, len(word_idx) // max(1, cfg.icontains_queries))
+    icontains_idx = word_idx[::step][: cfg.icontains_queries]
+
+    log(f"n={n}: baselines (FTS5 on {len(word_idx)}, icontains on {len(icontains_idx)} queries)")
+    fts5 = step_fts5(work, [queries[i].words for i in word_idx], cfg.runs)
+    icontains = step_icontains(work, env, [queries[i].words for i in icontains_idx])
+
+    server = Server(work, env, cfg.workers)
+    try:
+        ready_s = server.wait_ready()
+        warm_errors = warm_up(server.port, queries, pages)
+        log(f"n={n}: server ready in {ready_s:.1f}s; query mix x{cfg.runs}")
+        search, samples_runs = step_queries(cfg, server.port, queries, pages)
+        log(f"n={n}: throughput, {cfg.clients} clients, {cfg.throughput_seconds:g}s")
+        tp = workload.throughput(
+            HOST,
+            server.port,
+            queries,
+            clients=cfg.clients,
+            seconds=cfg.throughput_seconds,
+            seed=cfg.seed,
+        )
+        workers = server.workers()
+        editor = step_editor(cfg, n, work, env, server.port)
+        workers_after = server.workers()
+    finally:
+        server.stop()
+
+    ours_fts = ours_on(samples_runs, queries, word_idx)
+    ours_ic = ours_on(samples_runs, queries, icontains_idx)
+
+    def ratio(a, b):
+        return round(a / b, 2) if a and b else None
+
+    result.update(
+        search=search,
+        throughput=tp,
+        editor=editor,
+        server={
+            "ready_s": round(ready_s, 2),
+            "warmup_errors": warm_errors,
+            "workers_after_query_mix": workers,
+            "workers_after_editor_step": workers_after,
+            "max_worker_rss_mb": max((w["rss_mb"] for w in workers), default=0.0),
+        },
+        baselines={
+            "fts5": fts5,
+            "icontains": icontains,
+            "ours_on_fts5_queries": ours_fts,
+            "ours_on_icontains_queries": ours_ic,
+            "ratios": {
+                "icontains_p50_over_ours_p50": ratio(icontains["p50_ms"], ours_ic.get("p50_ms")),
+                "icontains_p95_over_ours_p95": ratio(icontains["p95_ms"], ours_ic.get("p95_ms")),
+                "ours_p50_over_fts5_p50": ratio(ours_fts.get("p50_ms"), fts5["p50_ms"]),
+                "ours_p95_over_fts5_p95": ratio(ours_fts.get("p95_ms"), fts5["p95_ms"]),
+            },
+        },
+    )
+    result["errors"] = search["errors"] + tp["errors"] + warm_errors
+    result["loadavg_at_end"] = os.getloadavg()
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["table"] = table_rows(result)
+    return result
+
+
+def write_results(cfg: Config, results: list[dict]) -> Path:
+    cfg.out_dir.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        path = cfg.out_dir / f"{r['n']}-{r['date']}.json"
+        path.write_text(json.dumps(r, indent=1) + "\n")
+    latest_path = cfg.out_dir / "latest.json"
+    latest = {"results": {}}
+    if latest_path.exists():
+        with contextlib.suppress(ValueError):
+            latest = json.loads(latest_path.read_text())
+    for r in results:
+        latest.setdefault("results", {})[str(r["n"])] = r
+    latest["updated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    latest_path.write_text(json.dumps(latest, indent=1) + "\n")
+    return latest_path
+
+
+def parse_args(argv: list[str] | None) -> Config:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    p.add_argument("--n", type=int, action="append", help="articles (repeatable; 10000)")
+    p.add_argument("--runs", type=int, default=3, help="passes over the query mix (3)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    p.add_argument("--work-dir", type=Path, default=DEFAULT_WORK, help="var/bench")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--queries-per-kind", type=int, default=20)
+    p.add_argument("--pages-per-kind", type=int, default=20)
+    p.add_argument("--throughput-seconds", type=float, default=25.0)
+    p.add_argument("--clients", type=int, default=4)
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    p.add_argument("--shard-size", type=int, default=2000, help="articles per JSONL shard")
+    p.add_argument("--editor-n", type=int, default=3000, help="bulk import size, editor step")
+    p.add_argument("--icontains-queries", type=int, default=30)
+    p.add_argument("--skip-import-if-cached", action="store_true")
+    p.add_argument(
+        "--defer-index",
+        action="store_true",
+        help="import with index updates off (rebuild_index builds it); the end-to-end import "
+        "rate then comes from the editor step's bulk import on top of N",
+    )
+    p.add_argument(
+        "--editor-bulk-seconds",
+        type=float,
+        default=0.0,
+        help="stop the editor step's bulk import after this long (0: let it finish)",
+    )
+    p.add_argument(
+        "--rebuild-args", default="", help='extra rebuild_index options, e.g. "--batch-size 500"'
+    )
+    p.add_argument("--corpora", type=Path, help="third-party corpora (../shared/corpora)")
+    p.add_argument("--readme", action="store_true", help="rewrite README.md's Benchmarks section")
+    p.add_argument(
+        "--report-only", action="store_true", help="print latest.json's tables; run nothing"
+    )
+    a = p.parse_args(argv)
+    cfg = Config(
+        ns=a.n or [10_000],
+        runs=a.runs,
+        out_dir=a.out.resolve(),
+        work_dir=a.work_dir.resolve(),
+        seed=a.seed,
+        queries_per_kind=a.queries_per_kind,
+        pages_per_kind=a.pages_per_kind,
+        throughput_seconds=a.throughput_seconds,
+        clients=a.clients,
+        workers=a.workers,
+        shard_size=a.shard_size,
+        editor_n=a.editor_n,
+        icontains_queries=a.icontains_queries,
+        skip_import_if_cached=a.skip_import_if_cached,
+        defer_index=a.defer_index,
+        editor_bulk_seconds=a.editor_bulk_seconds,
+        rebuild_args=a.rebuild_args.split(),
+        corpora=a.corpora,
+        readme=a.readme,
+    )
+    cfg.report_only = a.report_only  # type: ignore[attr-defined]
+    return cfg
+
+
+def print_report(r: dict) -> None:
+    print(f"\n== N = {r['n']:,} ({r['date']}, {r['seconds']}s) ==")
+    print(format_table(r["table"]))
+    print()
+    print(format_table(kind_rows(r), KIND_HEADERS))
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = parse_args(argv)
+    if getattr(cfg, "report_only", False):
+        latest = json.loads((cfg.out_dir / "latest.json").read_text())
+        for key in sorted(latest["results"], key=int):
+            print_report(latest["results"][key])
+        if cfg.readme:
+            update_readme(latest)
+        return 0
+    log("collectstatic (the manifest WhiteNoise needs with DEBUG off)")
+    manage(
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+        bench_env(cfg.work_dir / "static"),
+        cfg.work_dir / "collectstatic.log",
+    )
+    results = []
+    for n in cfg.ns:
+        r = run_one(cfg, n)
+        results.append(r)
+        write_results(cfg, [r])
+        print_report(r)
+    latest = json.loads((cfg.out_dir / "latest.json").read_text())
+    if cfg.readme:
+        update_readme(latest)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
