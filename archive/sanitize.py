@@ -45,9 +45,35 @@ _DROP_WITH_CONTENT = (
     "form", "select", "textarea", "button",
 )  # fmt: skip
 
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# What a browser ignores before it reads a URL's scheme: leading controls and spaces, and
+# tabs and newlines anywhere (WHATWG URL standard).
+_URL_LEADING = re.compile(r"^[\x00-\x20]+")
+_URL_INSIDE = re.compile(r"[\t\n\r]")
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    """Bleach's attribute filter, plus a scheme check as strict as a browser's parser.
+
+    Bleach alone keeps href="javascript:123": its URL parser reads "scheme:digits" as a
+    relative path with a port. Images load by themselves, so they must be absolute https
+    (the CSP allows no other remote images; a relative src would point into our own site).
+    """
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name not in _URL_ATTRIBUTES:
+        return True
+    url = _URL_INSIDE.sub("", _URL_LEADING.sub("", value)).lower()
+    if tag == "img" and name == "src":
+        return url.startswith("https://")
+    scheme = _URL_SCHEME.match(url)
+    return scheme is None or scheme[1] in ALLOWED_PROTOCOLS
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_allow_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
