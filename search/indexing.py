@@ -1,73 +1,140 @@
-"""Index updates after the database transaction commits, batched during bulk imports."""
+"""Index updates after the database transaction commits, batched, safe under several writers.
+
+Every change to an article writes a row to an outbox table (PendingIndexUpdate) in the same
+transaction; after commit the outbox is drained into the index and the drained rows deleted.
+Whoever drains next (this process, another worker, the running import, check_index --repair)
+takes everything pending, so an update that could not be written because another process held
+the index lock is written by the next flush instead of being lost.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import threading
+import time
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from haystack import connections
 from haystack.signals import BaseSignalProcessor
 
-from archive.models import Article
+from archive.models import Article, Author, Source, Tag
+from search.models import PendingIndexUpdate
 
 log = logging.getLogger(__name__)
 _state = threading.local()
 
-
-BATCH_SIZE = 200
-
-
-def _pending() -> set[int]:
-    if not hasattr(_state, "pending"):
-        _state.pending = set()
-        _state.batch_depth = 0
-    return _state.pending
+BATCH_SIZE = 200  # articles per index commit during an import
+BATCH_MAX_DELAY = 1.0  # seconds; an editor's save during an import waits at most about this
+CHUNK = 500  # outbox rows per index commit when draining
+REQUEST_LOCK_WAIT = 2.0  # a single save never holds a request longer than this for the lock
+BATCH_LOCK_WAIT = 10.0
 
 
-def enqueue(article_id: int) -> None:
-    """Ask for one article to be brought up to date in the index (indexed, or removed when it
-    is gone or not public) once the current transaction commits."""
-    _pending().add(article_id)
-    # on_commit runs the callback at once outside a transaction, and drops it on rollback.
-    transaction.on_commit(_flush_full_batch if _state.batch_depth else flush)
+def _batch() -> dict:
+    if not hasattr(_state, "depth"):
+        _state.depth = 0
+        _state.since_flush = 0
+        _state.last_flush = time.monotonic()
+    return _state.__dict__
 
 
-def _flush_full_batch() -> None:
-    if len(_pending()) >= BATCH_SIZE:
-        flush()
-
-
-def flush() -> None:
-    """Write every pending update to the index in one batch."""
-    pending = _pending()
-    if not pending:
+def enqueue(article_ids) -> None:
+    """Record that these articles must be brought up to date in the index (indexed, or removed
+    when gone or not public); the index is written once the current transaction commits."""
+    ids = list(article_ids)
+    if not ids:
         return
-    ids, _state.pending = set(pending), set()
+    PendingIndexUpdate.objects.bulk_create([PendingIndexUpdate(article_id=pk) for pk in ids])
+    _batch()["since_flush"] += len(ids)
+    transaction.on_commit(_after_commit)
+
+
+def _after_commit() -> None:
+    state = _batch()
+    if state["depth"]:
+        due = time.monotonic() - state["last_flush"] >= BATCH_MAX_DELAY
+        if state["since_flush"] < BATCH_SIZE and not due:
+            return
+        flush(wait=BATCH_LOCK_WAIT)
+    else:
+        flush(wait=REQUEST_LOCK_WAIT)
+
+
+def _apply(backend, index, live, gone_ids, wait: float) -> None:
+    if hasattr(backend, "apply_changes"):
+        backend.apply_changes(index, live, [f"archive.article.{pk}" for pk in gone_ids], wait=wait)
+        return
+    if live:  # another haystack backend (Elasticsearch): its own update and remove
+        backend.update(index, live)
+    for pk in gone_ids:
+        backend.remove(f"archive.article.{pk}")
+
+
+def flush(wait: float = REQUEST_LOCK_WAIT) -> int:
+    """Drain the outbox into the index; returns how many articles were written.
+
+    Never raises for a busy or broken index: the rows stay in the outbox for the next flush,
+    and the request or import that called this goes on.
+    """
+    from search.backend import IndexLocked
+
+    state = _batch()
+    state["since_flush"] = 0
+    state["last_flush"] = time.monotonic()
     index = connections["default"].get_unified_index().get_index(Article)
     backend = connections["default"].get_backend()
-    live = list(index.index_queryset().filter(pk__in=list(ids)))
-    live_ids = {a.pk for a in live}
-    if live:
-        backend.update(index, live)
-    for pk in ids:
-        if pk not in live_ids:
-            backend.remove(f"archive.article.{pk}")
+    written = 0
+    last_pk = 0
+    while True:
+        rows = list(
+            PendingIndexUpdate.objects.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "article_id")[:CHUNK]
+        )
+        if not rows:
+            return written
+        last_pk = rows[-1][0]
+        ids = {article_id for _pk, article_id in rows}
+        live = list(index.index_queryset().filter(pk__in=ids))
+        gone = ids - {a.pk for a in live}
+        try:
+            _apply(backend, index, live, gone, wait)
+        except IndexLocked as exc:
+            log.info("index busy, %d updates left for the next flush: %s", len(ids), exc)
+            return written
+        except Exception:
+            log.exception("index update failed; %d updates left in the outbox", len(ids))
+            return written
+        PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _a in rows]).delete()
+        written += len(ids)
+
+
+def pending_count() -> int:
+    return PendingIndexUpdate.objects.count()
 
 
 @contextlib.contextmanager
 def batched_index_updates():
     """Collect index updates and write them in batches (for imports of many articles)."""
-    _pending()
-    _state.batch_depth += 1
+    state = _batch()
+    state["depth"] += 1
     try:
         yield
     finally:
-        _state.batch_depth -= 1
-        if not _state.batch_depth:
-            flush()
+        state["depth"] -= 1
+        if not state["depth"]:
+            flush(wait=BATCH_LOCK_WAIT)
+
+
+def reindex_articles(article_ids) -> int:
+    """Bring these articles up to date in the index now; returns how many were asked for."""
+    ids = list(dict.fromkeys(article_ids))
+    with batched_index_updates(), transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            enqueue(ids[start : start + CHUNK])
+    return len(ids)
 
 
 class AfterCommitSignalProcessor(BaseSignalProcessor):
@@ -75,31 +142,40 @@ class AfterCommitSignalProcessor(BaseSignalProcessor):
     shows up in search and the index write never holds the database transaction open."""
 
     def setup(self):
-        post_save.connect(self.handle_article_save, sender=Article)
-        post_delete.connect(self.handle_article_delete, sender=Article)
+        post_save.connect(self.handle_article, sender=Article)
+        post_delete.connect(self.handle_article, sender=Article)
         m2m_changed.connect(self.handle_m2m, sender=Article.authors.through)
         m2m_changed.connect(self.handle_m2m, sender=Article.tags.through)
+        for model in (Source, Author, Tag):
+            post_save.connect(self.handle_name_change, sender=model)
 
     def teardown(self):
-        post_save.disconnect(self.handle_article_save, sender=Article)
-        post_delete.disconnect(self.handle_article_delete, sender=Article)
+        post_save.disconnect(self.handle_article, sender=Article)
+        post_delete.disconnect(self.handle_article, sender=Article)
         m2m_changed.disconnect(self.handle_m2m, sender=Article.authors.through)
         m2m_changed.disconnect(self.handle_m2m, sender=Article.tags.through)
+        for model in (Source, Author, Tag):
+            post_save.disconnect(self.handle_name_change, sender=model)
 
-    def handle_article_save(self, sender, instance, **kwargs):
-        enqueue(instance.pk)
+    def handle_article(self, sender, instance, **kwargs):
+        enqueue([instance.pk])
 
-    def handle_article_delete(self, sender, instance, **kwargs):
-        enqueue(instance.pk)
+    def handle_m2m(self, sender, instance, action, reverse, pk_set, **kwargs):
+        if not action.startswith("post_"):
+            return
+        if isinstance(instance, Article):
+            enqueue([instance.pk])
+        elif pk_set:  # author.articles.add(...): the articles changed
+            enqueue(sorted(pk_set))
 
-    def handle_m2m(self, sender, instance, action, **kwargs):
-        if action.startswith("post_") and isinstance(instance, Article):
-            enqueue(instance.pk)
+    def handle_name_change(self, sender, instance, created, **kwargs):
+        """A renamed source, author or tag changes the indexed names of its articles."""
+        if not created:
+            enqueue(instance.articles.values_list("pk", flat=True))
 
+    # haystack's API, used by its own code paths; ours go through the outbox.
+    def handle_save(self, sender, instance, **kwargs):
+        enqueue([instance.pk])
 
-def reindex_articles(article_ids: list[int]) -> int:
-    """Bring these articles up to date in the index now; returns how many were asked for."""
-    with batched_index_updates():
-        for pk in article_ids:
-            enqueue(pk)
-    return len(article_ids)
+    def handle_delete(self, sender, instance, **kwargs):
+        enqueue([instance.pk])

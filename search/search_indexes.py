@@ -1,18 +1,29 @@
-"""One SearchIndex for articles; its text comes from a plain-text data template."""
+"""One SearchIndex for articles; its text comes from a plain-text data template.
 
-from haystack import indexes
+Facet and filter fields are haystack Facet*Fields: every backend indexes them unanalysed
+(Whoosh ID/KEYWORD in search.backend, Elasticsearch keyword), so facets are slugs.
+Nothing but ids is stored: snippets are cut from the database text of the page's articles.
+"""
+
+from haystack import fields, indexes
 
 from archive.models import Article
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
-    text = indexes.CharField(document=True, use_template=True)
-    title = indexes.CharField(model_attr="title", boost=2.0)
-    published = indexes.DateField(model_attr="published", null=True)
-    source = indexes.CharField(null=True, faceted=True)
-    authors = indexes.MultiValueField(faceted=True)
-    tags = indexes.MultiValueField(faceted=True)
-    language = indexes.CharField(model_attr="language", null=True)
+    text = indexes.CharField(document=True, use_template=True, stored=False)
+    title = indexes.CharField(model_attr="title", boost=2.0, stored=False)
+    # Names, for the title:/author:/source:/tag: parts of the query language.
+    author = indexes.CharField(stored=False)
+    source = indexes.CharField(stored=False)
+    tag = indexes.CharField(stored=False)
+    # Unanalysed values for filters and facets.
+    source_slug = indexes.FacetCharField(null=True, stored=False)
+    author_slugs = fields.FacetMultiValueField(stored=False)
+    tag_slugs = fields.FacetMultiValueField(stored=False)
+    month = indexes.FacetCharField(null=True, stored=False)
+    language = indexes.FacetCharField(model_attr="language", null=True, stored=False)
+    published = indexes.DateField(model_attr="published", null=True, stored=False)
 
     def get_model(self):
         return Article
@@ -20,11 +31,29 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         return self.get_model().objects.public().for_listing()
 
+    def read_queryset(self, using=None):
+        return self.get_model().objects.public().for_listing()
+
+    def get_updated_field(self):
+        return "updated"
+
+    def prepare_author(self, obj):
+        return " ".join(a.name for a in obj.authors.all())
+
     def prepare_source(self, obj):
+        return obj.source.name if obj.source_id else ""
+
+    def prepare_tag(self, obj):
+        return " ".join(t.name for t in obj.tags.all())
+
+    def prepare_source_slug(self, obj):
         return obj.source.slug if obj.source_id else None
 
-    def prepare_authors(self, obj):
+    def prepare_author_slugs(self, obj):
         return [a.slug for a in obj.authors.all()]
 
-    def prepare_tags(self, obj):
+    def prepare_tag_slugs(self, obj):
         return [t.slug for t in obj.tags.all()]
+
+    def prepare_month(self, obj):
+        return obj.published.strftime("%Y-%m") if obj.published else None

@@ -5,5 +5,8 @@ from search import views
 app_name = "search"
 
 urlpatterns = [
-    path("search/", views.search_page, name="search"),
+    path("search/", views.SearchPageView.as_view(), name="search"),
+    path("search/export.csv", views.SearchCsvView.as_view(), name="export_csv"),
+    path("api/search/", views.SearchApiView.as_view(), name="api"),
+    path("feeds/search/", views.SearchFeed(), name="feed"),
 ]

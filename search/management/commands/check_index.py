@@ -23,6 +23,8 @@ class Command(BaseCommand):
             sys.exit(1)
         repair(diff)
         after = compare()
-        self.stdout.write("repaired: in sync" if after.in_sync else "still differs: " + after.describe())
+        self.stdout.write(
+            "repaired: in sync" if after.in_sync else "still differs: " + after.describe()
+        )
         if not after.in_sync:
             sys.exit(1)

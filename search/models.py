@@ -1,0 +1,21 @@
+"""The index outbox: which articles the search index still has to catch up with."""
+
+from django.db import models
+
+
+class PendingIndexUpdate(models.Model):
+    """One article whose index entry may be stale.
+
+    Written in the same transaction as the article change (by the signal handlers in
+    search.indexing), deleted only after the index has committed the update. So a crash, a
+    held index lock or a rollback can delay an update but never lose one.
+    """
+
+    article_id = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["article_id"], name="pending_article")]
+
+    def __str__(self):
+        return f"article {self.article_id}"

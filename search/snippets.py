@@ -1,0 +1,82 @@
+"""Snippets: a short passage of an article's text around the query's words, HTML-escaped,
+with only <mark> added. Cut from the database text, so the index stores no body."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from haystack import connections
+
+LENGTH = 260  # characters of text in a snippet
+MAX_TEXT = 30_000  # characters of an article searched for the best passage
+_WORD = re.compile(r"\w+")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _simple_analyze(text: str):
+    for match in _WORD.finditer(text):
+        yield _fold(match.group(0)), match.start(), match.end()
+
+
+def _analyzer():
+    """The backend's own analysis when it offers it (stems and folding as in the index)."""
+    backend = connections["default"].get_backend()
+    return getattr(backend, "analyze", _simple_analyze)
+
+
+def _marks(text: str, words: list[str], prefixes: list[str]) -> list[tuple[int, int]]:
+    analyze = _analyzer()
+    wanted = {term for word in words for term, _s, _e in analyze(word)}
+    folded_prefixes = tuple(_fold(p) for p in prefixes)
+    marks = []
+    for term, start, end in analyze(text):
+        if term in wanted or (
+            folded_prefixes and _fold(text[start:end]).startswith(folded_prefixes)
+        ):
+            marks.append((start, end))
+    return marks
+
+
+def _best_start(marks: list[tuple[int, int]]) -> int:
+    """Where the passage with the most marks in LENGTH characters begins."""
+    best, best_count, j = 0, 0, 0
+    for i, (start, _end) in enumerate(marks):
+        while j < len(marks) and marks[j][1] <= start + LENGTH:
+            j += 1
+        if j - i > best_count:
+            best, best_count = i, j - i
+    return marks[best][0] if marks else 0
+
+
+def _word_boundary(text: str, pos: int) -> int:
+    if pos <= 0:
+        return 0
+    space = text.rfind(" ", max(0, pos - 30), pos)
+    return space + 1 if space >= 0 else pos
+
+
+def make_snippet(text: str, words: list[str], prefixes: list[str] = ()) -> SafeString:
+    """An escaped passage of `text` with each query word wrapped in <mark>."""
+    text = " ".join(text[:MAX_TEXT].split())
+    marks = _marks(text, words, list(prefixes)) if words or prefixes else []
+    start = _word_boundary(text, _best_start(marks) - 60) if marks else 0
+    end = min(len(text), start + LENGTH)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    parts = ["…" if start else ""]
+    pos = start
+    for m_start, m_end in marks:
+        if m_start < start or m_end > end:
+            continue
+        parts += [escape(text[pos:m_start]), "<mark>", escape(text[m_start:m_end]), "</mark>"]
+        pos = m_end
+    parts += [escape(text[pos:end]), "…" if end < len(text) else ""]
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
