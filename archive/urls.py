@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from archive import feeds, views
 from archive.health import healthz
+from archive.security import ThrottledAdminLoginForm
 from archive.sitemaps import SITEMAPS
 
 
@@ -51,6 +52,9 @@ archive_patterns = [
     path("feeds/latest/", feeds.LatestFeed(), name="latest_feed"),
     path("api/articles/<int:pk>/", views.article_json, name="article_json"),
 ]
+
+# The admin login refuses a username (or address) after too many failures (archive/security.py).
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("", include((archive_patterns, "archive"))),
