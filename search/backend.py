@@ -74,7 +74,7 @@ def text_analyzer():
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter()
-        | StemFilter(cachesize=50000)
+        | StemFilter(lang="en", cachesize=50000)
     )
 
 
@@ -522,9 +522,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             except Exception as exc:
                 log.warning("search index cannot be set up: %r", exc)
                 return "search index cannot be opened"
-        if not os.path.isdir(self.path) or not whoosh_index.exists_in(self.path):
+        if not os.path.isdir(self.path):
             return f"search index is missing from {self.path}"
         try:
+            if not whoosh_index.exists_in(self.path):
+                return f"search index is missing from {self.path}"
             ix = FileStorage(self.path).open_index()
             with ix.searcher() as s:
                 s.doc_count()
