@@ -14,6 +14,7 @@ from search import query as query_language
 from search.results import DIMENSIONS, DatabaseResults, Filters, IndexResults
 
 SORTS = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
+MIN_YEAR = 1000  # engines format dates as four-digit years
 MAX_VALUES = 20  # of one filter; more would only make a slow query
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
@@ -93,6 +94,9 @@ class ArchiveSearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name) and data[name].year < MIN_YEAR:
+                self.add_error(name, f"Enter a date from the year {MIN_YEAR} on.")
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", "The end date is before the start date.")
