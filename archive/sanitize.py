@@ -103,6 +103,18 @@ def _drop_dangerous_content(html: str) -> str:
     )
 
 
+# Characters lxml refuses (XML forbids them): C0 controls (a form feed is whitespace), lone
+# surrogates and U+FFFE/U+FFFF. lxml raised on them half way through a tree edit, which
+# made an admin save fail with a 500.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_SURROGATES = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _unparsable(html: str) -> str:
+    html = _CONTROLS.sub("", html.replace("\x0c", " "))
+    return _SURROGATES.sub("\ufffd", html)
+
+
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -126,7 +138,7 @@ def clean_html(html: str) -> str:
     """Untrusted HTML in, HTML that is safe to show out (idempotent)."""
     if not html:
         return ""
-    html = html.replace("\x00", "")
+    html = _unparsable(html)
     cleaned = _cleaner.clean(_drop_dangerous_content(html))
     return _add_link_rel(cleaned).strip()
 
