@@ -149,9 +149,14 @@ def bad_url(value: str) -> bool:
     )
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def parse_html(markup: str | bytes):
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8")
+    # lxml refuses control characters; a browser keeps them as (inert) text.
+    markup = _CONTROLS.sub("\ufffd", markup)
     if not markup.strip():
         return lxml_html.fragment_fromstring("<div></div>")
     return lxml_html.document_fromstring(markup)
@@ -192,19 +197,23 @@ CONTENT_REGIONS = (
 )  # fmt: skip
 
 
-def page_problems(markup: str | bytes, *, regions=CONTENT_REGIONS) -> list[str]:
+def page_problems(
+    markup: str | bytes, *, regions=CONTENT_REGIONS, allowed=frozenset()
+) -> list[str]:
     """Everything on a rendered page that could run, or that content could have planted.
 
     Page-wide: no inline script (only same-origin external ones, or inert JSON data), no
     event handler, no javascript:/vbscript:/data: URL, no <base>, no <meta http-equiv> outside
     the head. Inside the content regions (CSS classes, ids or tag names): no dangerous
-    element at all.
+    element at all (except the page's own `allowed` ones, such as the admin's checkboxes).
     """
     doc = parse_html(markup)
     found = []
     for script in doc.iter("script"):
         data_only = script.get("type", "").lower() in {"application/json", "application/ld+json"}
-        external = script.get("src", "").startswith("/static/") and not (script.text or "").strip()
+        src = script.get("src", "")
+        same_origin = src.startswith("/") and not src.startswith("//")
+        external = same_origin and not (script.text or "").strip()
         if not (data_only or external):
             found.append(f"page script: {_show(script)}")
     for el in doc.iter():
@@ -223,7 +232,7 @@ def page_problems(markup: str | bytes, *, regions=CONTENT_REGIONS) -> list[str]:
         found.append(f"base element: {_show(el)}")
     for selector in regions:
         for region in content_regions(doc, selector):
-            found += problems_in(region, where=f"[{selector}] ")
+            found += problems_in(region, allowed=allowed, where=f"[{selector}] ")
     return found
 
 
@@ -240,7 +249,7 @@ def fragment_problems(markup: str, *, allowed_tags=None) -> list[str]:
     """Problems in an HTML fragment (a stored body, a snippet, a feed entry's HTML)."""
     if not markup or not markup.strip():
         return []
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    root = lxml_html.fragment_fromstring(_CONTROLS.sub("\ufffd", markup), create_parent="div")
     found = problems_in(root)
     if allowed_tags is not None:
         for el in root.iter():
