@@ -30,6 +30,7 @@ class Progress:
         elif not self.tty and now - self.last >= self.every:
             self.last = now
             self.out.write(self.line(counts))
+            self.out.flush()  # a log file is block-buffered: show progress as it happens
 
     def line(self, counts: dict) -> str:
         rate = self.done / max(time.monotonic() - self.started, 1e-6)
