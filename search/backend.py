@@ -231,28 +231,32 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
-    def apply_changes(self, index, objs, remove_ids=(), wait: float = LOCK_WAIT_SECONDS):
-        """Index `objs` and remove the documents `remove_ids` ("app.model.pk") in one commit.
+    def apply_changes(self, index, load, wait: float = LOCK_WAIT_SECONDS):
+        """Take the writer lock, then call `load()` for (objects to index, document ids to
+        remove) and write them in one commit.
 
-        Raises IndexLocked when the lock stays held for `wait` seconds; nothing is written then.
+        Loading under the lock is what keeps concurrent writers from overwriting a newer
+        version with an older one: whoever holds the lock reads the database after every
+        earlier writer committed. Raises IndexLocked when the lock stays held for `wait`
+        seconds; nothing is loaded or written then.
         """
         if not self.setup_complete:
             self.setup()
-        docs = []
-        for obj in objs:
-            try:
-                doc = index.full_prepare(obj)
-            except SkipDocument:
-                continue
-            doc = {k: self._from_python(v) for k, v in doc.items() if k != "boost"}
-            docs.append(doc)
-        if not docs and not remove_ids:
-            return
         self.index = self.index.refresh()
         writer = self._writer(wait)
         try:
-            for doc in docs:
-                writer.update_document(**doc)
+            objs, remove_ids = load()
+            if not objs and not remove_ids:
+                writer.cancel()  # an empty commit would still make every searcher reopen
+                return
+            for obj in objs:
+                try:
+                    doc = index.full_prepare(obj)
+                except SkipDocument:
+                    continue
+                writer.update_document(
+                    **{k: self._from_python(v) for k, v in doc.items() if k != "boost"}
+                )
             for ident in remove_ids:
                 writer.delete_by_term(ID, ident)
         except BaseException:
@@ -261,10 +265,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         writer.commit()
 
     def update(self, index, iterable, commit=True):
-        self.apply_changes(index, list(iterable))
+        objs = list(iterable)
+        if objs:
+            self.apply_changes(index, lambda: (objs, []))
 
     def remove(self, obj_or_string, commit=True):
-        self.apply_changes(None, [], [get_identifier(obj_or_string)])
+        self.apply_changes(None, lambda: ([], [get_identifier(obj_or_string)]))
 
     def clear(self, models=None, commit=True):
         super().clear(models=models, commit=commit)
@@ -512,7 +518,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {pks[d] for d in searcher.reader().all_doc_ids() if pks[d] is not None}
 
     def problem(self) -> str:
-        """"" when the index can be opened and searched, else what is wrong.
+        """ "" when the index can be opened and searched, else what is wrong.
 
         A directory missing at first use is created, as haystack does (a fresh install); one
         that disappears under a running process is reported, not silently recreated."""

@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 
 def index_problem() -> str:
-    """"" when the index answers, else a short description of what is wrong."""
+    """ "" when the index answers, else a short description of what is wrong."""
     backend = connections["default"].get_backend()
     if hasattr(backend, "problem"):  # ours: checks the files without recreating them
         problem = backend.problem()

@@ -35,7 +35,7 @@ BATCH_LOCK_WAIT = 10.0
 def _batch() -> dict:
     if not hasattr(_state, "depth"):
         _state.depth = 0
-        _state.since_flush = 0
+        _state.since_flush = set()
         _state.last_flush = time.monotonic()
     return _state.__dict__
 
@@ -47,7 +47,7 @@ def enqueue(article_ids) -> None:
     if not ids:
         return
     PendingIndexUpdate.objects.bulk_create([PendingIndexUpdate(article_id=pk) for pk in ids])
-    _batch()["since_flush"] += len(ids)
+    _batch()["since_flush"].update(ids)
     transaction.on_commit(_after_commit)
 
 
@@ -55,60 +55,69 @@ def _after_commit() -> None:
     state = _batch()
     if state["depth"]:
         due = time.monotonic() - state["last_flush"] >= BATCH_MAX_DELAY
-        if state["since_flush"] < BATCH_SIZE and not due:
+        if len(state["since_flush"]) < BATCH_SIZE and not due:
             return
         flush(wait=BATCH_LOCK_WAIT)
     else:
         flush(wait=REQUEST_LOCK_WAIT)
 
 
-def _apply(backend, index, live, gone_ids, wait: float) -> None:
-    if hasattr(backend, "apply_changes"):
-        backend.apply_changes(index, live, [f"archive.article.{pk}" for pk in gone_ids], wait=wait)
+def _load(index, rows):
+    """The outbox rows' articles: those to index and the document ids to remove."""
+    ids = {article_id for _pk, article_id in rows}
+    live = list(index.index_queryset().filter(pk__in=ids))
+    gone = ids - {a.pk for a in live}
+    return live, [f"archive.article.{pk}" for pk in sorted(gone)]
+
+
+def _apply(backend, index, load, wait: float) -> None:
+    if hasattr(backend, "apply_changes"):  # ours: loads under the index lock
+        backend.apply_changes(index, load, wait=wait)
         return
-    if live:  # another haystack backend (Elasticsearch): its own update and remove
+    live, gone = load()  # another haystack backend (Elasticsearch): its own update and remove
+    if live:
         backend.update(index, live)
-    for pk in gone_ids:
-        backend.remove(f"archive.article.{pk}")
+    for ident in gone:
+        backend.remove(ident)
 
 
 def flush(wait: float = REQUEST_LOCK_WAIT) -> int:
     """Drain the outbox into the index; returns how many articles were written.
 
     Never raises for a busy or broken index: the rows stay in the outbox for the next flush,
-    and the request or import that called this goes on.
+    and the request or import that called this goes on. Rows are deleted only after the index
+    committed what they asked for; a row written meanwhile stays for the next flush.
     """
     from search.backend import IndexLocked
 
     state = _batch()
-    state["since_flush"] = 0
+    state["since_flush"] = set()
     state["last_flush"] = time.monotonic()
     index = connections["default"].get_unified_index().get_index(Article)
     backend = connections["default"].get_backend()
     written = 0
-    last_pk = 0
-    while True:
-        rows = list(
-            PendingIndexUpdate.objects.filter(pk__gt=last_pk)
-            .order_by("pk")
-            .values_list("pk", "article_id")[:CHUNK]
-        )
-        if not rows:
-            return written
-        last_pk = rows[-1][0]
-        ids = {article_id for _pk, article_id in rows}
-        live = list(index.index_queryset().filter(pk__in=ids))
-        gone = ids - {a.pk for a in live}
+    while PendingIndexUpdate.objects.exists():
+        rows: list = []
+
+        def load(rows=rows):
+            rows += PendingIndexUpdate.objects.order_by("pk").values_list("pk", "article_id")[
+                :CHUNK
+            ]
+            return _load(index, rows)
+
         try:
-            _apply(backend, index, live, gone, wait)
+            _apply(backend, index, load, wait)
         except IndexLocked as exc:
-            log.info("index busy, %d updates left for the next flush: %s", len(ids), exc)
+            log.info("index busy, updates left in the outbox for the next flush: %s", exc)
             return written
         except Exception:
-            log.exception("index update failed; %d updates left in the outbox", len(ids))
+            log.exception("index update failed; updates left in the outbox")
             return written
         PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _a in rows]).delete()
-        written += len(ids)
+        written += len({a for _pk, a in rows})
+        if len(rows) < CHUNK:
+            break
+    return written
 
 
 def pending_count() -> int:

@@ -23,7 +23,11 @@ def articles(on_commit):
     ]
     return [
         on_commit(
-            make_article, title=f"Summit {i}", source=s, authors=a, published=d,
+            make_article,
+            title=f"Summit {i}",
+            source=s,
+            authors=a,
+            published=d,
             tags=(("region", t),),
         )  # fmt: skip
         for i, (s, a, d, t) in enumerate(specs)

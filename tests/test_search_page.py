@@ -31,7 +31,9 @@ def test_snippets_escape_hostile_text(client, on_commit):
     snippet = client.get("/api/search/", {"q": "summit"}).json()["results"][0]["snippet"]
     assert "<script>" not in snippet and "<b " not in snippet
     assert "&lt;script&gt;" in snippet
-    assert re.sub(r"</?mark>", "", snippet) == re.sub(r"<[^>]*>", "", re.sub(r"</?mark>", "", snippet))
+    assert re.sub(r"</?mark>", "", snippet) == re.sub(
+        r"<[^>]*>", "", re.sub(r"</?mark>", "", snippet)
+    )
     html = client.get("/search/", {"q": "summit"}).content.decode()
     assert "<script>alert" not in html
 

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_related_articles_come_from_more_like_this(on_commit):
     body = "<p>Geneva arms control talks between diplomats about missiles and treaties.</p>"
     one = on_commit(make_article, title="Arms talks", body=body, tags=())
-    two = on_commit(make_article, title="Arms treaty", body=body.replace("talks", "meeting"), tags=())
+    two = on_commit(
+        make_article, title="Arms treaty", body=body.replace("talks", "meeting"), tags=()
+    )
     on_commit(make_article, title="Cooking", body="<p>Recipes for bread and cakes.</p>", tags=())
     assert related_articles(one) == [two]
 
@@ -35,5 +37,5 @@ def test_related_falls_back_to_the_same_tags_without_an_index(on_commit, monkeyp
 def test_the_article_page_shows_related_articles(client, seeds):
     html = client.get(seeds["001"].get_absolute_url()).content.decode()
     section = html.split('id="related-h"')[1]
-    assert "<li><a href=\"/articles/" in section
+    assert '<li><a href="/articles/' in section
     assert seeds["001"].get_absolute_url() not in section

@@ -1,0 +1,132 @@
+"""Saves and deletes reach the index after commit, in batches, and survive a held lock."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from haystack import connections
+
+from archive.models import Article, Author
+from search import indexing
+from search.consistency import compare, indexed_ids
+from search.models import PendingIndexUpdate
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def found(q):
+    return {int(r.pk) for r in _sqs(q)}
+
+
+def _sqs(q):
+    from haystack.query import SearchQuerySet
+
+    from search.query import parse
+
+    return SearchQuerySet().filter(parse(q).to_sq())
+
+
+def backend():
+    return connections["default"].get_backend()
+
+
+def test_a_save_reaches_the_index_only_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        article = make_article(title="Zanzibar summit")
+        assert found("zanzibar") == set()
+    assert found("zanzibar") == {article.pk}
+    assert PendingIndexUpdate.objects.count() == 0
+
+
+def test_a_rolled_back_save_never_reaches_the_index(django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks(execute=True)
+    with capture, pytest.raises(RuntimeError), transaction.atomic():
+        make_article(title="Zanzibar summit")
+        raise RuntimeError
+    assert found("zanzibar") == set()
+    assert PendingIndexUpdate.objects.count() == 0
+
+
+def test_edits_hiding_and_deleting_update_the_index(on_commit):
+    article = on_commit(make_article, title="Zanzibar summit")
+    article.title = "Kilimanjaro summit"
+    on_commit(article.save)
+    assert found("kilimanjaro") == {article.pk} and found("zanzibar") == set()
+    article.is_public = False
+    on_commit(article.save)
+    assert found("kilimanjaro") == set()
+    article.is_public = True
+    on_commit(article.save)
+    on_commit(article.delete)
+    assert found("kilimanjaro") == set()
+    assert indexed_ids() == set()
+
+
+def test_renaming_an_author_reindexes_their_articles(on_commit):
+    article = on_commit(make_article, title="Summit", authors=("Ann Writer",))
+    author = Author.objects.get(name="Ann Writer")
+    author.name = "Zelda Penhaligon"
+    on_commit(author.save)
+    assert found("author:penhaligon") == {article.pk}
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so on_commit runs at each one
+def test_an_import_writes_the_index_in_batches(monkeypatch):
+    monkeypatch.setattr(indexing, "BATCH_SIZE", 10)
+    monkeypatch.setattr(indexing, "BATCH_MAX_DELAY", 3600)
+    calls = []
+    original = backend().apply_changes
+    monkeypatch.setattr(
+        backend(), "apply_changes", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+
+    def bulk():
+        with indexing.batched_index_updates():
+            for i in range(25):
+                make_article(title=f"Batch {i}")
+
+    bulk()
+    assert 3 <= len(calls) <= 4
+    assert len(indexed_ids()) == 25
+
+
+def test_a_held_lock_delays_an_update_but_never_loses_it(on_commit, monkeypatch):
+    monkeypatch.setattr(indexing, "REQUEST_LOCK_WAIT", 0.1)
+    doomed = on_commit(make_article, title="Doomed summit")
+    doomed_pk = doomed.pk
+    writer = backend().index.writer()  # another process's long write holds the lock
+    try:
+        article = on_commit(make_article, title="Zanzibar summit")  # the request succeeds
+        on_commit(doomed.delete)
+        assert found("zanzibar") == set() and found("doomed") == {doomed_pk}
+        assert PendingIndexUpdate.objects.count() >= 2
+    finally:
+        writer.cancel()
+    indexing.flush()  # the next flush, by whoever comes next, catches up
+    assert found("zanzibar") == {article.pk} and found("doomed") == set()
+    assert PendingIndexUpdate.objects.count() == 0
+
+
+def test_reindex_articles_rewrites_the_given_ids(on_commit):
+    article = make_article(title="Unindexed summit")  # no on_commit: never indexed
+    assert found("unindexed") == set()
+    assert indexing.reindex_articles([article.pk]) == 1
+    assert found("unindexed") == {article.pk}
+
+
+def test_check_index_reports_and_repairs_differences(on_commit, capsys):
+    kept = on_commit(make_article, title="Kept")
+    gone = on_commit(make_article, title="Gone")
+    Article.objects.filter(pk=gone.pk).update(is_public=False)  # update() sends no signal
+    missing = make_article(title="Missing")  # its index update never runs ...
+    PendingIndexUpdate.objects.all().delete()  # ... and is lost (say, a restored backup)
+    diff = compare()
+    assert diff.missing == [missing.pk] and diff.extra == [gone.pk]
+    with pytest.raises(SystemExit):
+        call_command("check_index")
+    assert "missing from the index: 1" in capsys.readouterr().out
+    call_command("check_index", "--repair")
+    assert "repaired: in sync" in capsys.readouterr().out
+    assert indexed_ids() == {kept.pk, missing.pk}
+    call_command("check_index")
+    assert capsys.readouterr().out.strip() == "in sync"
