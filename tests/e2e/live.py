@@ -149,3 +149,54 @@ def create_cache_table() -> None:
     from django.core.management import call_command
 
     call_command("createcachetable", verbosity=0)
+
+
+class Http:
+    """A tiny browser-less HTTP client with cookies (urllib only): status and text back,
+    never an exception for an HTTP error status."""
+
+    def __init__(self, base_url: str, timeout: float = 30):
+        import http.cookiejar
+
+        self.base_url = base_url
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        from urllib.parse import urlencode
+
+        body = urlencode(data, doseq=True).encode() if data is not None else None
+        req = urllib.request.Request(self.base_url + path, data=body)
+        if body is not None:
+            req.add_header("Referer", self.base_url + path)
+        try:
+            with self.opener.open(req, timeout=self.timeout) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.request(path)
+
+    def post_form(self, path: str, data: dict) -> tuple[int, str]:
+        """GET the form for its CSRF token, then POST `data` with it."""
+        import re
+
+        status, html = self.get(path)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert match, f"no CSRF token on {path} ({status})"
+        return self.request(path, {**data, "csrfmiddlewaretoken": match[1]})
+
+    def log_in(self, username: str, password: str) -> None:
+        status, _ = self.post_form(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}
+        )
+        assert status == 302, f"login failed ({status})"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
