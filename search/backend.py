@@ -61,6 +61,7 @@ SUGGEST_BELOW = 3
 LOCK_WAIT_SECONDS = 10.0
 DATE_MISSING = None
 MAX_PREFIX_WORDS = 200
+DOCSET_CACHE = 4  # matching-document sets kept per process (a page, its export, its feed)
 
 
 class IndexLocked(Exception):
@@ -313,7 +314,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         docs = frozenset(searcher.docs_for_query(q))
         with self._lock:
             self._docsets[key] = docs
-            while len(self._docsets) > 16:
+            while len(self._docsets) > DOCSET_CACHE:
                 self._docsets.popitem(last=False)
         return docs
 
@@ -381,7 +382,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         narrowings = self._narrowings(searcher, narrow_queries)
         matched = [d for d in base if all(n.test(d) for n in narrowings)]
         facet_counts = self._count_facets(base, narrowings, list(facets or ()))
-        page = self._page(searcher, q, matched, sort_by, start_offset, end_offset)
+        narrowed = bool(narrowings)
+        page = self._page(searcher, q, matched, narrowed, sort_by, start_offset, end_offset)
         result_class = result_class or SearchResult
         results = [result_class("archive", "article", pk, score) for pk, score in page]
         suggestion = None
@@ -422,7 +424,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             facet == "month" and "published" in narrowing.fieldnames
         )
 
-    def _page(self, searcher, q, matched, sort_by, start_offset, end_offset):
+    def _page(self, searcher, q, matched, narrowed, sort_by, start_offset, end_offset):
         start = start_offset or 0
         end = len(matched) if end_offset is None else min(end_offset, len(matched))
         if start >= end:
@@ -438,7 +440,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
             ordered = sorted(matched, key=key, reverse=newest)[start:end]
             return [(cols.pks[d], None) for d in ordered]
-        hits = searcher.search(q, filter=set(matched), limit=end)
+        hits = searcher.search(q, filter=set(matched) if narrowed else None, limit=end)
         return [
             (cols.pks[hits.docnum(i)], hits.score(i)) for i in range(start, min(end, len(hits)))
         ]
