@@ -725,6 +725,20 @@ def markdown(latest: dict) -> str:
             text = "n/a" if value is None else f"{value:g}" if isinstance(value, float) else value
             cells.append(f"{text}" + (" ✗" if row and row[3] == "NO" else ""))
         out.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+    out.append("")
+    for n in ns:
+        r = results[n]
+        load = r.get("loadavg_at_start")
+        out.append(
+            f"- N = {int(n):,}: import {r['import'].get('mode', 'end to end')}"
+            + (" (cached)" if r["import"].get("cached") else "")
+            + "; `"
+            + " ".join(["rebuild_index", *(r["rebuild_index"].get("args") or [])])
+            + "`"
+            + f"; {r['search']['runs']} runs; load average at start "
+            + (f"{load[0]:.1f}" if load else "n/a")
+            + " (shared machine)."
+        )
     out += ["", "✗ = target not met (yet). Per-kind figures: `bench/results/latest.json`.", ""]
     return "\n".join(out)
 
