@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from archive.sanitize import clean_html, content_hash, html_to_text
+from archive.sanitize import clean_html, clean_name, content_hash, html_to_text, web_url
 
 
 def unique_slug(model, value: str, *, max_length: int = 200, fallback: str = "item") -> str:
@@ -38,6 +38,7 @@ class Source(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
         if not self.slug:
             self.slug = unique_slug(Source, self.name, fallback="source")
         super().save(*args, **kwargs)
@@ -57,6 +58,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
         if not self.slug:
             self.slug = unique_slug(Author, self.name, fallback="author")
         super().save(*args, **kwargs)
@@ -84,6 +86,7 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
         if not self.slug:
             # "Europe" may be both a region and a keyword; the second gets "europe-keyword".
             base = slugify(self.name) or "tag"
@@ -200,6 +203,7 @@ class Article(models.Model):
         self.content_hash = content_hash(self.body_text)
         self.standfirst = html_to_text(clean_html(self.standfirst))
         self.title = html_to_text(clean_html(self.title)).replace("\n", " ").strip()[:500]
+        self.original_url = web_url(self.original_url)
         if not self.slug:
             self.slug = slugify(self.title)[:200].strip("-") or "article"
 

@@ -184,3 +184,19 @@ def normalize_for_hash(text: str) -> str:
 def content_hash(text: str) -> str:
     """SHA-256 of the normalized text: two copies of one article share it."""
     return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def web_url(url: str) -> str:
+    """`url` when it is an absolute http(s) URL (as a browser would read it), else "".
+
+    For stored links such as an article's original URL: a javascript: or data: URL from an
+    import must never reach a reader or an API client as a link.
+    """
+    url = _unparsable(url or "").strip()
+    seen = _URL_INSIDE.sub("", _URL_LEADING.sub("", url)).lower()
+    return url if seen.startswith(("http://", "https://")) else ""
+
+
+def clean_name(name: str) -> str:
+    """A name (source, author, tag) as plain single-line text: no controls, spaces folded."""
+    return _fold(_unparsable(name or ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from django import forms
@@ -75,7 +76,20 @@ def _limits() -> ingest.Limits:
     return ingest.Limits(max_file_bytes=settings.IMPORT_MAX_FILE_BYTES)
 
 
+STASH_MAX_AGE = 24 * 3600  # an upload nobody confirmed within a day is dropped
+
+
+def _drop_stale_stashes() -> None:
+    if not UPLOAD_DIR.is_dir():
+        return
+    cutoff = time.time() - STASH_MAX_AGE
+    for folder in UPLOAD_DIR.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _stash(files, fields: dict) -> str:
+    _drop_stale_stashes()
     token = secrets.token_urlsafe(16)
     folder = UPLOAD_DIR / token
     folder.mkdir(parents=True)

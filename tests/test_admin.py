@@ -171,3 +171,25 @@ def test_reparse_action_rederives_from_the_raw_original(staff_client):
     assert "Re-parsed 1 article" in response.content.decode()
     article.refresh_from_db()
     assert article.title == "A test headline about talks"
+
+
+def test_unconfirmed_uploads_older_than_a_day_are_dropped(staff_client):
+    import os
+    import time
+
+    from archive.upload import UPLOAD_DIR
+
+    stale = UPLOAD_DIR / "stale-token-for-test"
+    stale.mkdir(parents=True, exist_ok=True)
+    old = time.time() - 2 * 24 * 3600
+    os.utime(stale, (old, old))
+    upload = io.BytesIO(SEED_LIKE.encode())
+    upload.name = "talks.txt"
+    staff_client.post("/admin/archive/article/upload/", {"files": [upload]})
+    assert not stale.exists()
+
+
+def test_the_cache_table_exists_after_migrate_so_login_works(client, django_user_model):
+    django_user_model.objects.create_superuser("boss", "b@example.com", "pw-12345")
+    response = client.post("/admin/login/", {"username": "boss", "password": "wrong"})
+    assert response.status_code == 200  # a failed login, counted in the cache, not a 500

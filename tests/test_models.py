@@ -88,3 +88,16 @@ def test_published_at_combines_date_and_time():
     article = make_article(published=dt.datetime(2022, 1, 12, 15, 56))
     assert article.published == dt.date(2022, 1, 12)
     assert article.published_at == dt.datetime(2022, 1, 12, 15, 56)
+
+
+def test_a_non_web_original_url_is_not_stored():
+    article = Article.objects.create(
+        title="A", body_html="<p>a</p>", original_url="javascript:alert(document.cookie)"
+    )
+    assert article.original_url == ""
+
+
+def test_names_lose_control_characters():
+    assert Source.objects.create(name="Wire\x00 Service\x1b").name == "Wire Service"
+    assert Author.objects.create(name="Ann\tWriter").name == "Ann Writer"
+    assert Tag.objects.create(name="Eu\x07rope").name == "Europe"

@@ -65,3 +65,27 @@ def test_html_to_text_of_nothing_is_empty():
 def test_content_hash_ignores_case_spacing_and_punctuation():
     assert content_hash("Hello,  World!") == content_hash("hello world")
     assert content_hash("hello world") != content_hash("hello there")
+
+
+def test_web_url_keeps_only_http_and_https():
+    from archive.sanitize import web_url
+
+    assert web_url("https://example.com/a") == "https://example.com/a"
+    assert web_url("http://example.com/a") == "http://example.com/a"
+    for bad in (
+        "javascript:alert(1)",
+        " java\tscript:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+        "//evil.example/x",
+        "/relative",
+        "mailto:a@b.c",
+        "",
+    ):
+        assert web_url(bad) == "", bad
+
+
+def test_clean_name_folds_controls_and_spaces():
+    from archive.sanitize import clean_name
+
+    assert clean_name(" Ann\x00 \x07Writer\n ") == "Ann Writer"
