@@ -185,11 +185,17 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.refresh_derived_fields()
+        if self._derived_from != self._derivation_inputs():
+            self.refresh_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("archive:article", args=[self.pk, self.slug])
+
+    _derived_from = None
+
+    def _derivation_inputs(self) -> tuple:
+        return (self.title, self.standfirst, self.body_html, self.original_url)
 
     def refresh_derived_fields(self):
         """Sanitize the body and derive text, word count, hash and slug from it.
@@ -204,6 +210,9 @@ class Article(models.Model):
         self.standfirst = html_to_text(clean_html(self.standfirst))
         self.title = html_to_text(clean_html(self.title)).replace("\n", " ").strip()[:500]
         self.original_url = web_url(self.original_url)
+        # Remember what was derived, so save() right after (the importer's path) need not run
+        # bleach a second time; any later change to these fields derives again.
+        self._derived_from = self._derivation_inputs()
         if not self.slug:
             self.slug = slugify(self.title)[:200].strip("-") or "article"
 

@@ -58,11 +58,20 @@ def _split_published(value) -> tuple[dt.date | None, dt.time | None]:
 
 
 def _find_duplicate(article: Article) -> Article | None:
+    # Each lookup must be an index seek: the importer makes one per article, so a scan here
+    # makes a bulk import quadratic. The exclude() lets SQLite use the partial unique index on
+    # original_url (its WHERE clause must be implied by the query); order_by() drops the
+    # default ordering's sort.
     if article.original_url:
-        found = Article.objects.filter(original_url=article.original_url).first()
+        found = (
+            Article.objects.filter(original_url=article.original_url)
+            .exclude(original_url="")
+            .order_by()
+            .first()
+        )
         if found:
             return found
-    return Article.objects.filter(content_hash=article.content_hash).first()
+    return Article.objects.filter(content_hash=article.content_hash).order_by().first()
 
 
 def _source(name: str) -> Source | None:

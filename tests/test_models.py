@@ -101,3 +101,12 @@ def test_names_lose_control_characters():
     assert Source.objects.create(name="Wire\x00 Service\x1b").name == "Wire Service"
     assert Author.objects.create(name="Ann\tWriter").name == "Ann Writer"
     assert Tag.objects.create(name="Eu\x07rope").name == "Europe"
+
+
+def test_a_body_changed_after_deriving_is_sanitized_again_on_save():
+    article = Article(title="T", body_html="<p>fine</p>")
+    article.refresh_derived_fields()
+    article.body_html = "<p>changed</p><script>alert(1)</script>"
+    article.save()
+    article.refresh_from_db()
+    assert "script" not in article.body_html and article.body_text == "changed"

@@ -270,3 +270,13 @@ def test_a_separate_lead_is_shown_above_the_body(client):
     article.save()
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<p class="standfirst">A distinct lead.</p>' in html
+
+
+def test_year_list_skips_years_without_articles(client):
+    make_article(published=dt.date(2019, 5, 1))
+    make_article(published=dt.date(2022, 1, 10))
+    make_article(published=None)
+    years = [d.year for d in client.get("/archive/").context["date_list"]]
+    assert years == [2022, 2019]
+    months = [d.month for d in client.get("/archive/2022/").context["date_list"]]
+    assert months == [1]
