@@ -12,10 +12,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from archive import ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
+from archive.ingest.parallel import parse_stream
 from archive.models import Article, Author, Original, Source, Tag
 
 log = logging.getLogger(__name__)
@@ -224,15 +226,13 @@ def import_paths(
 
     report = ImportReport()
     limits = limits or Limits()
+    documents = ingest.iter_documents(paths, limits=limits)
+    parsed = parse_stream(
+        documents, format=format, source=source, limits=limits, workers=settings.IMPORT_WORKERS
+    )
     with batched_index_updates():
-        for name, data, error in ingest.iter_documents(paths, limits=limits):
-            if data is None:
-                results = [SaveResult(FAILED, name, message=error)]
-            else:
-                outcomes = ingest.parse(
-                    data, name=name, format=format, source=source, limits=limits
-                )
-                results = _dry_run(outcomes) if dry_run else save_outcomes(outcomes, source=source)
+        for outcomes in parsed:
+            results = _dry_run(outcomes) if dry_run else save_outcomes(outcomes, source=source)
             for result in results:
                 report.results.append(result)
                 if on_result:

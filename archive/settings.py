@@ -186,6 +186,8 @@ SEARCH_MAX_QUERY_LENGTH = _positive_int("SEARCH_MAX_QUERY_LENGTH", 500)
 
 # --- Import and upload limits ---------------------------------------------------------------
 IMPORT_MAX_FILE_BYTES = _positive_int("IMPORT_MAX_FILE_MB", 20) * 1024 * 1024
+# Processes that parse documents during a bulk import (the saving stays in one process).
+IMPORT_WORKERS = _positive_int("IMPORT_WORKERS", min(os.cpu_count() or 1, 4))
 UPLOAD_MAX_FILES = _positive_int("UPLOAD_MAX_FILES", 200)
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
