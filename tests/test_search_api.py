@@ -9,6 +9,13 @@ import pytest
 from tests.factories import make_article, make_articles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_article(on_commit):
+    return on_commit(make_article, title="Summit in Geneva")
+
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -43,7 +50,7 @@ def test_api_unknown_fields_are_null_or_empty(client, on_commit):
         ({"start": "2022-03-01", "end": "2022-02-01"}, "end"),
     ],
 )
-def test_api_bad_parameters_are_400_with_errors(client, seeds, params, field):
+def test_api_bad_parameters_are_400_with_errors(client, one_article, params, field):
     response = client.get("/api/search/", params)
     assert response.status_code == 400
     assert field in response.json()["errors"]
@@ -80,7 +87,7 @@ def test_csv_cells_cannot_start_a_formula(client, on_commit):
     assert row["authors"] == "'-Bob; @Ann"
 
 
-def test_csv_refuses_bad_parameters(client, seeds):
+def test_csv_refuses_bad_parameters(client, one_article):
     assert client.get("/search/export.csv", {"start": "x"}).status_code == 400
 
 
@@ -98,7 +105,7 @@ def test_feed_of_filters_only_lists_from_the_database(client, seeds):
     assert [e.find(f"{ATOM}title").text for e in feed.iter(f"{ATOM}entry")] == [seeds["001"].title]
 
 
-def test_feed_refuses_bad_parameters(client, seeds):
+def test_feed_refuses_bad_parameters(client, one_article):
     assert client.get("/feeds/search/", {"sort": "x"}).status_code == 400
 
 

@@ -11,6 +11,11 @@ from tests.factories import make_article, make_articles
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def one_article(on_commit):
+    return on_commit(make_article, title="Summit in Geneva")
+
+
 def test_results_show_title_source_authors_date_and_a_marked_snippet(client, seeds):
     html = client.get("/search/", {"q": "Schoenbach"}).content.decode()
     assert seeds["002"].title in html
@@ -92,7 +97,7 @@ def test_no_results_offers_to_drop_the_filters(client, seeds):
         ({"q": "x" * 501}, "q"),
     ],
 )
-def test_invalid_values_give_the_page_with_a_message(client, seeds, params, field):
+def test_invalid_values_give_the_page_with_a_message(client, one_article, params, field):
     response = client.get("/search/", params)
     assert response.status_code == 200
     assert field in response.context["form"].errors

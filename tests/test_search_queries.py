@@ -19,20 +19,24 @@ def seed_ids(seeds, *numbers):
     return {seeds[n].pk for n in numbers}
 
 
-@pytest.mark.parametrize(
-    ("q", "extra", "expected"),
-    [
-        ("Schoenbach", {}, ("002",)),
-        ("Plotner", {}, ("000",)),
-        ('"Normandy format"', {}, ("002",)),
-        ("Ryabkov", {}, ("001", "004")),
-        ("Lavrov", {"start": "2022-01-20"}, ("002", "003")),
-        ("Sherman -Ryabkov", {}, ("003",)),
-        ("Sherman NOT Ryabkov", {}, ("003",)),
-    ],
-)
-def test_the_issue_examples_find_exactly_their_seeds(client, seeds, q, extra, expected):
-    assert ids(client, q=q, **extra) == seed_ids(seeds, *expected)
+ISSUE_EXAMPLES = [
+    ("Schoenbach", {}, ("002",)),
+    ("Plotner", {}, ("000",)),
+    ('"Normandy format"', {}, ("002",)),
+    ("Ryabkov", {}, ("001", "004")),
+    ("Lavrov", {"start": "2022-01-20"}, ("002", "003")),
+    ("Sherman -Ryabkov", {}, ("003",)),
+    ("Sherman NOT Ryabkov", {}, ("003",)),
+]
+
+
+def test_the_issue_examples_find_exactly_their_seeds(client, seeds):
+    wrong = [
+        (q, extra)
+        for q, extra, expected in ISSUE_EXAMPLES
+        if ids(client, q=q, **extra) != seed_ids(seeds, *expected)
+    ]
+    assert wrong == []
 
 
 def test_words_are_case_insensitive(client, seeds):
