@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -60,6 +61,7 @@ SUGGEST_BELOW = 3
 # How long one write waits for another process's writer lock before giving up for now.
 LOCK_WAIT_SECONDS = 10.0
 DATE_MISSING = None
+MLT_TEXT = 4000  # characters of an article whose key terms pick related articles
 DOCSET_CACHE = 4  # matching-document sets kept per process (a page, its export, its feed)
 
 
@@ -149,9 +151,23 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return content_field_name, Schema(**schema_fields)
 
     def setup(self):
-        super().setup()
-        # The default group is AND, as readers expect; no fuzzy plugin (not part of our syntax).
+        """Open (or create) the index. Haystack's own setup, with two differences: files are
+        read, not mmapped (a segment overwritten under a worker would kill it with SIGBUS),
+        and the parser is a plain AND parser (no fuzzy plugin: not part of our syntax)."""
+        from haystack import connections
+
+        os.makedirs(self.path, exist_ok=True)
+        if not os.access(self.path, os.W_OK):
+            raise OSError(f"The search index directory {self.path} is not writable.")
+        self.storage = FileStorage(self.path, supports_mmap=False)
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        self.content_field_name, self.schema = self.build_schema(fields)
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        if whoosh_index.exists_in(self.path):
+            self.index = self.storage.open_index(schema=self.schema)
+        else:
+            self.index = self.storage.create_index(self.schema)
+        self.setup_complete = True
         self._reset_searcher()
 
     def _reset_searcher(self):
@@ -280,6 +296,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.apply_changes(None, lambda: ([], [get_identifier(obj_or_string)]))
 
     def clear(self, models=None, commit=True):
+        """Empty the index. Clearing everything removes the directory first, so a corrupt
+        index can be rebuilt (haystack's clear opens it before deleting it, and fails)."""
+        if models is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.setup_complete = False
+            self.setup()
+            return
         super().clear(models=models, commit=commit)
         self._reset_searcher()
 
@@ -509,7 +532,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not text.strip():
             return empty
         top = end_offset or 5
-        hits = searcher.more_like(docnum, self.content_field_name, text=text[:20000], top=top)
+        hits = searcher.more_like(docnum, self.content_field_name, text=text[:MLT_TEXT], top=top)
         cols = self._columns
         result_class = result_class or SearchResult
         results = [
