@@ -72,7 +72,7 @@ class SearchPageView(SearchFormMixin, View):
 
     def get(self, request):
         form = self.get_form()
-        context = {"form": form, "search_query": request.GET.get("q", "")[:500]}
+        context = {"form": form, "search_query": str(form["q"].value() or "")[:500]}
         status = 200
         if form.is_valid():
             context["search_query"] = form.cleaned_data["q"]
