@@ -66,22 +66,9 @@ def test_a_deleted_index_degrades_and_rebuild_index_restores_it(transactional_db
     degrades_and_recovers(search_index, "deleted")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE (search/backend.py): rebuild_index --noinput fails on an index whose files are "
-    "garbage: haystack's clear() calls setup(), which opens the corrupt TOC and raises "
-    "IndexError before it can delete anything. Fix: in ArchiveWhooshBackend.clear(), with no "
-    "models, remove the directory (or create_index) before setup().",
-)
 def test_a_corrupted_index_degrades_and_rebuild_index_restores_it(transactional_db, search_index):
     degrades_and_recovers(search_index, "replaced with garbage")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HOLE (search/backend.py): Whoosh mmaps segment files; when they are overwritten in "
-    "place, a worker reading them dies with SIGBUS and the request gets no response at all. "
-    "Fix: FileStorage(path, supports_mmap=False) in the backend.",
-)
 def test_an_index_overwritten_in_place_degrades_too(transactional_db, search_index):
     degrades_and_recovers(search_index, "overwritten in place")
