@@ -22,8 +22,13 @@ from archive.models import Article, Author, Source, Tag
 PAGE_SIZE = 20
 
 
-def public_articles():
-    return Article.objects.public().for_listing()
+def public_articles(by_date: bool = True):
+    if not by_date:  # a filter narrower than the dates drives (an author's or tag's rows)
+        return Article.objects.public().for_listing()
+    # `is_public IN (1)` beside public()'s bare `is_public`: SQLite seeks article_public_date
+    # (is_public, published, id) for it and walks it in date order; for the bare column it
+    # reads every row (past its body) and sorts: 0.5-2 s per list or archive page at 100k.
+    return Article.objects.public().filter(is_public__in=[True]).for_listing()
 
 
 class LatestView(ListView):
@@ -70,6 +75,7 @@ class _FilteredArticleList(ListView):
     """Articles of one source, author or tag."""
 
     model_class = None
+    by_date = True
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
     template_name = "archive/filtered_list.html"
@@ -77,7 +83,7 @@ class _FilteredArticleList(ListView):
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.model_class, slug=self.kwargs["slug"])
-        return self.filter_articles(public_articles(), self.subject).newest()
+        return self.filter_articles(public_articles(self.by_date), self.subject).newest()
 
     def filter_articles(self, qs, subject):
         raise NotImplementedError
@@ -96,6 +102,7 @@ class SourceView(_FilteredArticleList):
 
 class AuthorView(_FilteredArticleList):
     model_class = Author
+    by_date = False
     kind = "author"
 
     def filter_articles(self, qs, subject):
@@ -104,6 +111,7 @@ class AuthorView(_FilteredArticleList):
 
 class TagView(_FilteredArticleList):
     model_class = Tag
+    by_date = False
     kind = "tag"
 
     def filter_articles(self, qs, subject):

@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from haystack import connections
 from haystack.query import SearchQuerySet
 
 from archive.models import Article, Author, Source, Tag
+from search import facet_cache
 from search.query import ParsedQuery
 
 PAGE_SIZE = 20
@@ -105,19 +107,32 @@ def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
 
 
 class DatabaseResults:
-    """Every public article matching the filters, from the database."""
+    """Every public article matching the filters, from the database.
+
+    The count and the facets are a handful of GROUP BY queries that SQLite answers from
+    indexes alone (article_public_date, article_source_date and the m2m tables' indexes):
+    "public" is written `is_public = 1` (an index seek, where the ORM's bare `is_public`
+    reads every row past its body) or as "not among the few non-public ones", and every
+    filter is an `id IN (…)` set built from index columns. They are cached per filter set
+    under the outbox's sequence number, which every article change advances in its own
+    transaction (search.indexing.enqueue), so a cached figure is never older than the data.
+    """
 
     suggestion = None
 
     def __init__(self, filters: Filters, sort: str):
         self.filters = filters
         self.sort = sort
+        self._summary: dict | None = None
 
     def _queryset(self, filters: Filters):
-        qs = Article.objects.public().between(filters.start, filters.end)
-        if filters.source:
-            qs = qs.filter(source__slug__in=filters.source)
+        # `is_public IN (1)` beside public()'s bare `is_public`: SQLite seeks and walks
+        # article_public_date in date order for it, where the bare column scans every row.
+        qs = Article.objects.public().filter(is_public__in=[True])
+        qs = qs.between(filters.start, filters.end)
         # Subqueries rather than joins, so an article with two chosen tags counts once.
+        if filters.source:
+            qs = qs.filter(pk__in=_source_ids(filters.source))
         if filters.author:
             through = Article.authors.through.objects.filter(author__slug__in=filters.author)
             qs = qs.filter(pk__in=through.values("article_id"))
@@ -130,17 +145,34 @@ class DatabaseResults:
         qs = self._queryset(self.filters).for_listing()
         return qs.oldest() if self.sort == "oldest" else qs.newest()
 
+    def _fetch(self, start: int, end: int) -> list[Hit]:
+        return [Hit(a) for a in self.ordered()[start:end]]
+
     def page(self, number: int):
-        paginator = Paginator(self.ordered(), PAGE_SIZE)
+        paginator = Paginator(_Window(self.count, self._fetch), PAGE_SIZE)
         page = paginator.page(number)
-        page.hits = [Hit(a) for a in page.object_list]
+        page.hits = page.object_list
         return page
 
     @property
     def count(self) -> int:
-        return self._queryset(self.filters).count()
+        return self._summarize()["count"]
 
     def facets(self) -> dict[str, list[Facet]]:
+        return self._summarize()["facets"]
+
+    def _summarize(self) -> dict:
+        if self._summary is None:
+            self._summary = facet_cache.get_or_compute(self.filters, self._compute)
+        return self._summary
+
+    def _compute(self) -> dict:
+        if connection.vendor != "sqlite":
+            return {"count": self._queryset(self.filters).count(), "facets": self._orm_facets()}
+        return {"count": _sql_count(self.filters), "facets": _sql_facets(self.filters)}
+
+    # Any other database: the same figures through the ORM.
+    def _orm_facets(self) -> dict[str, list[Facet]]:
         return {
             "source": self._counts("source", "source__slug"),
             "author": self._counts("author", "authors__slug"),
@@ -167,8 +199,7 @@ class DatabaseResults:
             .annotate(n=Count("id"))
             .order_by("m")
         )
-        months = [Facet(m.strftime("%Y-%m"), n, m.strftime("%B %Y")) for m, n in rows]
-        return months
+        return [Facet(m.strftime("%Y-%m"), n, m.strftime("%B %Y")) for m, n in rows]
 
     def iter_articles(self, limit: int | None = None) -> Iterator[Article]:
         qs = self.ordered()
@@ -176,6 +207,130 @@ class DatabaseResults:
             yield from qs[:limit]
             return
         yield from qs.iterator(chunk_size=500)
+
+
+def _source_ids(slugs: list[str]):
+    """The ids of the sources' articles, from the (source_id, published) index alone."""
+    return Article.objects.filter(source__in=Source.objects.filter(slug__in=slugs)).values("pk")
+
+
+# --- SQLite: counts and facets from indexes ---------------------------------------------------
+# Table and column names in these strings are constants; every value is a query parameter.
+_A = "archive_article"
+_NOT_PUBLIC = f"SELECT id FROM {_A} WHERE is_public = 0"  # noqa: S608 (few; a seek)
+# The filter sets, each a subquery of article ids read from index columns only.
+_SETS = {
+    "source": (
+        f"SELECT id FROM {_A} INDEXED BY article_source_date WHERE source_id IN "  # noqa: S608
+        "(SELECT id FROM archive_source WHERE slug IN ({}))"
+    ),
+    "author": (
+        "SELECT article_id FROM archive_article_authors WHERE author_id IN "
+        "(SELECT id FROM archive_author WHERE slug IN ({}))"
+    ),
+    "tag": (
+        "SELECT article_id FROM archive_article_tags WHERE tag_id IN "
+        "(SELECT id FROM archive_tag WHERE slug IN ({}))"
+    ),
+}
+
+
+def _in_sets(filters: Filters, column: str) -> tuple[list[str], list]:
+    where, params = [], []
+    for dimension in DIMENSIONS:
+        values = getattr(filters, dimension)
+        if values:
+            where.append(
+                f"{column} IN ({_SETS[dimension].format(', '.join(['%s'] * len(values)))})"
+            )
+            params += values
+    return where, params
+
+
+def _dates(filters: Filters, column: str) -> tuple[list[str], list]:
+    where, params = [], []
+    if filters.start:
+        where.append(f"{column} >= %s")
+        params.append(filters.start.isoformat())
+    if filters.end:
+        where.append(f"{column} <= %s")
+        params.append(filters.end.isoformat())
+    return where, params
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _sql_count(filters: Filters) -> int:
+    dates, dparams = _dates(filters, "published")
+    sets, sparams = _in_sets(filters, "id")
+    where = " AND ".join(["is_public = 1", *dates, *sets])
+    return _rows(f"SELECT count(*) FROM {_A} WHERE {where}", dparams + sparams)[0][0]  # noqa: S608
+
+
+def _sql_facets(filters: Filters) -> dict[str, list[Facet]]:
+    return {
+        "source": _sql_source_counts(filters.without("source")),
+        "author": _sql_m2m_counts("author", filters.without("author")),
+        "tag": _sql_m2m_counts("tag", filters.without("tag")),
+        "month": _sql_month_counts(filters.without("month")),
+    }
+
+
+def _top(dimension: str, table: str, grouped: str, params: list) -> list[Facet]:
+    rows = _rows(
+        f"SELECT t.slug, g.n FROM ({grouped}) g JOIN {table} t ON t.id = g.k "  # noqa: S608
+        "ORDER BY g.n DESC, t.slug LIMIT %s",
+        [*params, FACET_SIZE],
+    )
+    return _labelled(dimension, rows)
+
+
+def _sql_source_counts(filters: Filters) -> list[Facet]:
+    # Read from (source_id, published) alone: "public" as "not among the non-public ones".
+    dates, dparams = _dates(filters, "published")
+    sets, sparams = _in_sets(filters, "id")
+    where = " AND ".join(["source_id IS NOT NULL", f"id NOT IN ({_NOT_PUBLIC})", *dates, *sets])
+    grouped = (
+        f"SELECT source_id AS k, count(*) AS n FROM {_A} INDEXED BY article_source_date "  # noqa: S608
+        f"WHERE {where} GROUP BY source_id"
+    )
+    return _top("source", "archive_source", grouped, dparams + sparams)
+
+
+def _sql_m2m_counts(dimension: str, filters: Filters) -> list[Facet]:
+    through, key = {
+        "author": ("archive_article_authors", "author_id"),
+        "tag": ("archive_article_tags", "tag_id"),
+    }[dimension]
+    dates, dparams = _dates(filters, "published")
+    where = [f"article_id NOT IN ({_NOT_PUBLIC})"]
+    if dates:
+        where.append(
+            f"article_id IN (SELECT id FROM {_A} WHERE is_public = 1 AND {' AND '.join(dates)})"  # noqa: S608
+        )
+    sets, sparams = _in_sets(filters, "article_id")
+    grouped = (
+        f"SELECT {key} AS k, count(*) AS n FROM {through} "  # noqa: S608
+        f"WHERE {' AND '.join(where + sets)} GROUP BY {key}"
+    )
+    table = {"author": "archive_author", "tag": "archive_tag"}[dimension]
+    return _top(dimension, table, grouped, dparams + sparams)
+
+
+def _sql_month_counts(filters: Filters) -> list[Facet]:
+    # published is stored as YYYY-MM-DD text: its first seven characters are the month.
+    sets, sparams = _in_sets(filters, "id")
+    where = " AND ".join(["is_public = 1", "published IS NOT NULL", *sets])
+    rows = _rows(
+        f"SELECT substr(published, 1, 7) AS m, count(*) FROM {_A} WHERE {where} "  # noqa: S608
+        "GROUP BY m ORDER BY m",
+        sparams,
+    )
+    return [Facet(m, n, _month_label(m)) for m, n in rows]
 
 
 class IndexResults:
