@@ -6,7 +6,10 @@ from tests.conftest import REPO
 
 
 def _run(env_extra, *args):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    # Only the variables under test: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for
+    # this test process, which check --deploy rightly refuses.
+    unset = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
