@@ -12,6 +12,15 @@ CORPORA = SHARED / "corpora"
 SEEDS = REPO / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Collect static files once, as `make run` does: pages link hashed names from the
+    manifest, and the server processes some tests start serve them with WhiteNoise."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def search_index(tmp_path):
     """Point the Whoosh connection at a fresh directory for this test (as haystack's own
