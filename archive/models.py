@@ -23,48 +23,48 @@ def unique_slug(model, value: str, *, max_length: int = 200, fallback: str = "it
     return slug
 
 
-class Source(models.Model):
-    """A publisher: a newspaper, agency or site."""
+class _Named(models.Model):
+    """A source or an author: a unique name, and a slug made from it once."""
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+
+    url_name = ""  # the archive page listing its articles
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, fallback=self.url_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"archive:{self.url_name}", args=[self.slug])
+
+
+class Source(_Named):
+    """A publisher: a newspaper, agency or site."""
+
     homepage = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name"]
+    url_name = "source"
 
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name = clean_name(self.name)
-        if not self.slug:
-            self.slug = unique_slug(Source, self.name, fallback="source")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("archive:source", args=[self.slug])
+    class Meta(_Named.Meta):
+        pass
 
 
-class Author(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+class Author(_Named):
+    url_name = "author"
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.name = clean_name(self.name)
-        if not self.slug:
-            self.slug = unique_slug(Author, self.name, fallback="author")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("archive:author", args=[self.slug])
+    class Meta(_Named.Meta):
+        pass
 
 
 class Tag(models.Model):
