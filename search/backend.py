@@ -52,6 +52,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.qparser import QueryParser
+from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,10 @@ LOCK_WAIT_SECONDS = 10.0
 DATE_MISSING = None
 MLT_TEXT = 4000  # characters of an article whose key terms pick related articles
 DOCSET_CACHE = 4  # matching-document sets kept per process (a page, its export, its feed)
+
+
+TINY_SEGMENT = 10  # documents; a request's commit merges segments this small...
+TINY_MERGE_AT = 8  # ...once there are this many of them (at most 80 documents: under 1 s)
 
 
 class IndexLocked(Exception):
@@ -249,9 +254,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
-    def apply_changes(self, index, load, wait: float = LOCK_WAIT_SECONDS):
+    def apply_changes(self, index, load, wait: float = LOCK_WAIT_SECONDS, batch: bool = True):
         """Take the writer lock, then call `load()` for (objects to index, document ids to
         remove) and write them in one commit.
+
+        `batch=False` (one request's save) merges only a few tiny segments on commit, so the
+        commit stays short whatever the index holds: a Whoosh merge rewrites every posting of
+        the merged segments at about 75 documents/s (4.8 s for 364 documents at 10k) with the
+        lock held, and the save is searchable only after it. Batch commits (imports,
+        rebuilds) merge as Whoosh's default policy does, which keeps the segment count down.
 
         Loading under the lock is what keeps concurrent writers from overwriting a newer
         version with an older one: whoever holds the lock reads the database after every
@@ -285,7 +296,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=None if batch else _merge_tiny)
 
     def update(self, index, iterable, commit=True):
         objs = list(iterable)
@@ -588,3 +599,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshBackend
     query = ArchiveWhooshSearchQuery
+
+
+def _merge_tiny(writer, segments):
+    """Whoosh merge policy for a request's commit: merge the tiny segments (single saves)
+    once there are TINY_MERGE_AT of them; never touch a bigger one."""
+    tiny = [s for s in segments if s.doc_count_all() <= TINY_SEGMENT]
+    if len(tiny) < TINY_MERGE_AT:
+        return segments
+    for segment in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s.doc_count_all() > TINY_SEGMENT]

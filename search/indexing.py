@@ -26,7 +26,13 @@ log = logging.getLogger(__name__)
 _state = threading.local()
 
 BATCH_SIZE = 200  # articles per index commit during an import
-BATCH_MAX_DELAY = 1.0  # seconds; an editor's save during an import waits at most about this
+# During an import the next commit is due this long after the END of the last one, and at
+# least BATCH_GAP_FACTOR times as long as that one took: index commits (0.3-1 s, several
+# seconds when Whoosh merges) then take at most a third of the import's time, and the
+# writer lock is free at least two thirds of it for other processes' saves.
+BATCH_MAX_DELAY = 1.0
+BATCH_GAP_FACTOR = 2.0
+WAITING_CHECK_AFTER = 0.25  # seconds after a flush: others' updates waiting make one due
 CHUNK = 500  # outbox rows per index commit when draining
 REQUEST_LOCK_WAIT = 2.0  # a single save never holds a request longer than this for the lock
 BATCH_LOCK_WAIT = 10.0
@@ -36,7 +42,9 @@ def _batch() -> dict:
     if not hasattr(_state, "depth"):
         _state.depth = 0
         _state.since_flush = set()
+        _state.rows_since_flush = 0
         _state.last_flush = time.monotonic()
+        _state.last_flush_seconds = 0.0
     return _state.__dict__
 
 
@@ -47,19 +55,34 @@ def enqueue(article_ids) -> None:
     if not ids:
         return
     PendingIndexUpdate.objects.bulk_create([PendingIndexUpdate(article_id=pk) for pk in ids])
-    _batch()["since_flush"].update(ids)
+    state = _batch()
+    state["since_flush"].update(ids)
+    state["rows_since_flush"] += len(ids)
     transaction.on_commit(_after_commit)
 
 
 def _after_commit() -> None:
     state = _batch()
     if state["depth"]:
-        due = time.monotonic() - state["last_flush"] >= BATCH_MAX_DELAY
-        if len(state["since_flush"]) < BATCH_SIZE and not due:
-            return
-        flush(wait=BATCH_LOCK_WAIT)
+        if _batch_due(state):
+            flush(wait=BATCH_LOCK_WAIT, batch=True)
     else:
-        flush(wait=REQUEST_LOCK_WAIT)
+        flush(wait=REQUEST_LOCK_WAIT, batch=False)
+
+
+def _batch_due(state) -> bool:
+    if len(state["since_flush"]) >= BATCH_SIZE:
+        return True
+    idle = time.monotonic() - state["last_flush"]
+    if idle >= max(BATCH_MAX_DELAY, BATCH_GAP_FACTOR * state["last_flush_seconds"]):
+        return True
+    # Another process's save that found the lock held (by us) left its update in the outbox:
+    # write it with ours now rather than a whole gap later.
+    return idle >= WAITING_CHECK_AFTER and _others_waiting(state)
+
+
+def _others_waiting(state) -> bool:
+    return PendingIndexUpdate.objects.count() > state["rows_since_flush"]
 
 
 def _load(index, rows):
@@ -70,9 +93,9 @@ def _load(index, rows):
     return live, [f"archive.article.{pk}" for pk in sorted(gone)]
 
 
-def _apply(backend, index, load, wait: float) -> None:
+def _apply(backend, index, load, wait: float, batch: bool) -> None:
     if hasattr(backend, "apply_changes"):  # ours: loads under the index lock
-        backend.apply_changes(index, load, wait=wait)
+        backend.apply_changes(index, load, wait=wait, batch=batch)
         return
     live, gone = load()  # another haystack backend (Elasticsearch): its own update and remove
     if live:
@@ -81,18 +104,28 @@ def _apply(backend, index, load, wait: float) -> None:
         backend.remove(ident)
 
 
-def flush(wait: float = REQUEST_LOCK_WAIT) -> int:
+def flush(wait: float = REQUEST_LOCK_WAIT, batch: bool = True) -> int:
     """Drain the outbox into the index; returns how many articles were written.
 
     Never raises for a busy or broken index: the rows stay in the outbox for the next flush,
     and the request or import that called this goes on. Rows are deleted only after the index
     committed what they asked for; a row written meanwhile stays for the next flush.
     """
-    from search.backend import IndexLocked
-
     state = _batch()
     state["since_flush"] = set()
-    state["last_flush"] = time.monotonic()
+    state["rows_since_flush"] = 0
+    started = time.monotonic()
+    try:
+        return _drain(wait, batch)
+    finally:
+        state["last_flush"] = time.monotonic()
+        state["last_flush_seconds"] = state["last_flush"] - started
+        log.debug("index flush took %.2fs", state["last_flush_seconds"])
+
+
+def _drain(wait: float, batch: bool) -> int:
+    from search.backend import IndexLocked
+
     index = connections["default"].get_unified_index().get_index(Article)
     backend = connections["default"].get_backend()
     written = 0
@@ -106,7 +139,7 @@ def flush(wait: float = REQUEST_LOCK_WAIT) -> int:
             return _load(index, rows)
 
         try:
-            _apply(backend, index, load, wait)
+            _apply(backend, index, load, wait, batch)
         except IndexLocked as exc:
             log.info("index busy, updates left in the outbox for the next flush: %s", exc)
             return written
