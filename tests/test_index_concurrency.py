@@ -6,10 +6,10 @@ import sys
 import textwrap
 
 import pytest
-from django.db import connection
 
 from search.consistency import compare
 from search.models import PendingIndexUpdate
+from tests.e2e.live import server_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,14 +42,9 @@ def write_articles(folder, prefix, n):
 
 
 def test_two_imports_and_an_editor_at_once_end_in_sync(tmp_path, search_index):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-        "SEARCH_URL": f"whoosh://{search_index}",
-        "SECRET_KEY": "test-only",
-        "DJANGO_SETTINGS_MODULE": "archive.settings",
-        "PYTHONPATH": REPO,
-    }
+    env = server_env(
+        search_index, DJANGO_SETTINGS_MODULE="archive.settings", PYTHONPATH=REPO
+    )  # the test database, SQLite or PostgreSQL alike
     write_articles(tmp_path / "a", "alpha", 40)
     write_articles(tmp_path / "b", "beta", 40)
     manage = [sys.executable, os.path.join(REPO, "manage.py")]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from archive.models import Article
 from search import facet_cache
@@ -27,12 +28,14 @@ def test_a_saved_article_changes_the_cached_facets_right_after_commit(client):
     assert before[0] == 2
     assert before[1]["source"] == {"alpha": 1, "beta": 1}
     version = facet_cache.data_version()
-    assert version is not None  # SQLite: the cache is in use
+    if connection.vendor == "sqlite":
+        assert version is not None  # the cache is in use
 
     article = make_article(
         title="Three", source="Alpha", authors=("Ann",), published=dt.date(2022, 2, 9)
     )  # committed: no transaction around it
-    assert facet_cache.data_version() != version
+    if version is not None:
+        assert facet_cache.data_version() != version
     count, counts = figures(client)
     assert count == 3
     assert counts["source"] == {"alpha": 2, "beta": 1}
