@@ -306,31 +306,46 @@ def _sql_m2m_counts(dimension: str, filters: Filters) -> list[Facet]:
         "author": ("archive_article_authors", "author_id"),
         "tag": ("archive_article_tags", "tag_id"),
     }[dimension]
+    table = {"author": "archive_author", "tag": "archive_tag"}[dimension]
     dates, dparams = _dates(filters, "published")
+    sets, sparams = _in_sets(filters, "article_id")
+    if not dates and not sets:
+        # Every public article: all rows, counted from the (key) index alone, minus the
+        # few non-public articles' rows (12 ms at 100k, where checking each row is 50-70).
+        grouped = (
+            f"SELECT a.k AS k, a.n - coalesce(h.n, 0) AS n "  # noqa: S608
+            f"FROM (SELECT {key} AS k, count(*) AS n FROM {through} GROUP BY {key}) a "
+            f"LEFT JOIN (SELECT {key} AS k, count(*) AS n FROM {through} "
+            f"WHERE article_id IN ({_NOT_PUBLIC}) GROUP BY {key}) h ON h.k = a.k "
+            "WHERE a.n - coalesce(h.n, 0) > 0"
+        )
+        return _top(dimension, table, grouped, [])
     where = [f"article_id NOT IN ({_NOT_PUBLIC})"]
     if dates:
         where.append(
             f"article_id IN (SELECT id FROM {_A} WHERE is_public = 1 AND {' AND '.join(dates)})"  # noqa: S608
         )
-    sets, sparams = _in_sets(filters, "article_id")
     grouped = (
         f"SELECT {key} AS k, count(*) AS n FROM {through} "  # noqa: S608
         f"WHERE {' AND '.join(where + sets)} GROUP BY {key}"
     )
-    table = {"author": "archive_author", "tag": "archive_tag"}[dimension]
     return _top(dimension, table, grouped, dparams + sparams)
 
 
 def _sql_month_counts(filters: Filters) -> list[Facet]:
-    # published is stored as YYYY-MM-DD text: its first seven characters are the month.
+    # Grouped by day, in article_public_date's own order (no sort: 9 ms at 100k articles,
+    # where grouping by substr(published, 1, 7) sorts every row: 50 ms), then by month here.
     sets, sparams = _in_sets(filters, "id")
     where = " AND ".join(["is_public = 1", "published IS NOT NULL", *sets])
     rows = _rows(
-        f"SELECT substr(published, 1, 7) AS m, count(*) FROM {_A} WHERE {where} "  # noqa: S608
-        "GROUP BY m ORDER BY m",
+        f"SELECT published, count(*) FROM {_A} WHERE {where} GROUP BY published",  # noqa: S608
         sparams,
     )
-    return [Facet(m, n, _month_label(m)) for m, n in rows]
+    months: dict[str, int] = {}
+    for day, n in rows:
+        month = str(day)[:7]  # a date, or its YYYY-MM-DD text
+        months[month] = months.get(month, 0) + n
+    return [Facet(m, n, _month_label(m)) for m, n in sorted(months.items())]
 
 
 class IndexResults:
