@@ -155,10 +155,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 schema_fields[name] = TEXT(analyzer=name_analyzer())
         return content_field_name, Schema(**schema_fields)
 
-    def setup(self):
-        """Open (or create) the index. Haystack's own setup, with two differences: files are
+    def setup(self, *, create: bool = True):
+        """Open (or create) the index. Haystack's own setup, with three differences: files are
         read, not mmapped (a segment overwritten under a worker would kill it with SIGBUS),
-        and the parser is a plain AND parser (no fuzzy plugin: not part of our syntax)."""
+        the parser is a plain AND parser (no fuzzy plugin: not part of our syntax), and a read
+        (create=False) never creates an index while the archive holds articles: a lost index
+        must show as unavailable, not as an empty one answering "no results"."""
         from haystack import connections
 
         os.makedirs(self.path, exist_ok=True)
@@ -170,8 +172,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
         if whoosh_index.exists_in(self.path):
             self.index = self.storage.open_index(schema=self.schema)
-        else:
+        elif create or not _archive_has_articles():
             self.index = self.storage.create_index(self.schema)
+        else:
+            raise FileNotFoundError(f"search index is missing from {self.path}")
         self.setup_complete = True
         self._reset_searcher()
 
@@ -186,7 +190,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def searcher(self):
         """The process's searcher, refreshed when another writer has committed."""
         if not self.setup_complete:
-            self.setup()
+            self.setup(create=False)
         with self._lock:
             if self._searcher is None:
                 self._searcher = self.index.refresh().searcher()
@@ -557,7 +561,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def analyze(self, text: str):
         """(term, start, end) for each word of `text`, analysed as the text field is."""
         if not self.setup_complete:
-            self.setup()
+            self.setup(create=False)
         analyzer = self.schema[self.content_field_name].analyzer
         for token in analyzer(text, chars=True, mode="index"):
             yield token.text, token.startchar, token.endchar
@@ -575,7 +579,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         that disappears under a running process is reported, not silently recreated."""
         if not self.setup_complete:
             try:
-                self.setup()
+                self.setup(create=False)
             except Exception as exc:
                 log.warning("search index cannot be set up: %r", exc)
                 return "search index cannot be opened"
@@ -594,6 +598,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
+
+
+def _archive_has_articles() -> bool:
+    from archive.models import Article
+
+    return Article.objects.public().exists()
 
 
 class ArchiveWhooshEngine(WhooshEngine):
