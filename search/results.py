@@ -106,7 +106,17 @@ def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
     return [Facet(v, n, names.get(v, v)) for v, n in counts]
 
 
-class DatabaseResults:
+class _Paged:
+    """One page of hits, fetched lazily: subclasses give `count` and `_fetch(start, end)`."""
+
+    def page(self, number: int):
+        paginator = Paginator(_Window(self.count, self._fetch), PAGE_SIZE)
+        page = paginator.page(number)
+        page.hits = page.object_list
+        return page
+
+
+class DatabaseResults(_Paged):
     """Every public article matching the filters, from the database.
 
     The count and the facets are a handful of GROUP BY queries that SQLite answers from
@@ -147,12 +157,6 @@ class DatabaseResults:
 
     def _fetch(self, start: int, end: int) -> list[Hit]:
         return [Hit(a) for a in self.ordered()[start:end]]
-
-    def page(self, number: int):
-        paginator = Paginator(_Window(self.count, self._fetch), PAGE_SIZE)
-        page = paginator.page(number)
-        page.hits = page.object_list
-        return page
 
     @property
     def count(self) -> int:
@@ -348,7 +352,7 @@ def _sql_month_counts(filters: Filters) -> list[Facet]:
     return [Facet(m, n, _month_label(m)) for m, n in sorted(months.items())]
 
 
-class IndexResults:
+class IndexResults(_Paged):
     """Articles matching a query, from the search index (any haystack backend)."""
 
     def __init__(self, query: ParsedQuery, raw_query: str, filters: Filters, sort: str):
@@ -393,12 +397,6 @@ class IndexResults:
         results = self._run(start, end)
         articles = {a.pk: a for a in _in_order([int(r.pk) for r in results])}
         return [Hit(articles[int(r.pk)], r.score) for r in results if int(r.pk) in articles]
-
-    def page(self, number: int):
-        paginator = Paginator(_Window(self.count, self._fetch), PAGE_SIZE)
-        page = paginator.page(number)
-        page.hits = page.object_list
-        return page
 
     @property
     def count(self) -> int:

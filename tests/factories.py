@@ -49,3 +49,12 @@ def make_article(title: str = "", body: str = "", **kwargs):
 
 def make_articles(n: int, **kwargs):
     return [make_article(**kwargs) for _ in range(n)]
+
+
+# The admin article form's inline for the raw original, with no rows (a new article).
+NO_ORIGINAL_INLINE = {
+    "original-TOTAL_FORMS": "0",
+    "original-INITIAL_FORMS": "0",
+    "original-MIN_NUM_FORMS": "0",
+    "original-MAX_NUM_FORMS": "0",
+}

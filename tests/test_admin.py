@@ -4,7 +4,7 @@ import zipfile
 import pytest
 
 from archive.models import Article, Original
-from tests.factories import make_article
+from tests.factories import NO_ORIGINAL_INLINE, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +92,7 @@ def test_admin_refuses_a_duplicate_body_with_a_message(staff_client):
             "body_html": "<p>identical words</p>",
             "language": "en",
             "is_public": "on",
-            "original-TOTAL_FORMS": "0",
-            "original-INITIAL_FORMS": "0",
-            "original-MIN_NUM_FORMS": "0",
-            "original-MAX_NUM_FORMS": "0",
+            **NO_ORIGINAL_INLINE,
         },
     )
     assert response.status_code == 200

@@ -16,6 +16,7 @@ import pytest
 
 from archive.models import Article, Original
 from tests.e2e.live import MANAGE, REPO, Http, LiveServer, create_cache_table, manage, server_env
+from tests.factories import NO_ORIGINAL_INLINE
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
@@ -43,10 +44,7 @@ def admin_article(n: int) -> dict:
         f"import ran, number {n} zqe{n}.</p>",
         "language": "en",
         "is_public": "on",
-        "original-TOTAL_FORMS": "0",
-        "original-INITIAL_FORMS": "0",
-        "original-MIN_NUM_FORMS": "0",
-        "original-MAX_NUM_FORMS": "0",
+        **NO_ORIGINAL_INLINE,
     }
 
 

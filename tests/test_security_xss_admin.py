@@ -24,6 +24,7 @@ from tests.e2e.hostile import (
     page_problems,
     say,
 )
+from tests.factories import NO_ORIGINAL_INLINE
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +90,7 @@ def post_article(client, n: int, text: str, body: str):
             "body_html": body,
             "language": "en",
             "is_public": "on",
-            "original-TOTAL_FORMS": "0",
-            "original-INITIAL_FORMS": "0",
-            "original-MIN_NUM_FORMS": "0",
-            "original-MAX_NUM_FORMS": "0",
+            **NO_ORIGINAL_INLINE,
         },
     )
 
