@@ -8,26 +8,28 @@ from archive.security import ThrottledAdminLoginForm
 from archive.sitemaps import SITEMAPS
 
 
-class TwoDigits:
-    """A month or day in a URL: always two digits ("01"), as INTERFACE.md writes them."""
+class _Digits:
+    """A zero-padded number in a URL, as INTERFACE.md writes dates: /archive/2022/01/10/."""
 
-    regex = "[0-9]{2}"
+    width = 2
 
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return f"{int(value):02d}"
-
-
-class Year:
-    regex = "[0-9]{4}"
+    @property
+    def regex(self) -> str:
+        return f"[0-9]{{{self.width}}}"
 
     def to_python(self, value: str) -> int:
         return int(value)
 
     def to_url(self, value) -> str:
-        return f"{int(value):04d}"
+        return f"{int(value):0{self.width}d}"
+
+
+class TwoDigits(_Digits):
+    width = 2
+
+
+class Year(_Digits):
+    width = 4
 
 
 register_converter(TwoDigits, "dd")
