@@ -10,10 +10,13 @@ What this adds to haystack's Whoosh backend, and why (measured traps, see issue 
   word stems.
 - One searcher per process, refreshed only when the index generation changes (haystack opens
   one per query: 45 ms at 10k documents).
+- Queries evaluated on whole posting lists with numpy (search.backend.engine), scored with
+  the same BM25F as Whoosh's: Whoosh's own matchers step through postings one at a time in
+  Python, over 100 ms for three common words at 100,000 articles.
 - Filters and facets off Whoosh's slow paths: per segment, the facet values, dates and ids of
-  every document are read once into plain lists; narrowing by slug or date and counting facets
-  are then one pass over the matching documents. Facet counts are "multi-select": each facet is
-  counted under the query and the *other* narrowings.
+  every document are read once into arrays (search.backend.columns); a filter is a mask and a
+  facet a bincount over the matches. Facet counts are "multi-select": each facet is counted
+  under the query and the *other* narrowings.
 - An empty query never becomes a match-all (it returns nothing; lists come from the database).
 - Spelling suggestions when a query finds few results (haystack gives none when there are none).
 - Writes retry with backoff on the writer lock and raise IndexLocked when it stays held, so the
@@ -28,9 +31,10 @@ import re
 import shutil
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.encoding import force_str
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
@@ -40,20 +44,16 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import (
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
 from whoosh.fields import DATETIME, KEYWORD, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
-from whoosh.support.charset import accent_map
+
+from search.backend import columns, engine
+from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
+from search.backend.postings import PostingsCache, read_postings
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,11 @@ log = logging.getLogger(__name__)
 SUGGEST_BELOW = 3
 # How long one write waits for another process's writer lock before giving up for now.
 LOCK_WAIT_SECONDS = 10.0
-DATE_MISSING = None
 MLT_TEXT = 4000  # characters of an article whose key terms pick related articles
-DOCSET_CACHE = 4  # matching-document sets kept per process (a page, its export, its feed)
+MLT_TERMS = 5  # key terms of it searched for (as Whoosh's more_like)
+MATCHES_CACHE = 4  # query results kept per process (a page, its export, its feed)
+# Decoded posting lists kept per process: the words people search for come back.
+POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
 
 
 TINY_SEGMENT = 10  # documents; a request's commit merges segments this small...
@@ -75,36 +77,32 @@ class IndexLocked(Exception):
 
 
 def text_analyzer():
-    """Case- and accent-folded, stop words removed, English stems."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter(lang="en", cachesize=50000)
-    )
+    """Case- and accent-folded, stop words removed, English stems (one pass: analysis.py)."""
+    return FoldedStemAnalyzer("en")
 
 
-def name_analyzer():
-    """Names: folded but not stemmed ("Plötner" and "Plotner" alike)."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+def _text_field(boost: float = 1.0) -> TEXT:
+    """Analysed text with positions (for phrases), written by the one-pass format."""
+    field = TEXT(analyzer=text_analyzer(), field_boost=boost)
+    field.format = FoldedStemPositions(field_boost=boost)
+    return field
 
 
 @dataclass
-class _Columns:
-    """Per-document values of one segment (or the whole reader), indexed by document number."""
+class _View:
+    """A searcher with what was read of it: its segments (for postings) and its columns."""
 
-    pks: list
-    dates: list
-    values: dict  # index field name -> list of tuples of values
+    searcher: object
+    segs: engine.Segments
+    cols: columns.Columns
 
 
+@dataclass
 class _Narrowing:
-    """One narrow query, evaluated as a predicate on a document number."""
+    """One narrow query: the index fields it reads and the documents passing it (a mask)."""
 
-    def __init__(self, fieldnames: set[str], test):
-        self.fieldnames = fieldnames
-        self.test = test
+    fieldnames: set[str]
+    mask: np.ndarray
 
 
 class ArchiveWhooshSearchQuery(WhooshSearchQuery):
@@ -119,10 +117,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.include_spelling = True
         self._lock = threading.RLock()
         self._searcher = None
-        self._columns = None  # _Columns for self._searcher
-        self._segment_columns: dict[str, _Columns] = {}
-        self._docsets: OrderedDict = OrderedDict()
+        self._view: _View | None = None  # for self._searcher
+        self._segment_columns: dict[str, columns.Columns] = {}
+        self._matches: OrderedDict = OrderedDict()
+        self._postings = PostingsCache(POSTINGS_CACHE_BYTES)
         self.facet_fields: list[str] = []
+        self.multi_valued: set[str] = set()
 
     # --- schema -------------------------------------------------------------------------------
     def build_schema(self, fields):
@@ -134,11 +134,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         }
         content_field_name = ""
         self.facet_fields = []
+        self.multi_valued = set()
         for field in fields.values():
             name = field.index_fieldname
             if hasattr(field, "facet_for"):  # haystack's Facet*Field: an unanalysed value
                 self.facet_fields.append(name)
                 if field.is_multivalued:
+                    self.multi_valued.add(name)
                     schema_fields[name] = KEYWORD(commas=True, lowercase=False, scorable=False)
                 else:
                     schema_fields[name] = WHOOSH_ID()
@@ -148,9 +150,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 content_field_name = name
                 # No spelling=True: Whoosh's extra word field halves indexing speed and adds
                 # 1.5x the raw text to the index; suggestions work from the stems instead.
-                schema_fields[name] = TEXT(analyzer=text_analyzer())
+                schema_fields[name] = _text_field()
             elif field.boost != 1.0:
-                schema_fields[name] = TEXT(analyzer=text_analyzer(), field_boost=field.boost)
+                schema_fields[name] = _text_field(field.boost)
             else:
                 schema_fields[name] = TEXT(analyzer=name_analyzer())
         return content_field_name, Schema(**schema_fields)
@@ -182,67 +184,79 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def _reset_searcher(self):
         with self._lock:
             self._searcher = None
-            self._columns = None
+            self._view = None
             self._segment_columns = {}
-            self._docsets.clear()
+            self._matches.clear()
 
     # --- the one searcher ---------------------------------------------------------------------
     def searcher(self):
         """The process's searcher, refreshed when another writer has committed."""
+        return self.view().searcher
+
+    def view(self) -> _View:
+        """The current searcher with its segments and columns, refreshed when another writer
+        has committed (a new segment is read once; the others keep what was read)."""
         if not self.setup_complete:
             self.setup(create=False)
         with self._lock:
             if self._searcher is None:
                 self._searcher = self.index.refresh().searcher()
-                self._columns = None
+                self._view = None
             else:
                 fresh = self._searcher.refresh()
                 if fresh is not self._searcher:
                     self._searcher = fresh
-                    self._columns = None
-                    self._docsets.clear()
-            if self._columns is None:
-                self._columns = self._read_columns(self._searcher)
-            return self._searcher
+                    self._view = None
+            if self._view is None:
+                self._view = self._make_view(self._searcher)
+                self._matches.clear()
+            return self._view
 
-    def _read_columns(self, searcher) -> _Columns:
-        """Concatenate the per-segment columns; each segment is read once in its life."""
-        merged = _Columns([], [], {name: [] for name in self.facet_fields})
-        live = set()
-        for reader, _offset in searcher.reader().leaf_readers():
-            segment_id = reader.segment().segment_id() if reader.segment() else id(reader)
+    def _make_view(self, searcher) -> _View:
+        parts, live = [], set()
+        for reader, offset in searcher.reader().leaf_readers():
+            segment_id = engine.segment_id(reader)
             live.add(segment_id)
             cols = self._segment_columns.get(segment_id)
             if cols is None:
                 cols = self._segment_columns[segment_id] = self._read_segment(reader)
-            merged.pks.extend(cols.pks)
-            merged.dates.extend(cols.dates)
-            for name in self.facet_fields:
-                merged.values[name].extend(cols.values[name])
+            parts.append((cols, offset, _live_mask(reader)))
         self._segment_columns = {k: v for k, v in self._segment_columns.items() if k in live}
-        return merged
+        self._postings.forget_segments(live)
+        engine.forget_segments(live)
+        segs = engine.Segments(searcher, self._postings)
+        return _View(searcher, segs, columns.merge(parts))
 
-    def _read_segment(self, reader) -> _Columns:
+    def _read_segment(self, reader) -> columns.Columns:
         n = reader.doc_count_all()
-        pks = [None] * n
+        pks = np.zeros(n, dtype=np.int64)
         if reader.has_column(DJANGO_ID):
             for docnum, value in enumerate(reader.column_reader(DJANGO_ID)):
-                pks[docnum] = int(value) if value else None
-        dates = [DATE_MISSING] * n
+                pks[docnum] = int(value) if value else 0
+        dates = np.zeros(n, dtype=np.int64)
         if "published" in self.schema and reader.has_column("published"):
-            col = reader.column_reader("published", translate=False)
-            for docnum, value in enumerate(col):
-                dates[docnum] = value if value and value > 0 else DATE_MISSING
-        values = {}
+            raw = engine.read_numbers(reader, "published", n)
+            missing = (raw == 0) | (raw >= 2**63)
+            dates = np.where(missing, 0, raw).astype(np.int64)
+        cols = columns.Columns(n, pks, dates)
         for name in self.facet_fields:
-            per_doc = [()] * n
+            vocabulary = columns.vocabulary(name)
+            owners, codes = [], []
             if name in reader.indexed_field_names():
                 for term in reader.lexicon(name):
-                    text = term.decode("utf-8")
-                    for docnum in reader.postings(name, term).all_ids():
-                        per_doc[docnum] = per_doc[docnum] + (text,)
-            values[name] = per_doc
-        return _Columns(pks, dates, values)
+                    code = vocabulary.code(term.decode("utf-8"))
+                    ids = read_postings(reader, name, term, keep_values=False).ids
+                    owners.append(ids)
+                    codes.append(np.full(len(ids), code, dtype=np.int32))
+            owners = np.concatenate(owners) if owners else np.zeros(0, np.int32)
+            codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+            if name in self.multi_valued:
+                cols.multi[name] = columns.MultiValues(owners.astype(np.int32), codes)
+            else:
+                single = np.full(n, columns.NO_VALUE, dtype=np.int32)
+                single[owners] = codes
+                cols.single[name] = single
+        return cols
 
     # --- writing ------------------------------------------------------------------------------
     def _writer(self, wait: float):
@@ -342,56 +356,50 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return q
         return wq.Or([q] + [wq.Term(q.fieldname, t) for t in known], boost=q.boost)
 
-    def _docset(self, searcher, query_string: str, q) -> frozenset:
-        """Document numbers matching `q`; the last few are kept, since one page asks for the
-        same query several times (results, export chunks)."""
-        key = query_string
+    def _query_matches(self, view: _View, query_string: str, q) -> engine.Matches:
+        """Live documents matching `q` with their scores; the last few are kept, since one
+        page asks for the same query more than once (results, export chunks)."""
         with self._lock:
-            if key in self._docsets:
-                self._docsets.move_to_end(key)
-                return self._docsets[key]
-        docs = frozenset(searcher.docs_for_query(q))
+            if query_string in self._matches:
+                self._matches.move_to_end(query_string)
+                return self._matches[query_string]
+        found = engine.evaluate(q, view.segs)
+        live = view.cols.live[found.ids]
+        if not live.all():
+            found = engine.Matches(found.ids[live], found.scores[live])
         with self._lock:
-            self._docsets[key] = docs
-            while len(self._docsets) > DOCSET_CACHE:
-                self._docsets.popitem(last=False)
-        return docs
+            self._matches[query_string] = found
+            while len(self._matches) > MATCHES_CACHE:
+                self._matches.popitem(last=False)
+        return found
 
-    def _narrowing(self, searcher, q) -> _Narrowing:
-        cols = self._columns
+    def _narrowing(self, view: _View, q) -> _Narrowing:
+        """A narrow query as a mask over every document number."""
+        cols = view.cols
         if isinstance(q, wq.NumericRange) and q.fieldname == "published":
-            dates, start, end = cols.dates, q.start, q.end
-
-            def in_range(d):
-                value = dates[d]
-                return (
-                    value is not None
-                    and (start is None or value >= start)
-                    and (end is None or value <= end)
-                )
-
-            return _Narrowing({"published"}, in_range)
+            return _Narrowing({"published"}, cols.date_mask(q.start, q.end))
         terms = (
             [q] if isinstance(q, wq.Term) else list(q.subqueries) if isinstance(q, wq.Or) else []
         )
         if terms and all(isinstance(t, wq.Term) for t in terms):
             names = {t.fieldname for t in terms}
-            if len(names) == 1 and next(iter(names)) in cols.values:
-                per_doc = cols.values[next(iter(names))]
-                wanted = {force_str(t.text) for t in terms}
-                return _Narrowing(names, lambda d: not wanted.isdisjoint(per_doc[d]))
-        docs = frozenset(searcher.docs_for_query(q))
+            if len(names) == 1:
+                mask = cols.mask(next(iter(names)), [force_str(t.text) for t in terms])
+                if mask is not None:
+                    return _Narrowing(names, mask)
+        mask = np.zeros(cols.size, dtype=bool)
+        mask[engine.evaluate(q, view.segs).ids] = True
         names = {fieldname for fieldname, _text in q.iter_all_terms()}
-        return _Narrowing(names, docs.__contains__)
+        return _Narrowing(names, mask)
 
-    def _narrowings(self, searcher, narrow_queries) -> list[_Narrowing]:
+    def _narrowings(self, view: _View, narrow_queries) -> list[_Narrowing]:
         narrowings = []
-        for nq in narrow_queries or ():
+        for nq in sorted(narrow_queries or ()):
             if nq.startswith(f"{DJANGO_CT}:"):
                 continue  # one model is indexed: restricting to it would read every document
             q = self._parse(nq)
             if q is not None:
-                narrowings.append(self._narrowing(searcher, q))
+                narrowings.append(self._narrowing(view, q))
         return narrowings
 
     @log_query
@@ -409,53 +417,48 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     ):
         """Haystack's search contract, answered from the one searcher and the columns."""
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
-        searcher = self.searcher()
+        view = self.view()
         q = (
-            self._parse(query_string, searcher)
+            self._parse(query_string, view.searcher)
             if query_string and query_string.strip() != "*"
             else None
         )
         if q is None:
             return empty
-        base = self._docset(searcher, query_string, q)
-        narrowings = self._narrowings(searcher, narrow_queries)
-        matched = [d for d in base if all(n.test(d) for n in narrowings)]
-        facet_counts = self._count_facets(base, narrowings, list(facets or ()))
-        narrowed = bool(narrowings)
-        page = self._page(searcher, q, matched, narrowed, sort_by, start_offset, end_offset)
+        found = self._query_matches(view, query_string, q)
+        narrowings = self._narrowings(view, narrow_queries)
+        in_query = np.zeros(view.cols.size, dtype=bool)
+        in_query[found.ids] = True
+        passing = in_query.copy()
+        for narrowing in narrowings:
+            passing &= narrowing.mask
+        keep = passing[found.ids]
+        hits = int(keep.sum())
+        facet_counts = self._count_facets(view, in_query, narrowings, list(facets or ()))
+        page = self._page(view, found, keep, sort_by, start_offset, end_offset)
         result_class = result_class or SearchResult
         results = [result_class("archive", "article", pk, score) for pk, score in page]
         suggestion = None
-        if len(matched) < SUGGEST_BELOW and spelling_query:
+        if hits < SUGGEST_BELOW and spelling_query:
             suggestion = self.create_spelling_suggestion(spelling_query)
         return {
             "results": results,
-            "hits": len(matched),
+            "hits": hits,
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}} if facets else {},
             "spelling_suggestion": suggestion,
         }
 
-    def _count_facets(self, base, narrowings, facets) -> dict:
+    def _count_facets(self, view: _View, in_query, narrowings, facets) -> dict:
         """Each facet counted over the documents that pass every narrowing except its own
-        field's (the month facet ignores the date narrowing): one pass over the matches."""
-        if not facets:
-            return {}
-        cols = self._columns
-        counters = {name: Counter() for name in facets}
-        own = {
-            name: [i for i, n in enumerate(narrowings) if self._touches(n, name)] for name in facets
-        }
-        for d in base:
-            failed = [i for i, n in enumerate(narrowings) if not n.test(d)]
-            if len(failed) > 1:
-                continue
-            for name in facets:
-                if not failed or failed[0] in own[name]:
-                    counters[name].update(cols.values[name][d])
-        return {
-            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-            for name, counter in counters.items()
-        }
+        field's (the month facet ignores the date narrowing)."""
+        counts = {}
+        for name in facets:
+            selected = in_query.copy()
+            for narrowing in narrowings:
+                if not self._touches(narrowing, name):
+                    selected &= narrowing.mask
+            counts[name] = view.cols.counts(name, selected)
+        return counts
 
     @staticmethod
     def _touches(narrowing: _Narrowing, facet: str) -> bool:
@@ -463,26 +466,29 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             facet == "month" and "published" in narrowing.fieldnames
         )
 
-    def _page(self, searcher, q, matched, narrowed, sort_by, start_offset, end_offset):
+    def _page(self, view: _View, found, keep, sort_by, start_offset, end_offset):
+        """(pk, score) of the matches from start_offset to end_offset, in the asked order."""
         start = start_offset or 0
-        end = len(matched) if end_offset is None else min(end_offset, len(matched))
+        total = int(keep.sum())
+        end = total if end_offset is None else min(end_offset, total)
         if start >= end:
             return []
-        cols = self._columns
+        cols = view.cols
         if sort_by:
+            ids = found.ids[keep]
             newest = sort_by[0].startswith("-")
-            low = -1 if newest else float("inf")  # undated articles last either way
-
-            def key(d):
-                date = cols.dates[d]
-                return (low if date is None else date, cols.pks[d] or 0)
-
-            ordered = sorted(matched, key=key, reverse=newest)[start:end]
-            return [(cols.pks[d], None) for d in ordered]
-        hits = searcher.search(q, filter=set(matched) if narrowed else None, limit=end)
-        return [
-            (cols.pks[hits.docnum(i)], hits.score(i)) for i in range(start, min(end, len(hits)))
-        ]
+            dates = cols.dates[ids]
+            dated = dates != columns.NO_DATE
+            # Undated articles last either way; ties by id, in the sort's direction.
+            if newest:
+                order = np.lexsort((-cols.pks[ids], -dates, ~dated))
+            else:
+                order = np.lexsort((cols.pks[ids], dates, ~dated))
+            chosen = ids[order[start:end]]
+            return [(int(cols.pks[d]), None) for d in chosen]
+        ids, scores = engine.top(found, keep, end)
+        pairs = zip(ids[start:end], scores[start:end], strict=True)
+        return [(int(cols.pks[d]), float(s)) for d, s in pairs]
 
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
@@ -518,8 +524,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         found in the text of one article that has it; the stem itself if none is found."""
         from haystack import connections
 
-        hits = searcher.search(wq.Term(self.content_field_name, stem), limit=1)
-        pk = self._columns.pks[hits.docnum(0)] if len(hits) else None
+        view = self.view()
+        found = engine.evaluate(wq.Term(self.content_field_name, stem), view.segs)
+        live = found.ids[view.cols.live[found.ids]]
+        pk = int(view.cols.pks[live[0]]) if len(live) else None
         ui = connections[self.connection_alias].get_unified_index()
         for index in ui.get_indexes().values():
             obj = index.read_queryset().filter(pk=pk).first() if pk else None
@@ -534,26 +542,33 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def more_like_this(self, model_instance, additional_query_string=None, start_offset=0,
                        end_offset=None, result_class=None, **kwargs):  # fmt: skip
-        """Articles like this one, from its own text's key terms (nothing is stored in the
-        index, so the text is prepared from the database object)."""
+        """Articles like this one: the key terms of its own text (Whoosh's Bo1 model, as its
+        more_like does), searched as one OR query (nothing is stored in the index, so the
+        text is prepared from the database object)."""
         empty = {"results": [], "hits": 0}
-        searcher = self.searcher()
+        view = self.view()
         from haystack import connections
 
         ui = connections[self.connection_alias].get_unified_index()
         index = ui.get_index(type(model_instance))
         text = index.full_prepare(model_instance).get(self.content_field_name) or ""
-        docnum = searcher.document_number(**{ID: get_identifier(model_instance)})
         if not text.strip():
             return empty
+        field = self.content_field_name
+        terms = view.searcher.key_terms_from_text(
+            field, text[:MLT_TEXT], numterms=MLT_TERMS, normalize=False
+        )
+        q = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
+        found = engine.evaluate(q, view.segs)
+        cols = view.cols
+        keep = cols.live[found.ids] & (cols.pks[found.ids] != model_instance.pk)
+        keep &= cols.pks[found.ids] != 0
         top = end_offset or 5
-        hits = searcher.more_like(docnum, self.content_field_name, text=text[:MLT_TEXT], top=top)
-        cols = self._columns
+        ids, scores = engine.top(found, keep, top)
         result_class = result_class or SearchResult
         results = [
-            result_class("archive", "article", cols.pks[hit.docnum], hit.score)
-            for hit in hits
-            if hit.docnum != docnum and cols.pks[hit.docnum]
+            result_class("archive", "article", int(cols.pks[d]), float(score))
+            for d, score in zip(ids, scores, strict=True)
         ]
         return {"results": results, "hits": len(results)}
 
@@ -568,9 +583,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def indexed_ids(self) -> set[int]:
         """The primary keys of every live document, read from the id column in one pass."""
-        searcher = self.searcher()
-        pks = self._columns.pks
-        return {pks[d] for d in searcher.reader().all_doc_ids() if pks[d] is not None}
+        cols = self.view().cols
+        return {int(pk) for pk in cols.pks[cols.live & (cols.pks != 0)]}
 
     def problem(self) -> str:
         """ "" when the index can be opened and searched, else what is wrong.
@@ -598,6 +612,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
+
+
+def _live_mask(reader) -> np.ndarray:
+    """False for the segment's deleted documents."""
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    if reader.has_deletions():
+        live[np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)] = False
+    return live
 
 
 def _archive_has_articles() -> bool:

@@ -1,0 +1,222 @@
+"""The numpy query engine and the one-pass analyzer against Whoosh's own answers.
+
+search.backend reads Whoosh's posting lists itself and evaluates queries on whole arrays; its
+analyzer replaces a chain of Whoosh filters. Both must agree with Whoosh exactly: the same
+postings, the same matching documents, the same BM25F scores, the same terms and positions.
+These tests build real Whoosh indexes (several segments, with deletions) from news text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Positions
+from whoosh.qparser import QueryParser
+from whoosh.writing import NO_MERGE
+
+from search.backend import _text_field, name_analyzer
+from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, whoosh_chain
+from search.backend.engine import Segments, evaluate, top
+from search.backend.postings import PostingsCache, read_postings
+from tests.conftest import CORPORA
+
+PARAGRAPHS = [
+    "Prime Minister Theresa May said the negotiations with Brussels would continue.",
+    "The Bank of England raised interest rates for the first time in a decade.",
+    "Oil prices fell sharply after OPEC failed to agree on production cuts.",
+    "Négociations à Genève: the café owners of Zürich met Plötner's delegation.",
+    "Shares in Japanese car makers rose as the yen weakened against the dollar.",
+    "The prime minister's spokesman declined to comment on the leaked memo.",
+    "U.S. officials said the talks on arms control were 'constructive' and frank.",
+    "Grain exports from Argentina hit a record, the agriculture ministry said.",
+    "The central bank kept its key rate unchanged, citing weak demand and oil.",
+    "Rates, rates and more rates: the minister spoke of little else at the summit.",
+]
+
+
+def _texts(corpora_dir=None, limit=400) -> list[str]:
+    texts = list(PARAGRAPHS)
+    if corpora_dir is not None:
+        files = sorted((corpora_dir / "bbc").glob("*/*.txt"))[:limit]
+        texts += [f.read_text(encoding="latin-1") for f in files]
+    return texts
+
+
+def _schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        text=_text_field(),
+        title=_text_field(2.0),
+        author=TEXT(analyzer=name_analyzer()),
+        tags=KEYWORD(commas=True, lowercase=False, scorable=False),
+    )
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory, request):
+    """An index of news paragraphs in four segments, a few documents deleted (built once
+    for the module: the tests only read it)."""
+    if request.param and not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    texts = _texts(CORPORA if request.param else None)
+    rng = random.Random(7)
+    ix = FileStorage(str(tmp_path_factory.mktemp("engine"))).create_index(_schema())
+    docs = list(enumerate(itertools.islice(itertools.cycle(texts), max(60, len(texts)))))
+    for part in np.array_split(np.arange(len(docs)), 4):
+        with ix.writer() as writer:
+            writer.mergetype = NO_MERGE
+            for i in part:
+                n, text = docs[i]
+                writer.add_document(
+                    id=str(n),
+                    text=text + f" {n}",
+                    title=text[:60],
+                    author=rng.choice(["Ann Writer", "Bob Plötner", "Chen Wei"]),
+                    tags=",".join(rng.sample(["europe", "oil", "markets", "asia"], 2)),
+                )
+    with ix.writer() as writer:
+        writer.mergetype = NO_MERGE
+        for n in (3, 17, 42):
+            writer.delete_by_term("id", str(n))
+    return ix
+
+
+def _whoosh_scores(searcher, q) -> dict[int, float]:
+    results = searcher.search(q, limit=None)
+    return {hit.docnum: hit.score for hit in results}
+
+
+def _ours(searcher, q) -> dict[int, float]:
+    segs = Segments(searcher, PostingsCache(8 * 1024 * 1024))
+    found = evaluate(q, segs)
+    live = np.array([not searcher.reader().is_deleted(int(d)) for d in found.ids], dtype=bool)
+    return {int(d): float(s) for d, s in zip(found.ids[live], found.scores[live], strict=True)}
+
+
+QUERIES = [
+    "rates",
+    "prime minister",
+    "oil OR grain",
+    "bank -england",
+    "title:minister",
+    "author:plotner",
+    "rates bank OR oil",
+    "zurich",
+    "nosuchword",
+]
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+def test_decoded_postings_are_whoosh_postings(index):
+    with index.searcher() as searcher:
+        for leaf, _offset in searcher.reader().leaf_readers():
+            for fieldname in ("text", "title", "author", "tags"):
+                for term in list(leaf.lexicon(fieldname))[:300]:
+                    ours = read_postings(leaf, fieldname, term, keep_values=True)
+                    # Whoosh's matcher skips deleted documents; the arrays keep them.
+                    live = [i for i, d in enumerate(ours.ids) if not leaf.is_deleted(int(d))]
+                    matcher = leaf.postings(fieldname, term)
+                    ids, weights, values = [], [], []
+                    while matcher.is_active():
+                        ids.append(matcher.id())
+                        weights.append(matcher.weight())
+                        values.append(matcher.value())
+                        matcher.next()
+                    assert ours.ids[live].tolist() == ids
+                    assert np.allclose(ours.weights[live], weights)
+                    if fieldname in ("text", "title"):
+                        assert list(ours.values(live).values()) == values
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+@pytest.mark.parametrize("text", QUERIES)
+def test_matches_and_scores_are_whoosh_bm25f(index, text):
+    parser = QueryParser("text", schema=index.schema)
+    q = parser.parse(text)
+    with index.searcher() as searcher:
+        theirs, ours = _whoosh_scores(searcher, q), _ours(searcher, q)
+    assert ours.keys() == theirs.keys()
+    for docnum, score in theirs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-5)
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+@pytest.mark.parametrize(
+    "text", ['"prime minister"', '"bank of england"', '"minister prime"', '"oil prices fell"']
+)
+def test_phrases_match_the_documents_whoosh_matches(index, text):
+    q = QueryParser("text", schema=index.schema).parse(text)
+    with index.searcher() as searcher:
+        assert _ours(searcher, q).keys() == _whoosh_scores(searcher, q).keys()
+
+
+@pytest.mark.parametrize("index", [False], indirect=True)
+def test_a_prefix_matches_every_word_it_begins(index):
+    q = wq.Prefix("text", "negoti")
+    with index.searcher() as searcher:
+        assert _ours(searcher, q).keys() == _whoosh_scores(searcher, q).keys() != set()
+
+
+@pytest.mark.parametrize("index", [False], indirect=True)
+def test_top_ranks_by_score_then_document_number(index):
+    q = QueryParser("text", schema=index.schema).parse("rates OR oil")
+    with index.searcher() as searcher:
+        found = evaluate(q, Segments(searcher, PostingsCache(1 << 20)))
+    keep = np.ones(len(found), dtype=bool)
+    ids, scores = top(found, keep, 5)
+    expected = sorted(zip(found.scores, found.ids, strict=True), key=lambda p: (-p[0], p[1]))[:5]
+    assert list(zip(scores, ids, strict=True)) == expected
+
+
+def _tokens(analyzer, text, **kwargs):
+    return [
+        (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), t.stopped)
+        for t in analyzer(text, **kwargs)
+    ]
+
+
+ANALYZER_CALLS = [
+    {},
+    {"positions": True},
+    {"positions": True, "chars": True},
+    {"positions": True, "removestops": False},
+    {"mode": "query"},
+    {"tokenize": False},
+    {"no_morph": True, "chars": True},
+]
+ODD_TEXTS = [
+    "",
+    "the of and",
+    "The Japan Fund said it had an offer",
+    "A.B.C. U.S. e.g. 3.5 x y",
+    "İstanbul ǅemal Straße ÆSIR naïve façade",
+    "négociations négocier negotiating negotiations",
+]
+
+
+@pytest.mark.parametrize("kwargs", ANALYZER_CALLS)
+def test_the_analyzer_makes_the_tokens_of_whooshs_chain(kwargs):
+    fast, chain = FoldedStemAnalyzer(), whoosh_chain()
+    for text in PARAGRAPHS + ODD_TEXTS:
+        assert _tokens(fast, text, **kwargs) == _tokens(chain, text, **kwargs), text
+
+
+def test_the_analyzer_agrees_with_the_chain_on_real_news(corpora):
+    fast, chain = FoldedStemAnalyzer(), whoosh_chain()
+    old, new = Positions(field_boost=2.0), FoldedStemPositions(field_boost=2.0)
+    for text in _texts(corpora, limit=300):
+        assert _tokens(fast, text, chars=True) == _tokens(chain, text, chars=True)
+        assert sorted(new.word_values(text, fast)) == sorted(old.word_values(text, chain))
+
+
+def test_the_analyzer_survives_the_schema_pickle():
+    import pickle
+
+    analyzer = pickle.loads(pickle.dumps(FoldedStemAnalyzer()))
+    assert [t.text for t in analyzer("Negotiations in Zürich")] == ["negoti", "zurich"]
