@@ -6,7 +6,7 @@ costs the same few queries however many rows it shows.
 
 import datetime as dt
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
@@ -66,9 +66,11 @@ class SourceListView(ListView):
     context_object_name = "sources"
 
     def get_queryset(self):
-        return Source.objects.annotate(
-            article_count=Count("articles", filter=Q(articles__is_public=True))
-        ).order_by("name")
+        counts = Article.objects.public_counts_by_source()
+        sources = list(Source.objects.order_by("name"))
+        for source in sources:
+            source.article_count = counts.get(source.pk, 0)
+        return sources
 
 
 class _FilteredArticleList(ListView):

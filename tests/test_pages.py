@@ -90,10 +90,14 @@ def test_hidden_articles_are_not_shown(client):
 def test_sources_page_counts_articles(client):
     make_articles(3, source="Alpha")
     make_article(source="Beta")
+    hidden = make_article(source="Alpha")
+    Article.objects.filter(pk=hidden.pk).update(is_public=False)
+    make_article(source="Gamma")
+    Article.objects.filter(source__name="Gamma").update(is_public=False)
     html = client.get("/sources/").content.decode()
     assert "Alpha" in html and "Beta" in html
     sources = {s.name: s.article_count for s in client.get("/sources/").context["sources"]}
-    assert sources == {"Alpha": 3, "Beta": 1}
+    assert sources == {"Alpha": 3, "Beta": 1, "Gamma": 0}
 
 
 def test_source_author_and_tag_pages_list_their_articles(client):
