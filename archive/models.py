@@ -212,18 +212,25 @@ class Article(models.Model):
     def _derivation_inputs(self) -> tuple:
         return (self.title, self.standfirst, self.body_html, self.original_url)
 
-    def refresh_derived_fields(self):
+    def refresh_derived_fields(self, cleaned: dict[str, str] | None = None):
         """Sanitize the body and derive text, word count, hash and slug from it.
 
         Runs on every save, whoever saves (admin, importer, shell), so no unsanitized body
-        can ever reach the database.
+        can ever reach the database. `cleaned` holds clean_html() results already worked
+        out for some texts (archive.sanitize.clean_ahead, in an import's parse workers).
         """
-        self.body_html = clean_html(self.body_html)
+        cleaned = cleaned or {}
+
+        def clean(html: str) -> str:
+            found = cleaned.get(html)
+            return clean_html(html) if found is None else found
+
+        self.body_html = clean(self.body_html)
         self.body_text = html_to_text(self.body_html)
         self.word_count = len(self.body_text.split())
         self.content_hash = content_hash(self.body_text)
-        self.standfirst = html_to_text(clean_html(self.standfirst))
-        self.title = html_to_text(clean_html(self.title)).replace("\n", " ").strip()[:500]
+        self.standfirst = html_to_text(clean(self.standfirst))
+        self.title = html_to_text(clean(self.title)).replace("\n", " ").strip()[:500]
         self.original_url = web_url(self.original_url)
         # Remember what was derived, so save() right after (the importer's path) need not run
         # bleach a second time; any later change to these fields derives again.

@@ -1,7 +1,9 @@
 """archive.ingest.parallel: order, bounded inline start, worker processes, bad documents."""
 
-from archive.ingest import Limits
-from archive.ingest.parallel import INLINE_FIRST, parse_document, parse_stream
+import json
+
+from archive.ingest import Limits, parse, split_jsonl
+from archive.ingest.parallel import INLINE_FIRST, JSONL_LINES, parse_document, parse_stream
 
 
 def docs(n, *, bad_every=0):
@@ -38,3 +40,80 @@ def test_unreadable_documents_become_errors_and_the_rest_go_on():
 def test_parse_document_never_raises():
     outcomes = parse_document(("x.bin", b"\x00\x01" * 10, ""), "auto", "", Limits())
     assert outcomes[0].article is None and outcomes[0].error
+
+
+def test_finish_runs_where_each_document_was_parsed_in_worker_processes():
+    from archive.sanitize import clean_ahead, clean_html
+
+    n = INLINE_FIRST + 10
+    for outcomes in parse_stream(docs(n), workers=2, finish=clean_ahead):
+        article = outcomes[0].article
+        assert article.cleaned[article.body_html] == clean_html(article.body_html)
+        assert article.cleaned[article.title] == clean_html(article.title)
+
+
+def _broken_finish(outcomes):
+    raise RuntimeError("finish failed")
+
+
+def test_a_failing_finish_loses_no_document():
+    n = INLINE_FIRST + 5
+    results = list(parse_stream(docs(n), workers=2, finish=_broken_finish))
+    assert titles(results) == [f"Headline number {i}" for i in range(n)]
+    assert all(r[0].article.cleaned == {} for r in results)
+
+
+def jsonl(n: int) -> bytes:
+    lines = []
+    for i in range(n):
+        if i % 17 == 5:
+            lines.append("{not json")
+        elif i % 23 == 7:
+            lines.append("")
+        else:
+            lines.append(json.dumps({"title": f"Story {i}", "body": f"Text of story {i}."}))
+    return "\n".join(lines).encode()
+
+
+def summary(outcomes):
+    return [(o.name, o.error, o.article.title if o.article else None) for o in outcomes]
+
+
+def test_a_json_lines_file_is_parsed_in_chunks_with_the_outcomes_of_one_parse():
+    data = jsonl(JSONL_LINES * 3 + 7)
+    whole = parse(data, name="export.jsonl")
+    lists = list(parse_stream([("export.jsonl", data, "")], workers=2))
+    assert len(lists) == 4  # one list per chunk of lines
+    assert summary([o for outcomes in lists for o in outcomes]) == summary(whole)
+    assert any(o.error and o.error.startswith("line 6:") for o in whole)
+
+
+def test_chunks_spread_over_the_workers_in_order():
+    data = jsonl(INLINE_FIRST * 3)
+    docs = [("a.jsonl", data, ""), ("b.txt", b"Title\n\nSome text here.\n", "")]
+    lists = list(parse_stream(docs, workers=2))
+    names = [o.name for outcomes in lists for o in outcomes]
+    assert names[-1] == "b.txt" and names[:2] == ["a.jsonl:1", "a.jsonl:2"]
+
+
+def test_only_json_lines_are_split():
+    assert split_jsonl(b"Title\n\nBody text.\n", name="a.txt") is None
+    assert split_jsonl(b"\n\n", name="empty.jsonl") is None  # parse() says "empty file"
+    assert split_jsonl(b'{"title": "x"}\n', name="a.txt", format="text") is None
+    assert split_jsonl(b'{"title": "x", "body": "y"}\n', name="a.txt") == [
+        (1, '{"title": "x", "body": "y"}\n')
+    ]
+
+
+def _die_in_a_worker(outcomes):
+    import multiprocessing
+    import os
+
+    if multiprocessing.parent_process() is not None:  # a pool worker, not the importer
+        os._exit(1)
+
+
+def test_documents_survive_dead_workers():
+    n = INLINE_FIRST + 30
+    results = list(parse_stream(docs(n), workers=2, finish=_die_in_a_worker))
+    assert titles(results) == [f"Headline number {i}" for i in range(n)]

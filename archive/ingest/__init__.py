@@ -40,7 +40,9 @@ __all__ = [
     "iter_documents",
     "parse",
     "parse_all",
+    "parse_lines",
     "parse_upload",
+    "split_jsonl",
 ]
 
 _HTML_NAME = re.compile(r"\.(html?|xhtml)$", re.IGNORECASE)
@@ -139,11 +141,53 @@ def _parse_one(text: str, fmt: str, *, raw: bytes, name: str, source: str) -> Pa
     return build_article(blocks, hints=hints, source=source, raw=raw, name=name, fmt=fmt)
 
 
-def _parse_jsonl(text: str, *, name: str, source: str, limits: Limits) -> list[Outcome]:
+def split_jsonl(
+    data: bytes,
+    *,
+    name: str = "",
+    format: str = "auto",
+    limits: Limits | None = None,
+    lines: int = 100,
+) -> list[tuple[int, str]] | None:
+    """A JSON-lines document as chunks of `lines` lines, (number of the chunk's first line,
+    text) each, so that its articles can be parsed a chunk at a time on several cores and
+    parse_lines(chunk) gives the outcomes parse() would. None for any other document, and
+    for one parse() must refuse (too big, broken gzip, no lines): parse() says why."""
+    limits = limits or DEFAULT_LIMITS
+    if format not in ("auto", "jsonl"):
+        return None
+    try:
+        data = _gunzip(data, limits)
+        if len(data) > size_limit(name, limits):
+            return None
+        text = decode(data)
+    except IngestError:
+        return None
+    if (detect_format(text, name) if format == "auto" else format) != "jsonl":
+        return None
+    rows = text.split("\n")
+    if not any(row.strip() for row in rows):
+        return None
+    return [(n + 1, "\n".join(rows[n : n + lines])) for n in range(0, len(rows), lines)]
+
+
+def parse_lines(
+    chunk: tuple[int, str], *, name: str, source: str = "", limits: Limits | None = None
+) -> list[Outcome]:
+    """The outcomes of one chunk of split_jsonl(); blank lines give none."""
+    first, text = chunk
+    return _parse_jsonl(
+        text, name=name, source=source, limits=limits or DEFAULT_LIMITS, first_line=first
+    )
+
+
+def _parse_jsonl(
+    text: str, *, name: str, source: str, limits: Limits, first_line: int | None = None
+) -> list[Outcome]:
     from archive.ingest import jsonl
 
     outcomes = []
-    for number, line in jsonl.iter_lines(text):
+    for number, line in jsonl.iter_lines(text, start=first_line or 1):
         line_name = f"{name}:{number}"
         raw = line.encode("utf-8")
         try:
@@ -154,7 +198,7 @@ def _parse_jsonl(text: str, *, name: str, source: str, limits: Limits) -> list[O
             outcomes.append(Outcome(line_name, article))
         except (IngestError, ValueError) as exc:
             outcomes.append(Outcome(line_name, error=f"line {number}: {exc}"))
-    if not outcomes:
+    if not outcomes and first_line is None:
         outcomes.append(Outcome(name, error="empty file"))
     return outcomes
 

@@ -43,9 +43,9 @@ _HTML_START = re.compile(
 )
 
 
-def iter_lines(text: str) -> list[tuple[int, str]]:
-    """(1-based line number, line) for every non-blank line."""
-    return [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+def iter_lines(text: str, start: int = 1) -> list[tuple[int, str]]:
+    """(line number, line) for every non-blank line; the first line is number `start`."""
+    return [(n, line) for n, line in enumerate(text.split("\n"), start) if line.strip()]
 
 
 def load_record(line: str) -> dict:

@@ -52,6 +52,9 @@ class ParsedArticle:
     raw_name: str = ""
     raw_format: str = ""  # one of FORMATS
     extra: dict = field(default_factory=dict)  # unknown JSON keys etc., kept with the raw original
+    # clean_html() of some of the fields above, worked out where the article was parsed (a
+    # parse worker): {text as parsed: its cleaned HTML}. Saving looks here before cleaning.
+    cleaned: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
