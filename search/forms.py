@@ -11,7 +11,13 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 
 from search import query as query_language
-from search.results import DIMENSIONS, DatabaseResults, Filters, IndexResults
+from search.results import (
+    DIMENSIONS,
+    DatabaseResults,
+    Filters,
+    IndexResults,
+    lists_through_index,
+)
 
 SORTS = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
 MIN_YEAR = 1000  # engines format dates as four-digit years
@@ -127,9 +133,13 @@ class ArchiveSearchForm(forms.Form):
 
     def results(self) -> DatabaseResults | IndexResults:
         """The one result set for these parameters."""
-        if not self.has_query:
-            return DatabaseResults(self.filters(), self.sort_order)
+        if not self.has_query and not lists_through_index():
+            return self.database_results()
         return IndexResults(self.parsed, self.cleaned_data["q"], self.filters(), self.sort_order)
+
+    def database_results(self) -> DatabaseResults:
+        """Every public article matching the filters, from the database (no query)."""
+        return DatabaseResults(self.filters(), self.sort_order)
 
     def params(self, **changes) -> list[tuple[str, str]]:
         """The canonical parameters with `changes` applied (None removes a parameter)."""

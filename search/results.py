@@ -2,11 +2,13 @@
 
 Two implementations of the same small interface:
 
-- DatabaseResults, for an empty query: the public ArticleQuerySet with the filters; facets
-  are database aggregates. Listing never goes through the index (a match-all reads every
-  posting: seconds at 10k articles).
 - IndexResults, for a query: haystack's SearchQuerySet with the query as SQ and each filter
-  as a narrow query; facets come back from the same backend call. The Whoosh backend counts
+  as a narrow query; facets come back from the same backend call. An empty query is a
+  match-all here too when the backend answers it from memory (ours: 3-5 ms at 100,000
+  articles, where the database's GROUP BY queries took 70-180 ms).
+- DatabaseResults, for an empty query on any other backend: the public ArticleQuerySet with
+  the filters; facets are database aggregates (Whoosh's own match-all reads every posting:
+  seconds at 10k articles). The Whoosh backend counts
   every facet under the query and the *other* filters in one pass; on a backend that cannot
   (Elasticsearch), each facet is asked for separately with its own filter left out.
 """
@@ -352,8 +354,16 @@ def _sql_month_counts(filters: Filters) -> list[Facet]:
     return [Facet(m, n, _month_label(m)) for m, n in sorted(months.items())]
 
 
+def lists_through_index() -> bool:
+    """Whether an empty query (filters only) is best answered by the index: on a backend
+    that answers a match-all with filters and facets from memory (ours), yes; elsewhere the
+    database's GROUP BY queries are the sure way (DatabaseResults)."""
+    return getattr(connections["default"].get_backend(), "supports_fast_listing", False)
+
+
 class IndexResults(_Paged):
-    """Articles matching a query, from the search index (any haystack backend)."""
+    """Articles matching a query (every article, for an empty one), from the search index
+    (any haystack backend)."""
 
     def __init__(self, query: ParsedQuery, raw_query: str, filters: Filters, sort: str):
         self.query = query
@@ -369,7 +379,9 @@ class IndexResults(_Paged):
         self._results: list = []
 
     def _searchqueryset(self, filters: Filters) -> SearchQuerySet:
-        sqs = SearchQuerySet().models(Article).filter(self.query.to_sq())
+        sqs = SearchQuerySet().models(Article)
+        if not self.query.is_empty:  # else haystack asks for every document
+            sqs = sqs.filter(self.query.to_sq())
         fragment = sqs.query.build_query_fragment
         for dimension in DIMENSIONS:
             values = getattr(filters, dimension)

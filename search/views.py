@@ -44,22 +44,28 @@ class Outcome:
 
 def evaluate(form: ArchiveSearchForm) -> Outcome:
     """Run the form's result set for its page; raises EmptyPage for a page out of range and
-    SearchUnavailable when the index fails."""
-    results = form.results()
+    SearchUnavailable when the index fails (filters without words then fall back on the
+    database, which answers them alone, only slower)."""
     try:
-        page = results.page(form.page_number)
-        facets = results.facets()
-        suggestion = results.suggestion
+        page, facets, suggestion = _run(form.results(), form.page_number)
     except EmptyPage:
         raise
     except Exception as exc:  # any backend failure: say so, never a 500
-        log.exception("search failed")
-        raise SearchUnavailable(str(exc)) from exc
+        if form.has_query:
+            log.exception("search failed")
+            raise SearchUnavailable(str(exc)) from exc
+        log.warning("listing through the index failed; from the database", exc_info=True)
+        page, facets, suggestion = _run(form.database_results(), form.page_number)
     words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
         hit.snippet = make_snippet(text, words, prefixes) if words else make_snippet(text, [])
     return Outcome(page, page.paginator.count, facets, suggestion, page.hits)
+
+
+def _run(results, number: int):
+    page = results.page(number)
+    return page, results.facets(), results.suggestion
 
 
 class SearchFormMixin:

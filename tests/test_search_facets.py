@@ -115,3 +115,35 @@ def test_timeline_has_a_text_alternative(client, articles):
     html = client.get("/search/", {"q": "summit"}).content.decode()
     assert "The counts as text" in html
     assert re.search(r"January 2022</a>: 3", html)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"source": "alpha"},
+        {"tag": "europe", "author": "bob"},
+        {"start": "2022-01-09", "end": "2022-03-01"},
+        {"source": ["alpha", "beta"], "sort": "oldest"},
+        {"author": "nobody"},
+    ],
+)
+def test_the_database_lists_filters_as_the_index_does(articles, params):
+    """Without words the index answers (from memory); the database is the fallback when the
+    index fails, and must give the same count, facets and order."""
+    from django.http import QueryDict
+
+    from search.forms import ArchiveSearchForm
+
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    form = ArchiveSearchForm(query)
+    assert form.is_valid(), form.errors
+    index, database = form.results(), form.database_results()
+    assert type(index).__name__ == "IndexResults"
+    assert index.count == database.count
+    assert index.facets() == database.facets()
+    assert [h.article.pk for h in index.page(1).hits] == [
+        h.article.pk for h in database.page(1).hits
+    ]

@@ -17,7 +17,8 @@ What this adds to haystack's Whoosh backend, and why (measured traps, see issue 
   every document are read once into arrays (search.backend.columns); a filter is a mask and a
   facet a bincount over the matches. Facet counts are "multi-select": each facet is counted
   under the query and the *other* narrowings.
-- An empty query never becomes a match-all (it returns nothing; lists come from the database).
+- A match-all query (an empty query with filters) is answered from the columns, never by
+  Whoosh's match-all (which reads every posting: seconds at 10,000 articles).
 - Spelling suggestions when a query finds few results (haystack gives none when there are none).
 - Writes retry with backoff on the writer lock and raise IndexLocked when it stays held, so the
   caller (search.indexing) keeps the update for later instead of dropping it silently.
@@ -63,6 +64,7 @@ SUGGEST_BELOW = 3
 LOCK_WAIT_SECONDS = 10.0
 MLT_TEXT = 4000  # characters of an article whose key terms pick related articles
 MLT_TERMS = 5  # key terms of it searched for (as Whoosh's more_like)
+MATCH_ALL = {"*", "*:*"}  # haystack's matching_all_fragment() for Whoosh, and its usual form
 MATCHES_CACHE = 4  # query results kept per process (a page, its export, its feed)
 # Decoded posting lists kept per process: the words people search for come back.
 POSTINGS_CACHE_BYTES = 64 * 1024 * 1024
@@ -111,6 +113,9 @@ class ArchiveWhooshSearchQuery(WhooshSearchQuery):
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
     supports_multiselect_facets = True
+    # A match-all query with filters, facets and a date sort is answered from the columns
+    # in milliseconds: search.results lists an empty query through the index.
+    supports_fast_listing = True
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
@@ -373,6 +378,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 self._matches.popitem(last=False)
         return found
 
+    @staticmethod
+    def _every_document(view: _View) -> engine.Matches:
+        """Every live document (haystack's match-all), from the columns: no posting is read
+        (Whoosh's own match-all query took seconds at 10,000 articles)."""
+        ids = np.flatnonzero(view.cols.live)
+        return engine.Matches(ids, np.zeros(len(ids), dtype=np.float64))
+
     def _narrowing(self, view: _View, q) -> _Narrowing:
         """A narrow query as a mask over every document number."""
         cols = view.cols
@@ -418,14 +430,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """Haystack's search contract, answered from the one searcher and the columns."""
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         view = self.view()
-        q = (
-            self._parse(query_string, view.searcher)
-            if query_string and query_string.strip() != "*"
-            else None
-        )
-        if q is None:
-            return empty
-        found = self._query_matches(view, query_string, q)
+        if (query_string or "").strip() in MATCH_ALL:
+            found = self._every_document(view)
+            spelling_query = None
+        else:
+            q = self._parse(query_string, view.searcher) if query_string else None
+            if q is None:
+                return empty
+            found = self._query_matches(view, query_string, q)
         narrowings = self._narrowings(view, narrow_queries)
         in_query = np.zeros(view.cols.size, dtype=bool)
         in_query[found.ids] = True
