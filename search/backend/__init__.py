@@ -54,6 +54,7 @@ from whoosh.reading import SegmentReader
 
 from search.backend import columns, engine
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
+from search.backend.codec import ArchiveCodec
 from search.backend.postings import PostingsCache, read_postings
 
 log = logging.getLogger(__name__)
@@ -280,7 +281,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         delay = 0.02
         while True:
             try:
-                return self.index.writer(limitmb=limitmb)
+                return self.index.writer(limitmb=limitmb, codec=ArchiveCodec())
             except LockError:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(f"index writer lock held for more than {wait:.1f}s")
