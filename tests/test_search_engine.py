@@ -118,7 +118,7 @@ def test_decoded_postings_are_whoosh_postings(index):
         for leaf, _offset in searcher.reader().leaf_readers():
             for fieldname in ("text", "title", "author", "tags"):
                 for term in list(leaf.lexicon(fieldname))[:300]:
-                    ours = read_postings(leaf, fieldname, term, keep_values=True)
+                    ours = read_postings(leaf, fieldname, term, positions=True)
                     # Whoosh's matcher skips deleted documents; the arrays keep them.
                     live = [i for i, d in enumerate(ours.ids) if not leaf.is_deleted(int(d))]
                     matcher = leaf.postings(fieldname, term)
@@ -131,7 +131,10 @@ def test_decoded_postings_are_whoosh_postings(index):
                     assert ours.ids[live].tolist() == ids
                     assert np.allclose(ours.weights[live], weights)
                     if fieldname in ("text", "title"):
-                        assert list(ours.values(live).values()) == values
+                        decode = leaf.schema[fieldname].format.decode_positions
+                        owner, flat = ours.positions_of(np.asarray(live, dtype=np.int64))
+                        got = [flat[owner == i].tolist() for i in range(len(live))]
+                        assert got == [decode(v) for v in values]
 
 
 @pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
@@ -239,5 +242,24 @@ def test_the_codec_writes_what_whooshs_own_writes(tmp_path):
         terms = list(readers[0].lexicon(fieldname))
         assert terms == list(readers[1].lexicon(fieldname))
         for term in terms:
-            a, b = (read_postings(r, fieldname, term, keep_values=True) for r in readers)
-            assert a.raw == b.raw  # the bytes on disk, block info and lengths included
+            a, b = (r.term_info(fieldname, term) for r in readers)
+            assert (a.weight(), a.doc_frequency(), a.min_length(), a.max_length()) == (
+                b.weight(), b.doc_frequency(), b.min_length(), b.max_length()
+            )  # fmt: skip
+            (ma, la), (mb, lb) = a.extent(), b.extent()
+            files = [r._terms._postfile for r in readers]
+            la, lb = (n[0] if isinstance(n, tuple) else n for n in (la, lb))
+            assert files[0].get(ma, la) == files[1].get(mb, lb)  # the bytes on disk
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+def test_key_terms_are_whooshs_bo1_key_terms(index):
+    from search.backend.engine import key_terms
+
+    with index.searcher() as searcher:
+        segs = Segments(searcher, PostingsCache(1 << 20))
+        for text in PARAGRAPHS[:5] + _texts(CORPORA if CORPORA.is_dir() else None)[-3:]:
+            theirs = searcher.key_terms_from_text("text", text, numterms=5, normalize=False)
+            ours = key_terms(segs, "text", text, 5)
+            assert [t for t, _w in ours] == [t for t, _w in theirs]
+            assert [w for _t, w in ours] == pytest.approx([w for _t, w in theirs])

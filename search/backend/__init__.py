@@ -261,7 +261,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if name in reader.indexed_field_names():
                 for term in reader.lexicon(name):
                     code = vocabulary.code(term.decode("utf-8"))
-                    ids = read_postings(reader, name, term, keep_values=False).ids
+                    ids = read_postings(reader, name, term).ids
                     owners.append(ids)
                     codes.append(np.full(len(ids), code, dtype=np.int32))
             owners = np.concatenate(owners) if owners else np.zeros(0, np.int32)
@@ -578,9 +578,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not text.strip():
             return empty
         field = self.content_field_name
-        terms = view.searcher.key_terms_from_text(
-            field, text[:MLT_TEXT], numterms=MLT_TERMS, normalize=False
-        )
+        terms = engine.key_terms(view.segs, field, text[:MLT_TEXT], MLT_TERMS)
         q = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
         found = engine.evaluate(q, view.segs)
         cols = view.cols

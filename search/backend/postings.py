@@ -3,8 +3,8 @@
 Whoosh's matchers walk postings one at a time in Python (a few microseconds each, so a word
 in a fifth of 100,000 articles costs tens of milliseconds before anything is scored). Here a
 term's whole extent is read in one call and its blocks decoded into two arrays: document
-numbers and weights. Positions, needed only to check phrases, stay in the raw bytes and are
-decoded for the few postings asked for.
+numbers and weights. Positions, needed only to check phrases, are kept encoded and decoded
+for a phrase's candidate documents alone; the check itself is array work.
 
 The block layout is Whoosh 2.7.4's W3 codec (whoosh/codec/whoosh3.py: W3PostingsWriter):
 a 4-byte magic, then per block a signed int length (negative for the last block), a pickled
@@ -23,6 +23,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import accumulate, chain
 
 import numpy as np
 
@@ -38,58 +39,54 @@ class Postings:
 
     ids: np.ndarray  # int32 document numbers within the segment, ascending
     weights: np.ndarray  # float32 (term frequency times the field boost)
-    raw: bytes = b""  # the extent as stored, for positions
-    blocks: tuple = ()  # (first posting index, data start, data end, compression) per block
+    values: list | None = None  # each posting's encoded positions, when asked for
+    decode: object = None  # the field format's decode_positions
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.weights.nbytes + len(self.raw) + 40 * len(self.blocks)
+        extra = 0 if self.values is None else 60 * len(self.values)
+        return self.ids.nbytes + self.weights.nbytes + extra
 
-    def values(self, indexes) -> dict[int, bytes]:
-        """The stored values (encoded positions) of the postings at these indexes."""
-        out: dict[int, bytes] = {}
-        if not self.blocks:
-            return out
-        starts = [b[0] for b in self.blocks]
-        wanted = np.asarray(indexes, dtype=np.int64)
-        block_of = np.searchsorted(starts, wanted, side="right") - 1
-        for block in np.unique(block_of):
-            first, begin, end, compression = self.blocks[block]
-            data = self.raw[begin:end]
-            values = pickle.loads(zlib.decompress(data) if compression else data)[2]  # noqa: S301 - our own index
-            for index in wanted[block_of == block]:
-                out[int(index)] = values[int(index) - first]
-        return out
+    def positions_of(self, indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of `indexes`, position) for every position of the postings at `indexes`:
+        only those postings are decoded (a phrase's candidates, not the whole list)."""
+        decoded = [_fast_positions(self.values[i]) or self.decode(self.values[i]) for i in indexes]
+        counts = np.fromiter((len(p) for p in decoded), dtype=np.int64, count=len(decoded))
+        owner = np.repeat(np.arange(len(decoded)), counts)
+        flat = np.fromiter(chain.from_iterable(decoded), dtype=np.int64, count=int(counts.sum()))
+        return owner, flat
 
 
 EMPTY = Postings(EMPTY_IDS, EMPTY_WEIGHTS)
 
 
-def read_postings(reader, fieldname: str, text, *, keep_values: bool) -> Postings:
-    """The postings of `text` in `fieldname` of one segment reader; EMPTY when absent."""
+def read_postings(reader, fieldname: str, text, *, positions: bool = False) -> Postings:
+    """The postings of `text` in `fieldname` of one segment reader; EMPTY when absent.
+    With `positions`, each posting's positions too (for phrases)."""
     try:
         info = reader.term_info(fieldname, text)
     except Exception:  # TermNotFound, or a field this segment does not have
         return EMPTY
+    has_positions = positions and reader.schema[fieldname].format.supports("positions")
+    decode = reader.schema[fieldname].format.decode_positions if has_positions else None
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
         postings = Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, np.float32))
-        if keep_values and values:
-            raw = pickle.dumps(((), (), tuple(values)), 2)
-            postings.raw, postings.blocks = raw, ((0, 0, len(raw), 0),)
+        if decode is not None:
+            postings.values, postings.decode = list(values), decode
         return postings
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps it as unpack()'s tuple
         length = length[0]
     raw = reader._terms._postfile.get(offset, length)  # one read for the whole list
-    return _decode(raw, keep_values)
+    return _decode(raw, decode)
 
 
-def _decode(raw: bytes, keep_values: bool) -> Postings:
+def _decode(raw: bytes, decode) -> Postings:
     if raw[:4] != MAGIC:
         raise ValueError("not a Whoosh 2.7 posting list")
-    pos, first = 4, 0
-    deltas, weights, blocks = [], [], []
+    pos = 4
+    ids, weights, values = [], [], []
     stream = io.BytesIO(raw)
     while pos < len(raw):
         (length,) = _INT.unpack_from(raw, pos)
@@ -97,31 +94,37 @@ def _decode(raw: bytes, keep_values: bool) -> Postings:
         end = pos + 4 + abs(length)
         stream.seek(pos + 4)
         count, _last_id, _max_weight, compression, _mn, _mx = pickle.load(stream)  # noqa: S301
-        begin = stream.tell()
-        data = raw[begin:end]
-        block_ids, block_weights, _values = pickle.loads(  # noqa: S301 - our own index
+        data = raw[stream.tell() : end]
+        block_ids, block_weights, block_values = pickle.loads(  # noqa: S301 - our own index
             zlib.decompress(data) if compression else data
         )
-        ids = np.cumsum(np.asarray(block_ids, dtype=np.int64))  # deltas, restarting per block
-        deltas.append(ids)
+        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))  # deltas, per block
         if block_weights is None:
             weights.append(np.ones(count, dtype=np.float32))
         elif isinstance(block_weights, float):
             weights.append(np.full(count, block_weights, dtype=np.float32))
         else:
             weights.append(np.asarray(block_weights, dtype=np.float32))
-        blocks.append((first, begin, end, compression))
-        first += count
+        values.append(block_values)
         pos = end
         if last:
             break
     postings = Postings(
-        np.concatenate(deltas).astype(np.int32) if deltas else EMPTY_IDS,
+        np.concatenate(ids).astype(np.int32) if ids else EMPTY_IDS,
         np.concatenate(weights) if weights else EMPTY_WEIGHTS,
     )
-    if keep_values:
-        postings.raw, postings.blocks = raw, tuple(blocks)
+    if decode is not None:
+        postings.values = list(chain.from_iterable(values))
+        postings.decode = decode
     return postings
+
+
+def _fast_positions(value: bytes) -> list[int] | None:
+    """Whoosh's Positions encoding (a count, then the pickled position deltas) decoded
+    without its per-position Python loop; None for anything else."""
+    if value[4:6] != b"\x80\x02" or not value.endswith(b"."):
+        return None
+    return list(accumulate(pickle.loads(value[4:])))  # noqa: S301 - our own index
 
 
 class PostingsCache:
