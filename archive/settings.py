@@ -84,9 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "haystack",
     "archive.apps.ArchiveConfig",
+    # Before haystack: its update_index command is ours (search/management/commands).
     "search.apps.SearchConfig",
+    "haystack",
 ]
 
 MIDDLEWARE = [

@@ -130,3 +130,35 @@ def test_check_index_reports_and_repairs_differences(on_commit, capsys):
     assert indexed_ids() == {kept.pk, missing.pk}
     call_command("check_index")
     assert capsys.readouterr().out.strip() == "in sync"
+
+
+def test_rebuild_index_writes_one_segment_whatever_the_batch_size(search_index):
+    for n in range(7):
+        make_article(body=f"<p>Wheat harvest report {n} from the plains.</p>")
+    call_command("rebuild_index", interactive=False, batchsize=2, verbosity=0)
+    assert len(list(search_index.glob("*.seg"))) == 1  # not one per batch of 2
+    assert found("wheat") == set(Article.objects.values_list("pk", flat=True))
+    call_command("update_index", batchsize=3, verbosity=0)  # the same documents again
+    assert len(found("wheat")) == 7
+    assert compare().in_sync
+
+
+def test_a_failed_bulk_run_leaves_the_index_as_it_was(search_index, monkeypatch, on_commit):
+    for n in range(3):
+        make_article(body=f"<p>Barley prices, day {n}.</p>")
+    call_command("update_index", verbosity=0)
+    real = backend()._add
+
+    def fail_on_second(writer, index, load, calls=[]):  # noqa: B006 - a counter
+        calls.append(1)
+        if len(calls) >= 2:  # every retry too
+            raise RuntimeError("disk full")
+        return real(writer, index, load)
+
+    monkeypatch.setattr(backend(), "_add", fail_on_second)
+    with pytest.raises(RuntimeError):
+        call_command("update_index", batchsize=1, max_retries=1, verbosity=0)
+    monkeypatch.setattr(backend(), "_add", real)
+    assert len(found("barley")) == 3  # nothing half-written; the lock is free again
+    on_commit(make_article, body="<p>Barley exports.</p>")
+    assert len(found("barley")) == 4

@@ -227,7 +227,7 @@ def test_the_analyzer_survives_the_schema_pickle():
 
 def test_the_codec_writes_what_whooshs_own_writes(tmp_path):
     """ArchiveCodec only reads lengths faster while writing: the postings are the same."""
-    from search.backend.codec import ArchiveCodec
+    from search.backend.writing import ArchiveCodec
 
     indexes = []
     for name, codec in (("w3", None), ("ours", ArchiveCodec())):
@@ -263,3 +263,67 @@ def test_key_terms_are_whooshs_bo1_key_terms(index):
             ours = key_terms(segs, "text", text, 5)
             assert [t for t, _w in ours] == [t for t, _w in theirs]
             assert [w for _t, w in ours] == pytest.approx([w for _t, w in theirs])
+
+
+def test_a_spilling_pool_writes_what_an_in_memory_pool_writes(tmp_path):
+    """SpillingPool writes sorted runs to disk in chunks once over its limit; the segment it
+    makes must be the one an unspilled pool makes."""
+    from search.backend.writing import SpillingPool
+
+    indexes = []
+    for name, limit in (("memory", None), ("spilled", 4096)):
+        (tmp_path / name).mkdir()
+        ix = FileStorage(str(tmp_path / name)).create_index(_schema())
+        writer = ix.writer()
+        if limit:
+            writer.pool = SpillingPool(writer._tempstorage, writer.newsegment)
+            writer.pool.limit = limit  # bytes: a run every few documents
+        with writer:
+            for n, text in enumerate(PARAGRAPHS * 5):
+                writer.add_document(id=str(n), text=text, title=text[:40], author="Ann")
+            spilled = len(writer.pool.runs)
+        if limit:
+            assert spilled > 5  # it did spill, and the runs are gone after the commit
+            assert not list(tmp_path.glob(f"{name}/**/*.run"))
+        indexes.append(ix)
+    readers = [ix.reader() for ix in indexes]
+    for fieldname in ("text", "title", "author", "id"):
+        terms = list(readers[0].lexicon(fieldname))
+        assert terms == list(readers[1].lexicon(fieldname))
+        for term in terms:
+            a, b = (read_postings(r, fieldname, term, positions=True) for r in readers)
+            assert a.ids.tolist() == b.ids.tolist() and a.weights.tolist() == b.weights.tolist()
+            assert a.values == b.values
+
+
+def test_a_parallel_writer_writes_every_document_in_one_segment_a_worker(tmp_path):
+    from search.backend.writing import ParallelWriter
+
+    ix = FileStorage(str(tmp_path)).create_index(_schema())
+    writer = ParallelWriter(ix, procs=2, limitmb=16)
+    for n in range(ParallelWriter.BATCH * 3 + 7):
+        writer.add_document(id=str(n), text=PARAGRAPHS[n % len(PARAGRAPHS)], author="Ann")
+    writer.commit()
+    assert len(list(tmp_path.glob("*.seg"))) == 2
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == ParallelWriter.BATCH * 3 + 7
+        q = QueryParser("text", schema=ix.schema).parse("rates")
+        assert _ours(searcher, q).keys() == _whoosh_scores(searcher, q).keys() != set()
+
+
+def test_a_dead_worker_fails_the_commit_and_leaves_the_index_as_it_was(tmp_path):
+    from search.backend.writing import ParallelWriter
+
+    ix = FileStorage(str(tmp_path)).create_index(_schema())
+    with ix.writer() as writer:
+        writer.add_document(id="kept", text="Grain exports rose.")
+    writer = ParallelWriter(ix, procs=2, limitmb=16)
+    for n in range(ParallelWriter.BATCH + 5):
+        writer.add_document(id=str(n), text="Oil prices fell.")
+    writer.add_document(id="bad", no_such_field="a worker raises on this one")
+    with pytest.raises(RuntimeError, match="worker"):
+        writer.commit()
+    assert ix.doc_count() == 1  # nothing of the failed run
+    with ix.writer() as writer:  # and the lock was released
+        writer.add_document(id="after", text="Wheat.")
+    assert ix.doc_count() == 2
