@@ -3,14 +3,14 @@
 Two implementations of the same small interface:
 
 - IndexResults, for a query: haystack's SearchQuerySet with the query as SQ and each filter
-  as a narrow query; facets come back from the same backend call. An empty query is a
-  match-all here too when the backend answers it from memory (ours: 3-5 ms at 100,000
-  articles, where the database's GROUP BY queries took 70-180 ms).
-- DatabaseResults, for an empty query on any other backend: the public ArticleQuerySet with
-  the filters; facets are database aggregates (Whoosh's own match-all reads every posting:
-  seconds at 10k articles). The Whoosh backend counts
+  as a narrow query; facets come back from the same backend call. The Whoosh backend counts
   every facet under the query and the *other* filters in one pass; on a backend that cannot
-  (Elasticsearch), each facet is asked for separately with its own filter left out.
+  (Elasticsearch), each facet is asked for separately with its own filter left out. An
+  empty query is a match-all here too when the backend answers it from memory (ours: a few
+  ms at 100,000 articles, where the database's GROUP BY queries took 70-180 ms).
+- DatabaseResults, for an empty query on any other backend, and when the index fails: the
+  public ArticleQuerySet with the filters; facets are database aggregates (Whoosh's own
+  match-all reads every posting: seconds at 10k articles).
 """
 
 from __future__ import annotations

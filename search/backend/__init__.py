@@ -1,6 +1,13 @@
-"""The only module that knows Whoosh. Everything else speaks haystack.
+"""Our haystack backend for Whoosh. This package is the only place that knows Whoosh;
+everything else speaks haystack.
 
-What this adds to haystack's Whoosh backend, and why (measured traps, see issue 4):
+    engine.py     queries evaluated on whole posting lists (numpy), BM25F as Whoosh scores
+    postings.py   posting lists read straight from the segment files, cached
+    columns.py    ids, dates and facet values of every document as arrays
+    analysis.py   the one-pass analyzer and positions format (Whoosh's terms, faster)
+    writing.py    the codec, pool and parallel writer of bulk runs
+
+What this adds to haystack's Whoosh backend, and why (measured traps, issues 4 and 6):
 
 - Analysis: case folding, accent folding and English stemming on the text, so "Plotner" finds
   "Plötner" (and back) and "negotiations" finds "negotiate". Names (authors, source, tags) are
@@ -72,19 +79,18 @@ MATCHES_CACHE = 4  # query results kept per process (a page, its export, its fee
 POSTINGS_CACHE_BYTES = 32 * 1024 * 1024
 
 
-# update_index/rebuild_index write this many articles per commit (haystack's default is
-# 1,000): each commit makes a segment, and every segment costs each query a term lookup.
+# update_index/rebuild_index read this many articles from the database at a time (haystack's
+# default is 1,000); they all go to one bulk writer (bulk_writes), not a commit each.
 BATCH_SIZE = 5000
-# Memory for a batch commit's postings before Whoosh spills sorted runs to temporary files:
-# spilling (a marshal.dump per posting) was 60% of a rebuild's time at 128 MB, Whoosh's
-# default. A batch of 5,000 articles holds about 1.5 million postings, ~260 MB by Whoosh's
-# own estimate, so it is sorted in memory.
+# Memory for a batch commit's postings (an import's flush, a check_index repair) before they
+# spill to temporary files: Whoosh's default of 128 MB spilled a batch of 5,000 articles
+# (about 1.5 million postings, ~260 MB by Whoosh's own estimate).
 POOL_MB = 512
 # update_index's one writer (bulk_writes) spills sorted runs to disk past this, in chunks.
 BULK_POOL_MB = 256
 BULK_LOCK_WAIT = 60.0
 # Worker processes of a bulk run, a segment each: the parent reads the database and prepares
-# the documents, the workers analyse and write them (1.7x on two cores).
+# the documents, the workers analyse and write them (1.5x on two cores at 100k articles).
 BULK_PROCS = min(2, os.cpu_count() or 1)
 
 TINY_SEGMENT = 10  # documents; a request's commit merges segments this small...
