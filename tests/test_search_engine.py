@@ -327,3 +327,31 @@ def test_a_dead_worker_fails_the_commit_and_leaves_the_index_as_it_was(tmp_path)
     with ix.writer() as writer:  # and the lock was released
         writer.add_document(id="after", text="Wheat.")
     assert ix.doc_count() == 2
+
+
+def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path, monkeypatch):
+    import search.backend as backend
+
+    monkeypatch.setattr(backend, "MERGE_MAX_DOCS", 40)
+    ix = FileStorage(str(tmp_path)).create_index(_schema())
+
+    def commit(n_docs, tag):
+        writer = ix.writer()
+        for n in range(n_docs):
+            writer.add_document(id=f"{tag}-{n}", text=PARAGRAPHS[n % len(PARAGRAPHS)])
+        writer.commit(mergetype=backend._merge_tiered)
+
+    def sizes():
+        return sorted(s.doc_count_all() for s in ix._segments())
+
+    factor = backend.TIER_FACTOR
+    commit(45, "big")  # over MERGE_MAX_DOCS: never rewritten
+    for k in range(factor):
+        commit(2, f"small{k}")
+    assert sizes() == [2] * factor + [45]
+    commit(2, "next")  # its commit merges the eight small ones into its own segment
+    assert sizes() == [2 * factor + 2, 45]
+    for k in range(factor * 3):
+        commit(2, f"more{k}")
+    assert max(sizes()[:-1]) <= 40 and sizes()[-1] == 45  # never over MERGE_MAX_DOCS
+    assert ix.doc_count() == 45 + 2 * (factor * 4 + 1)
