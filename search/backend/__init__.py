@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 SUGGEST_BELOW = 3
 # How long one write waits for another process's writer lock before giving up for now.
 LOCK_WAIT_SECONDS = 10.0
-MLT_TEXT = 4000  # characters of an article whose key terms pick related articles
+MLT_TEXT = 2000  # characters of an article (its title and lead) whose key terms pick related ones
 MLT_TERMS = 5  # key terms of it searched for (as Whoosh's more_like)
 MATCH_ALL = {"*", "*:*"}  # haystack's matching_all_fragment() for Whoosh, and its usual form
 MATCHES_CACHE = 4  # query results kept per process (a page, its export, its feed)

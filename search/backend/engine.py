@@ -9,7 +9,7 @@ Whoosh's default weighting scores it (same idf, same field lengths, same B and K
 
 Node types our query language produces are handled here: Term, Phrase, Prefix (expanded to
 its terms), And, Or, Not, AndNot, NullQuery. Anything else falls back to Whoosh's own
-matchers for the set of documents, scored by Whoosh's own scorer per document.
+matchers for the set of documents, each scored as the node's boost.
 """
 
 from __future__ import annotations
@@ -56,7 +56,6 @@ class Segments:
         ]
         self.cache = cache
         self.doc_count_all = self.reader.doc_count_all()
-        self._lengths: dict = {}
         self._avg: dict = {}
 
     def postings(self, leaf, segment_id: str, fieldname: str, text, positions=False) -> Postings:
@@ -71,13 +70,10 @@ class Segments:
             key, lambda: read_postings(leaf, fieldname, text, positions=positions)
         )
 
-    def lengths(self, leaf, segment_id: str, fieldname: str) -> np.ndarray:
+    @staticmethod
+    def lengths(leaf, fieldname: str) -> np.ndarray:
         """Each document's length of `fieldname` in one segment (1 where unknown)."""
-        key = (segment_id, fieldname)
-        found = self._lengths.get(key)
-        if found is None:
-            found = self._lengths[key] = _read_lengths(leaf, fieldname)
-        return found
+        return _read_lengths(leaf, fieldname)
 
     def avg_length(self, fieldname: str) -> float:
         if fieldname not in self._avg:
@@ -179,7 +175,7 @@ def _term(fieldname: str, text, boost: float, segs: Segments) -> Matches:
             continue
         tf = postings.weights.astype(np.float64)
         if scorable:
-            dl = segs.lengths(leaf, segment_id, fieldname)[postings.ids]
+            dl = segs.lengths(leaf, fieldname)[postings.ids]
             score = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * dl / avg))
         else:
             score = tf
