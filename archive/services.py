@@ -264,8 +264,13 @@ def import_paths(
     dry_run: bool = False,
     limits: Limits | None = None,
     on_result: Callable[[SaveResult], None] | None = None,
+    on_indexing: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import files, folders and zip archives; each article in its own transaction.
+
+    `on_indexing(n)` hears, once every article is saved, how many the search index has
+    still to catch up with (it is written beside the saving, and the import returns when
+    it has caught up).
 
     With dry_run nothing is saved: parsed articles are reported as imported, except those
     the database already holds, which are reported as duplicates.
@@ -280,7 +285,7 @@ def import_paths(
         workers=settings.IMPORT_WORKERS, finish=clean_ahead,
     )  # fmt: skip
     names = Names()
-    with batched_index_updates():
+    with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):
         for outcomes in parsed:
             if dry_run:
                 results = _dry_run(outcomes)

@@ -13,6 +13,9 @@ class PendingIndexUpdate(models.Model):
 
     article_id = models.BigIntegerField()
     created = models.DateTimeField(auto_now_add=True)
+    # Written by a bulk import: may wait for its next batch. A row without it (an editor's
+    # save whose own request found the index busy) makes the import's index writer flush now.
+    bulk = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["article_id"], name="pending_article")]

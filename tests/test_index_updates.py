@@ -1,8 +1,14 @@
 """Saves and deletes reach the index after commit, in batches, and survive a held lock."""
 
+import datetime as dt
+import json
+import os
+import random
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from haystack import connections
 
 from archive.models import Article, Author
@@ -162,3 +168,162 @@ def test_a_failed_bulk_run_leaves_the_index_as_it_was(search_index, monkeypatch,
     assert len(found("barley")) == 3  # nothing half-written; the lock is free again
     on_commit(make_article, body="<p>Barley exports.</p>")
     assert len(found("barley")) == 4
+
+
+WORDS = [
+    "quay",
+    "ferry",
+    "tide",
+    "cargo",
+    "crane",
+    "pier",
+    "dock",
+    "berth",
+    "vessel",
+    "tug",
+    "anchor",
+    "mooring",
+    "freight",
+]
+
+
+def _jsonl(path, n, title="Writer"):
+    """n distinct articles, each mentioning the harbour, as JSON lines."""
+    rng = random.Random(n)
+    lines = [
+        json.dumps(
+            {
+                "title": f"{title} {i}",
+                "body": "The harbour " + " ".join(rng.choice(WORDS) for _ in range(300)) + ".",
+            }
+        )
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _record_index_writes(monkeypatch, log_path):
+    """Each index write appends its process id to log_path (a forked writer inherits this)."""
+    original = indexing._apply
+
+    def apply(*args, **kwargs):
+        with open(log_path, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "_apply", apply)
+
+
+def _writers(log_path):
+    return {int(line) for line in log_path.read_text().split()} if log_path.exists() else set()
+
+
+@pytest.mark.django_db(transaction=True)  # the writer process sees only committed rows
+def test_an_import_is_indexed_by_a_writer_process_beside_it(tmp_path, monkeypatch):
+    from archive import services
+
+    _record_index_writes(monkeypatch, tmp_path / "writes")
+    report = services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 30))])
+    assert report.count(services.IMPORTED) == 30
+    assert len(found("harbour")) == 30 and PendingIndexUpdate.objects.count() == 0
+    writers = _writers(tmp_path / "writes")
+    assert writers and os.getpid() not in writers  # all written by the other process
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_process_writes_the_backlog_left_at_the_end_in_bulk(tmp_path, monkeypatch):
+    from archive import services
+
+    monkeypatch.setattr(indexing, "_writer_due", lambda state: False)  # all left to the end
+    monkeypatch.setattr(indexing, "BACKLOG_IN_BULK", 20)
+    original = indexing._drain_backlog
+
+    def drain_backlog():
+        written = original()
+        (tmp_path / "bulk").write_text(f"{os.getpid()} {written}")
+        return written
+
+    monkeypatch.setattr(indexing, "_drain_backlog", drain_backlog)
+    caught_up = []
+    services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 30))], on_indexing=caught_up.append)
+    assert caught_up == [30]
+    pid, written = map(int, (tmp_path / "bulk").read_text().split())
+    assert pid != os.getpid() and written == 30
+    assert len(found("harbour")) == 30 and PendingIndexUpdate.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_writer_process_dies_indexes_everything_itself(tmp_path, monkeypatch):
+    from archive import services
+
+    monkeypatch.setattr(indexing, "_writer_main", lambda *args: os._exit(1))
+    _record_index_writes(monkeypatch, tmp_path / "writes")
+    report = services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 30))])
+    assert report.count(services.IMPORTED) == 30
+    assert len(found("harbour")) == 30 and PendingIndexUpdate.objects.count() == 0
+    assert _writers(tmp_path / "writes") == {os.getpid()}
+
+
+def test_inside_a_transaction_an_import_indexes_in_its_own_process(tmp_path, monkeypatch):
+    from archive import services
+
+    _record_index_writes(monkeypatch, tmp_path / "writes")
+    with transaction.atomic():  # a forked writer could not see these rows
+        services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 5))])
+    assert _writers(tmp_path / "writes") == {os.getpid()}
+    assert len(found("harbour")) == 5
+
+
+def test_a_request_leaves_a_running_imports_rows_to_the_import(on_commit):
+    imported = make_article(title="Imported summit")
+    PendingIndexUpdate.objects.all().delete()
+    PendingIndexUpdate.objects.create(article_id=imported.pk, bulk=True)  # by an import
+    edited = on_commit(make_article, title="Edited summit")  # the request's own flush
+    assert found("summit") == {edited.pk}
+    assert PendingIndexUpdate.objects.filter(article_id=imported.pk).exists()
+    # An import gone for longer than BULK_ROWS_OWNED left it: the next request writes it.
+    PendingIndexUpdate.objects.update(
+        created=timezone.now() - dt.timedelta(seconds=indexing.BULK_ROWS_OWNED + 1)
+    )
+    indexing.flush(batch=False)
+    assert found("summit") == {edited.pk, imported.pk}
+    assert PendingIndexUpdate.objects.count() == 0
+
+
+def test_a_batch_writes_a_requests_rows_first(monkeypatch):
+    first, second = make_article(title="First"), make_article(title="Second")
+    PendingIndexUpdate.objects.all().delete()
+    PendingIndexUpdate.objects.create(article_id=first.pk, bulk=True)
+    PendingIndexUpdate.objects.create(article_id=second.pk, bulk=False)
+    loaded = []
+    original = indexing._load
+    monkeypatch.setattr(
+        indexing,
+        "_load",
+        lambda index, rows: loaded.append([a for _p, a in rows]) or original(index, rows),
+    )
+    indexing.flush(batch=True, chunk=1)
+    assert loaded == [[second.pk], [first.pk]]
+    assert indexed_ids() == {first.pk, second.pk}
+
+
+def test_an_imports_backlog_is_written_in_one_bulk_commit_and_only_then_cleared(monkeypatch):
+    articles = [make_article(title=f"Backlog summit {i}") for i in range(6)]
+    PendingIndexUpdate.objects.all().delete()
+    for article in articles:
+        PendingIndexUpdate.objects.create(article_id=article.pk, bulk=True)
+    monkeypatch.setattr(indexing, "BACKLOG_IN_BULK", 7)
+    assert indexing._drain_backlog() == 0  # too few: left for the writer's commits
+    monkeypatch.setattr(indexing, "BACKLOG_IN_BULK", 6)
+    monkeypatch.setattr(indexing, "BATCH_LOCK_WAIT", 0.1)
+    backend().setup()
+    writer = backend().index.writer()  # the lock held: nothing written, nothing cleared
+    try:
+        assert indexing._drain_backlog() == 0
+    finally:
+        writer.cancel()
+    assert PendingIndexUpdate.objects.count() == 6 and indexed_ids() == set()
+    assert indexing._drain_backlog() == 6
+    assert indexed_ids() == {a.pk for a in articles}
+    assert PendingIndexUpdate.objects.count() == 0

@@ -380,7 +380,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         self._bulk = None
-        writer.commit()
+        # Existing segments merge as a batch commit's do (on an empty index: none to merge).
+        writer.commit(mergetype=_merge_tiered)
 
     def update(self, index, iterable, commit=True):
         objs = list(iterable)

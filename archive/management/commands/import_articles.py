@@ -37,6 +37,10 @@ class Progress:
         parts = ", ".join(f"{k} {v}" for k, v in counts.items())
         return f"… {self.done} documents ({parts}), {rate:.0f}/s"
 
+    def done_line(self) -> str:
+        self.close()
+        return f"saved {self.done} documents in {time.monotonic() - self.started:.0f}s"
+
     def close(self) -> None:
         if self.tty and self.done:
             self.out.write("\r" + " " * 79 + "\r", ending="")
@@ -82,6 +86,9 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             limits=Limits(max_file_bytes=settings.IMPORT_MAX_FILE_BYTES),
             on_result=on_result,
+            on_indexing=lambda left: self.stdout.write(
+                f"{progress.done_line()}; the search index is catching up with {left}…"
+            ),
         )
         progress.close()
         prefix = "dry run: " if options["dry_run"] else ""
