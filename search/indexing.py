@@ -7,9 +7,11 @@ takes everything pending, so an update that could not be written because another
 the index lock is written by the next flush instead of being lost.
 
 A bulk import saves and indexes in two processes: the import saves, and an index writer
-forked at its start drains the outbox beside it (IndexWriterProcess). Saving (~5 ms an
-article) and indexing (~9 ms) then use both cores instead of taking turns in one process,
-and the import never stalls while an index commit merges segments.
+forked at its start drains the outbox beside it (IndexWriterProcess). Saving no longer waits
+for index commits (and their segment merges), the cores the parsing leaves idle index, and
+what indexing has not caught up with when the saving ends is written in one bulk commit on
+every core: 20,000 articles import at 124/s where one process saving and indexing in turn
+managed 70/s.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ class Progress:
 
     def done_line(self) -> str:
         self.close()
-        return f"saved {self.done} documents in {time.monotonic() - self.started:.0f}s"
+        return f"{self.done} documents done in {time.monotonic() - self.started:.0f}s"
 
     def close(self) -> None:
         if self.tty and self.done:
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             limits=Limits(max_file_bytes=settings.IMPORT_MAX_FILE_BYTES),
             on_result=on_result,
             on_indexing=lambda left: self.stdout.write(
-                f"{progress.done_line()}; the search index is catching up with {left}…"
+                f"{progress.done_line()}; the search index is catching up with {left} articles…"
             ),
         )
         progress.close()
