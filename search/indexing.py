@@ -168,15 +168,18 @@ def _drain(wait: float, batch: bool, chunk: int, interrupt=None) -> int:
     written = 0
     while pending.exists():
         rows: list = []
+        # A request's rows (bulk=False) go first and alone, in a request's short commit (no
+        # merging of big segments): an editor's save waits for no import's batch, only for
+        # the commit at hand.
+        urgent = pending.filter(bulk=False).exists()
+        picked = pending.filter(bulk=False) if urgent else pending
 
-        def load(rows=rows):
-            # A request's rows first (bulk=False sorts first): an editor's save waits for no
-            # import's batch.
-            rows += pending.order_by("bulk", "pk").values_list("pk", "article_id")[:chunk]
+        def load(rows=rows, picked=picked):
+            rows += picked.order_by("pk").values_list("pk", "article_id")[:chunk]
             return _load(index, rows)
 
         try:
-            _apply(backend, index, load, wait, batch)
+            _apply(backend, index, load, wait, batch and not urgent)
         except IndexLocked as exc:
             log.info("index busy, updates left in the outbox for the next flush: %s", exc)
             return written
@@ -185,7 +188,7 @@ def _drain(wait: float, batch: bool, chunk: int, interrupt=None) -> int:
             return written
         PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _a in rows]).delete()
         written += len({a for _pk, a in rows})
-        if len(rows) < chunk or (interrupt is not None and interrupt()):
+        if (len(rows) < chunk and not urgent) or (interrupt is not None and interrupt()):
             break
     return written
 
@@ -231,9 +234,9 @@ class IndexWriterProcess:
     """A forked process that drains the outbox into the index while an import saves.
 
     It flushes whatever is pending once its last flush is BATCH_MAX_DELAY behind it, in
-    commits of WRITER_CHUNK articles (about a second each), rows a request left first: an
-    editor's save whose own request found the lock held is written by the next commit, a
-    second or so later. It drains everything left when stopped, or when the process that
+    commits of WRITER_CHUNK articles (a second or two each), rows a request left first and
+    alone: an editor's save whose own request found the lock held is written right after
+    the commit at hand. It drains everything left when stopped, or when the process that
     started it is gone, and then exits: a backlog of BACKLOG_IN_BULK or more in one bulk
     commit on every core (the saving no longer needs them), the rest in commits.
     """

@@ -291,21 +291,28 @@ def test_a_request_leaves_a_running_imports_rows_to_the_import(on_commit):
     assert PendingIndexUpdate.objects.count() == 0
 
 
-def test_a_batch_writes_a_requests_rows_first(monkeypatch):
-    first, second = make_article(title="First"), make_article(title="Second")
+def test_a_batch_writes_a_requests_rows_first_and_alone(monkeypatch):
+    articles = [make_article(title=f"Summit {i}") for i in range(4)]
     PendingIndexUpdate.objects.all().delete()
-    PendingIndexUpdate.objects.create(article_id=first.pk, bulk=True)
-    PendingIndexUpdate.objects.create(article_id=second.pk, bulk=False)
-    loaded = []
-    original = indexing._load
-    monkeypatch.setattr(
-        indexing,
-        "_load",
-        lambda index, rows: loaded.append([a for _p, a in rows]) or original(index, rows),
-    )
-    indexing.flush(batch=True, chunk=1)
-    assert loaded == [[second.pk], [first.pk]]
-    assert indexed_ids() == {first.pk, second.pk}
+    for article, bulk in zip(articles, (True, False, True, False), strict=True):
+        PendingIndexUpdate.objects.create(article_id=article.pk, bulk=bulk)
+    commits = []
+    original = indexing._apply
+
+    def apply(backend, index, load, wait, batch):
+        def recorded():
+            live, gone = load()
+            commits.append((sorted(a.pk for a in live), batch))
+            return live, gone
+
+        return original(backend, index, recorded, wait, batch)
+
+    monkeypatch.setattr(indexing, "_apply", apply)
+    indexing.flush(batch=True)
+    first, second, third, fourth = (a.pk for a in articles)
+    # The request's rows alone, in a request's commit (no big merges); then the import's.
+    assert commits == [([second, fourth], False), ([first, third], True)]
+    assert indexed_ids() == {a.pk for a in articles}
 
 
 def test_an_imports_backlog_is_written_in_one_bulk_commit_and_only_then_cleared(monkeypatch):
