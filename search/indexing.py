@@ -77,8 +77,9 @@ def enqueue(article_ids) -> None:
     PendingIndexUpdate.objects.bulk_create(
         [PendingIndexUpdate(article_id=pk, bulk=bulk) for pk in ids]
     )
-    state["since_flush"].update(ids)
-    state["rows_since_flush"] += len(ids)
+    if state["writer"] is None:  # (a writer process drains the outbox: nothing to count)
+        state["since_flush"].update(ids)
+        state["rows_since_flush"] += len(ids)
     transaction.on_commit(_after_commit)
 
 
