@@ -275,8 +275,6 @@ class IndexWriterProcess:
 
 
 def _writer_main(stop, parent_pid: int) -> None:
-    from haystack import connections
-
     connections.reload("default")  # a backend of its own: nothing the parent read or opened
     _state.__dict__.clear()  # the forked copy of the parent's batch state
     state = _batch()

@@ -349,7 +349,7 @@ def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path,
     for k in range(factor):
         commit(2, f"small{k}")
     assert sizes() == [2] * factor + [45]
-    commit(2, "next")  # its commit merges the eight small ones into its own segment
+    commit(2, "next")  # its commit merges the four small segments into its own
     assert sizes() == [2 * factor + 2, 45]
     for k in range(factor * 3):
         commit(2, f"more{k}")

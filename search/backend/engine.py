@@ -70,11 +70,6 @@ class Segments:
             key, lambda: read_postings(leaf, fieldname, text, positions=positions)
         )
 
-    @staticmethod
-    def lengths(leaf, fieldname: str) -> np.ndarray:
-        """Each document's length of `fieldname` in one segment (1 where unknown)."""
-        return _read_lengths(leaf, fieldname)
-
     def avg_length(self, fieldname: str) -> float:
         if fieldname not in self._avg:
             self._avg[fieldname] = self.searcher.avg_field_length(fieldname) or 1.0
@@ -90,6 +85,7 @@ _LENGTHS_CACHE: dict = {}
 
 
 def _read_lengths(leaf, fieldname: str) -> np.ndarray:
+    """Each document's length of `fieldname` in one segment (1 where unknown)."""
     key = (segment_id(leaf), fieldname)
     found = _LENGTHS_CACHE.get(key)
     if found is not None:
@@ -175,7 +171,7 @@ def _term(fieldname: str, text, boost: float, segs: Segments) -> Matches:
             continue
         tf = postings.weights.astype(np.float64)
         if scorable:
-            dl = segs.lengths(leaf, fieldname)[postings.ids]
+            dl = _read_lengths(leaf, fieldname)[postings.ids]
             score = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * dl / avg))
         else:
             score = tf
