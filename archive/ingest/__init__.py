@@ -213,7 +213,6 @@ def _parse_jsonl(
         if line in seen:  # a file of one line repeated a million times parses it once a chunk
             outcomes.append(Outcome(line_name, repeats=seen[line]))
             continue
-        seen[line] = line_name
         raw = line.encode("utf-8")
         try:
             if len(raw) > limits.max_file_bytes:
@@ -221,6 +220,7 @@ def _parse_jsonl(
             body, body_format, hints = jsonl.record_hints(jsonl.load_record(line))
             article = _parse_record(body, body_format, hints, raw=raw, name=name, source=source)
             outcomes.append(Outcome(line_name, article))
+            seen[line] = line_name
         except (IngestError, ValueError) as exc:
             outcomes.append(Outcome(line_name, error=f"line {number}: {exc}"))
     if not outcomes and first_line is None:
