@@ -88,8 +88,18 @@ def collect_static() -> None:
 
 
 class LiveServer:
-    def __init__(self, index_dir: Path | str, *, workers: int = 3, log: Path | None = None):
+    def __init__(
+        self,
+        index_dir: Path | str,
+        *,
+        workers: int = 3,
+        log: Path | None = None,
+        collect: bool = True,
+        env: dict[str, str] | None = None,
+    ):
         self.index_dir = Path(index_dir)
+        self.collect = collect  # False: serve as a fresh clone that never ran collectstatic
+        self.env = env or {}
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -97,7 +107,8 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> LiveServer:
-        collect_static()
+        if self.collect:
+            collect_static()
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             [
@@ -106,8 +117,8 @@ class LiveServer:
                 "--workers", str(self.workers),
                 "--timeout", "60", "--graceful-timeout", "5",
             ],
-            cwd=REPO, env=server_env(self.index_dir), stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cwd=REPO, env=server_env(self.index_dir, **self.env),
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
