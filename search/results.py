@@ -111,8 +111,8 @@ def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
 class _Paged:
     """One page of hits, fetched lazily: subclasses give `count` and `_fetch(start, end)`."""
 
-    def page(self, number: int):
-        paginator = Paginator(_Window(self.count, self._fetch), PAGE_SIZE)
+    def page(self, number: int, per_page: int = PAGE_SIZE):
+        paginator = Paginator(_Window(self.count, self._fetch), per_page)
         page = paginator.page(number)
         page.hits = page.object_list
         return page
