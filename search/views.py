@@ -6,6 +6,7 @@ Every parameter goes through ArchiveSearchForm; no view reads request.GET itself
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import logging
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from django.views import View
 from archive.api import article_summary
 from archive.feeds import ArticleFeed
 from search import timeline
-from search.forms import ArchiveSearchForm
+from search.forms import SORTS, ArchiveSearchForm
+from search.results import LABEL_MODELS
 from search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
@@ -119,11 +121,47 @@ class SearchPageView(SearchFormMixin, View):
             "page_obj": outcome.page,
             "facets": facets,
             "timeline": timeline.build(months, lambda m: _month_url(form, m)),
-            "chosen": form.chosen_filters(),
+            "chosen": describe_filters(form.chosen_filters()),
+            "sort_choices": sort_choices(form),
             "suggestion_url": form.url(q=outcome.suggestion) if outcome.suggestion else "",
             "without_filters_url": form.url(source=[], author=[], tag=[], start=None, end=None),
             "querystring": form.url()[1:],
         }
+
+
+def sort_choices(form: ArchiveSearchForm) -> list[dict]:
+    """The orders a reader can switch to, as links (no JavaScript, no second press of
+    Search); "Best match" only where there are words to match."""
+    choices = [(v, label) for v, label in SORTS if v != "relevance" or form.has_query]
+    return [
+        {"label": label, "url": form.url(sort=value), "current": value == form.sort_order}
+        for value, label in choices
+    ]
+
+
+FILTER_NAMES = {"source": "Source", "author": "Author", "tag": "Tag"}
+
+
+def describe_filters(chosen: list[dict]) -> list[dict]:
+    """Each chosen filter with words a reader uses: "Source: Coastal Times", "From 1
+    January 2022", not the parameters (`source: coastal-times`, `start: 2022-01-01`)."""
+    names = {}
+    for dimension, model in LABEL_MODELS.items():
+        slugs = [c["value"] for c in chosen if c["dimension"] == dimension]
+        if slugs:
+            rows = model.objects.filter(slug__in=slugs).values_list("slug", "name")
+            names[dimension] = dict(rows)
+    for c in chosen:
+        if c["dimension"] in ("start", "end"):
+            day = dt.date.fromisoformat(c["value"])
+            word = "From" if c["dimension"] == "start" else "To"
+            c["description"] = f"{word} {day.day} {day:%B} {day.year}"
+        elif c["dimension"] == "source" and c["value"] == "-":
+            c["description"] = "Unknown source"
+        else:
+            label = names.get(c["dimension"], {}).get(c["value"], c["value"])
+            c["description"] = f"{FILTER_NAMES[c['dimension']]}: {label}"
+    return chosen
 
 
 def _month_url(form: ArchiveSearchForm, month: str) -> str:
