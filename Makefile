@@ -18,12 +18,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Migrate, import the seed articles (idempotent), bring the index in line, collect static.
+# Collect static (first: every later command's checks would warn without it), migrate,
+# import the seed articles (idempotent), bring the index in line.
 setup: install
+	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_articles fixtures/
 	$(MANAGE) check_index --repair
-	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup
 	@echo ""
