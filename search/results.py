@@ -97,9 +97,10 @@ def _month_label(value: str) -> str:
 
 
 def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
-    counts = [(v, n) for v, n in counts if v][:FACET_SIZE]
-    if dimension == "month":
+    counts = [(v, n) for v, n in counts if v]
+    if dimension == "month":  # every month is listed (INTERFACE.md), in date order
         return sorted((Facet(v, n, _month_label(v)) for v, n in counts), key=lambda f: f.value)
+    counts = counts[:FACET_SIZE]
     names = dict(
         LABEL_MODELS[dimension]
         .objects.filter(slug__in=[v for v, _ in counts])
