@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import io
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.core.paginator import EmptyPage
-from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -21,7 +22,7 @@ from django.views import View
 
 from archive.api import article_summary
 from archive.feeds import ArticleFeed
-from search import timeline
+from search import attention, timeline
 from search.forms import SORTS, ArchiveSearchForm
 from search.results import LABEL_MODELS
 from search.snippets import make_snippet
@@ -347,3 +348,69 @@ class SearchFeed(ArticleFeed):
         except Exception:
             log.exception("search feed failed")
             return []
+
+
+class AttentionView(View):
+    """GET /search/attention/?q=…&q=…: up to three queries compared over time."""
+
+    template_name = "search/attention.html"
+
+    def get(self, request):
+        form = attention.AttentionForm(request.GET)
+        context = {"form": form, "queries": _attention_inputs(request.GET)}
+        status = 200
+        if form.is_valid():
+            try:
+                context["attention"] = attention.measure_attention(form, _search_url)
+            except Exception:  # the index failed: say so, as the search page does
+                log.exception("attention chart failed")
+                context["unavailable"] = UNAVAILABLE
+                status = 503
+            context["querystring"] = request.GET.urlencode()
+            context["filters"] = form.filter_params()
+        return render(request, self.template_name, context, status=status)
+
+
+def _attention_inputs(data) -> list[str]:
+    """Three query boxes, filled with what was asked."""
+    asked = [q for q in data.getlist("q") if q.strip()][: attention.POLICY.max_queries]
+    return asked + [""] * (attention.POLICY.max_queries - len(asked))
+
+
+def _search_url(search: ArchiveSearchForm) -> str:
+    return reverse("search:search") + search.url()
+
+
+class AttentionCsvView(View):
+    """GET /search/attention.csv?…: the chart's figures, one row a period."""
+
+    def get(self, request):
+        form = attention.AttentionForm(request.GET)
+        if not form.is_valid():
+            lines = [f"{k}: {' '.join(v)}" for k, v in _errors(form).items()]
+            return HttpResponseBadRequest("\n".join(lines), content_type="text/plain")
+        found = attention.measure_attention(form, _search_url)
+        if found is None:
+            return HttpResponseBadRequest("q: give one to three queries", content_type="text/plain")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        head = ["period_start", "period", "all_articles"]
+        for s in found.series:
+            head += [f"count: {s.query}", f"share: {s.query}"]
+        writer.writerow([csv_safe(v) for v in head])
+        for row in found.rows:
+            cells = [row["start"].isoformat(), row["label"], row["total"]]
+            for cell in row["cells"]:
+                cells += [cell["count"], f"{cell['share']:.6f}"]
+            writer.writerow([csv_safe(v) for v in cells])
+        response = HttpResponse(
+            UTF8_BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        slugs = [
+            slugify(s.query)[:30].strip("-") or f"query-{i}" for i, s in enumerate(found.series, 1)
+        ]
+        name = "attention-" + "-vs-".join(slugs)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{name.strip("-")}-{found.interval}.csv"'
+        )
+        return response

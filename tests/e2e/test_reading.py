@@ -70,6 +70,8 @@ def page_kinds(site) -> dict[str, str]:
         "search results": f"/search/?q=harbour&source={source}&start=2022-01-01",
         "search page 2": "/search/?q=harbour&page=2",
         "no results": "/search/?q=zeppelinfestival",
+        "attention": "/search/attention/?q=harbour&q=fishing+boats&q=crates",
+        "attention by week": "/search/attention/?q=harbour&q=story&interval=week&measure=share",
         "not found": "/articles/999999/gone/",
     }
 
