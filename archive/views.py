@@ -190,11 +190,16 @@ class _DateMixin:
 
 
 def _next(start: dt.date, date_type: str) -> dt.date:
-    if date_type == "year":
-        return start.replace(year=start.year + 1)
-    if date_type == "month":
-        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start + dt.timedelta(days=1)
+    """The start of the period after the one `start` begins; date.max past the calendar's
+    end (an article dated 9999-12-31 must not make the archive page fail)."""
+    try:
+        if date_type == "year":
+            return start.replace(year=start.year + 1)
+        if date_type == "month":
+            return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start + dt.timedelta(days=1)
+    except (OverflowError, ValueError):
+        return dt.date.max
 
 
 def _periods(first: dt.date, last: dt.date, date_type: str):
@@ -203,7 +208,10 @@ def _periods(first: dt.date, last: dt.date, date_type: str):
     )
     while start <= last:
         yield start
-        start = _next(start, date_type)
+        following = _next(start, date_type)
+        if following <= start:  # the calendar's last period
+            return
+        start = following
 
 
 class ArchiveIndex(_DateMixin, ArchiveIndexView):
