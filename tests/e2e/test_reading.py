@@ -224,3 +224,18 @@ def test_the_search_help_link_opens_the_query_syntax(site, browser, gunicorn_ser
         assert "title:summit" in page.locator("#syntax").inner_text()
     finally:
         page.context.close()
+
+
+def test_back_does_not_bring_back_a_date_the_address_does_not_have(site, browser, gunicorn_server):
+    page = new_watched_page(browser, gunicorn_server.url)
+    try:
+        page.goto("/search/?q=harbour")
+        page.fill("#id_start", "2022-03-01")
+        page.get_by_role("link", name="Oldest first").click()  # leave without searching
+        page.wait_for_url("**sort=oldest*")
+        page.go_back()
+        page.wait_for_url("**/search/?q=harbour")
+        assert page.input_value("#id_start") == ""
+        assert problems_of(page, "/search/") == []
+    finally:
+        page.context.close()
