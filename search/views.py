@@ -25,7 +25,7 @@ from archive.feeds import ArticleFeed
 from search import attention, timeline
 from search.forms import SORTS, ArchiveSearchForm
 from search.results import LABEL_MODELS
-from search.snippets import make_snippet
+from search.snippets import cached_analyzer, make_snippet
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "Search is unavailable right now; browsing the archive still works."
@@ -260,6 +260,7 @@ class SearchCsvView(SearchFormMixin, View):
     def rows(self, request, form):
         yield CSV_COLUMNS + CSV_MORE_COLUMNS
         words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
+        analyze = cached_analyzer()  # one export's words, remembered for its whole length
         try:
             for article in form.results().iter_articles():
                 yield [
@@ -274,7 +275,7 @@ class SearchCsvView(SearchFormMixin, View):
                         article.original_url,
                         "; ".join(t.name for t in article.tags.all()),
                         article.language,
-                        plain_snippet(article, words, prefixes),
+                        plain_snippet(article, words, prefixes, analyze),
                     )
                 ]
         except Exception:  # the response has started; end it rather than send half a row
@@ -288,9 +289,10 @@ def _with_bom(lines):
         first = False
 
 
-def plain_snippet(article, words: list[str], prefixes: list[str]) -> str:
+def plain_snippet(article, words: list[str], prefixes: list[str], analyze=None) -> str:
     """The page's snippet as plain text: the <mark>s dropped, the escaping undone."""
-    marked = make_snippet(article.standfirst + "\n" + article.body_text, words, prefixes)
+    text = article.standfirst + "\n" + article.body_text
+    marked = make_snippet(text, words, prefixes, analyze=analyze)
     return html.unescape(str(marked).replace("<mark>", "").replace("</mark>", ""))
 
 
