@@ -68,9 +68,10 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         counts = Article.objects.public_counts_by_source()
-        sources = list(Source.objects.order_by("name"))
+        # Only sources with public articles: a hidden article's source is not to be known.
+        sources = [s for s in Source.objects.order_by("name") if counts.get(s.pk)]
         for source in sources:
-            source.article_count = counts.get(source.pk, 0)
+            source.article_count = counts[source.pk]
         return sources
 
 
@@ -114,6 +115,7 @@ class _FilteredArticleList(ListView):
     model_class = None
     by_date = True
     paginate_by = PAGE_SIZE
+    allow_empty = False  # a name with no public article is not shown (404), as if unknown
     context_object_name = "articles"
     template_name = "archive/filtered_list.html"
     kind = ""

@@ -76,7 +76,7 @@ def test_a_fresh_clone_serves_every_page_without_collectstatic(
     article = _some_articles()
     empty_static_root = tmp_path / "never-collected"
     env = {"STATIC_ROOT": str(empty_static_root), "DEBUG": "0"}
-    with LiveServer(search_index, workers=2, collect=False, env=env) as server:
+    with LiveServer(search_index, workers=2, collect=False, **env) as server:
         http = Http(server.url)
         statuses = {path: http.get(path)[0] for path in every_page_kind(article)}
         assert {p: s for p, s in statuses.items() if s != 200} == {}
