@@ -8,7 +8,7 @@ WORKERS ?= 2
 N      ?= 10000 100000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run serve setup test test-fast test-postgres e2e browser lint format bench clean
+.PHONY: install run serve setup test test-fast test-postgres e2e browser axe lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -18,12 +18,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Migrate, import the seed articles (idempotent), bring the index in line, collect static.
+# Collect static (first: every later command's checks would warn without it), migrate,
+# import the seed articles (idempotent), bring the index in line.
 setup: install
+	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_articles fixtures/
 	$(MANAGE) check_index --repair
-	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup
 	@echo ""
@@ -43,7 +44,12 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Could not install chromium: browser tests will be skipped"; }
 
-test: install browser
+# axe-core for the browser tests' accessibility checks, from the npm registry (version pinned
+# in tests/e2e/axe.py); without npm the checks skip and say so.
+axe: install
+	$(BIN)/python -m tests.e2e.axe
+
+test: install browser axe
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -54,7 +60,7 @@ test-fast: install
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} SECRET_KEY=$${SECRET_KEY:-test-only-key} $(BIN)/pytest
 
-e2e: install browser
+e2e: install browser axe
 	$(BIN)/pytest -m e2e
 
 lint: install

@@ -13,11 +13,14 @@ def authors_json(article: Article) -> list[dict]:
     return [{"name": a.name, "slug": a.slug} for a in article.authors.all()]
 
 
-def article_summary(article: Article) -> dict:
+def article_summary(article: Article, request=None) -> dict:
+    """The fields every list of articles gives; `url` is absolute when `request` is given
+    (a script reading the JSON has no page to resolve a relative address against)."""
+    url = article.get_absolute_url()
     return {
         "id": article.pk,
         "title": article.title,
-        "url": article.get_absolute_url(),
+        "url": request.build_absolute_uri(url) if request is not None else url,
         "source": source_json(article),
         "authors": authors_json(article),
         "published": article.published.isoformat() if article.published else None,
@@ -26,7 +29,7 @@ def article_summary(article: Article) -> dict:
 
 def article_detail(article: Article, request=None) -> dict:
     return {
-        **article_summary(article),
+        **article_summary(article, request),
         "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
         "language": article.language or None,
         "original_url": article.original_url or None,

@@ -41,7 +41,10 @@ class ArticleFeed(Feed):
         return xml_text(", ".join(a.name for a in item.authors.all())) or None
 
     def item_pubdate(self, item: Article):
-        return item.created if item.published is None else _as_datetime(item)
+        # No <published> for an undated article: its import time would tell a feed reader
+        # that a 2005 story came out today. <updated> (required by Atom) still says when the
+        # archive last changed it.
+        return None if item.published is None else _as_datetime(item)
 
     def item_updateddate(self, item: Article):
         return item.updated

@@ -3,7 +3,7 @@ embedded archive (SQLite + a Whoosh index under var/), safe to run with DEBUG of
 
 Environment: DATABASE_URL, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, LOG_LEVEL,
 IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH,
-SEARCH_CLIENT_CONCURRENCY, EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR.
+SEARCH_CLIENT_CONCURRENCY, EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR, STATIC_ROOT.
 """
 
 import os
@@ -237,7 +237,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Where `collectstatic` writes the hashed, compressed files WhiteNoise serves.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -248,7 +249,9 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# Also serve from the source folders, so a page never fails (nor loses its styles) when
+# collectstatic has not run: the storage then links plain names (archive/storage.py).
+WHITENOISE_USE_FINDERS = True
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -26,7 +26,13 @@ class SourceSitemap(Sitemap):
 
 class PageSitemap(Sitemap):
     def items(self):
-        return ["archive:latest", "archive:sources", "archive:archive_index"]
+        return [
+            "archive:latest",
+            "archive:sources",
+            "archive:authors",
+            "archive:tags",
+            "archive:archive_index",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -51,6 +51,8 @@ archive_patterns = [
     path("sources/", views.SourceListView.as_view(), name="sources"),
     path("sources/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("sources/<slug:slug>/feed/", feeds.SourceFeed(), name="source_feed"),
+    path("authors/", views.AuthorIndex.as_view(), name="authors"),
+    path("tags/", views.TagIndex.as_view(), name="tags"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("archive/", views.ArchiveIndex.as_view(), name="archive_index"),
@@ -74,4 +76,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

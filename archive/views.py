@@ -6,9 +6,10 @@ costs the same few queries however many rows it shows.
 
 import datetime as dt
 
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.views.generic import DetailView, ListView
 from django.views.generic.dates import (
     ArchiveIndexView,
@@ -72,6 +73,40 @@ class SourceListView(ListView):
         for source in sources:
             source.article_count = counts[source.pk]
         return sources
+
+
+class _NameIndex(ListView):
+    """Every author (or tag) with a public article, with its count of public articles: a
+    name used only by hidden articles is not public either."""
+
+    model_class = None
+    paginate_by = 100
+    context_object_name = "names"
+    template_name = "archive/name_index.html"
+    kind = ""
+    ordering = ("name",)
+
+    def get_queryset(self):
+        # The filter and the Count share one join, so only public articles are counted.
+        return (
+            self.model_class.objects.filter(articles__is_public=True)
+            .annotate(article_count=Count("articles"))
+            .order_by(*self.ordering, "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=self.kind, **kwargs)
+
+
+class AuthorIndex(_NameIndex):
+    model_class = Author
+    kind = "author"
+
+
+class TagIndex(_NameIndex):
+    model_class = Tag
+    kind = "tag"
+    ordering = ("name", "kind")
 
 
 class _FilteredArticleList(ListView):
@@ -198,6 +233,10 @@ class MonthArchive(_DateMixin, MonthArchiveView):
 
 class DayArchive(_DateMixin, DayArchiveView):
     template_name = "archive/archive_day.html"
+
+
+def favicon(request):
+    return redirect(static("img/favicon.svg"))
 
 
 def article_json(request, pk):

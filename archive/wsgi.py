@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn (`gunicorn archive.wsgi`)."""
 
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -7,3 +8,15 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
 application = get_wsgi_application()
+
+
+def _warn_about_static_files() -> None:
+    """Say at start-up what `manage.py check` would: the server works without collectstatic,
+    but the operator should know how to get hashed, long-cached files."""
+    from archive.storage import collectstatic_has_run
+
+    for message in collectstatic_has_run():
+        logging.getLogger("archive").warning("%s %s", message.msg, message.hint)
+
+
+_warn_about_static_files()

@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from search import query as query_language
 from search.results import (
     DIMENSIONS,
+    PAGE_SIZE,
     DatabaseResults,
     Filters,
     IndexResults,
@@ -22,6 +23,7 @@ from search.results import (
 SORTS = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
 MIN_YEAR = 1000  # engines format dates as four-digit years
 MAX_VALUES = 20  # of one filter; more would only make a slow query
+MAX_PAGE_SIZE = 100  # results a page may ask for (API and page alike); the default is PAGE_SIZE
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
@@ -82,8 +84,12 @@ class ArchiveSearchForm(forms.Form):
         required=False, min_value=1, max_value=1_000_000,
         error_messages={"invalid": "Enter a page number."},
     )  # fmt: skip
+    page_size = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE,
+        error_messages={"invalid": f"Enter a page size from 1 to {MAX_PAGE_SIZE}."},
+    )  # fmt: skip
 
-    PARAMS = ("q", "source", "author", "tag", "start", "end", "sort")
+    PARAMS = ("q", "source", "author", "tag", "start", "end", "sort", "page_size")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +129,10 @@ class ArchiveSearchForm(forms.Form):
     @property
     def page_number(self) -> int:
         return self.cleaned_data.get("page") or 1
+
+    @property
+    def per_page(self) -> int:
+        return self.cleaned_data.get("page_size") or PAGE_SIZE
 
     def filters(self) -> Filters:
         data = self.cleaned_data

@@ -97,9 +97,10 @@ def _month_label(value: str) -> str:
 
 
 def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
-    counts = [(v, n) for v, n in counts if v][:FACET_SIZE]
-    if dimension == "month":
+    counts = [(v, n) for v, n in counts if v]
+    if dimension == "month":  # every month is listed (INTERFACE.md), in date order
         return sorted((Facet(v, n, _month_label(v)) for v, n in counts), key=lambda f: f.value)
+    counts = counts[:FACET_SIZE]
     names = dict(
         LABEL_MODELS[dimension]
         .objects.filter(slug__in=[v for v, _ in counts])
@@ -111,8 +112,8 @@ def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
 class _Paged:
     """One page of hits, fetched lazily: subclasses give `count` and `_fetch(start, end)`."""
 
-    def page(self, number: int):
-        paginator = Paginator(_Window(self.count, self._fetch), PAGE_SIZE)
+    def page(self, number: int, per_page: int = PAGE_SIZE):
+        paginator = Paginator(_Window(self.count, self._fetch), per_page)
         page = paginator.page(number)
         page.hits = page.object_list
         return page

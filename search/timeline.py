@@ -14,6 +14,7 @@ WIDTH = 720
 HEIGHT = 120
 LABEL_SPACE = 16
 MAX_MONTHS = 240  # a longer span is drawn with only the months that have articles
+MIN_SLOTS = 12  # a bar is at most a twelfth of the width: one month is not one 720-px block
 
 
 @dataclass
@@ -68,7 +69,7 @@ def build(counts: list[tuple[str, int]], url_for) -> Timeline | None:
         months = [m for m, _n in counts]
     top = max(by_month.values())
     chart = HEIGHT - LABEL_SPACE
-    slot = WIDTH / len(months)
+    slot = WIDTH / max(len(months), MIN_SLOTS)
     bars, ticks = [], []
     for i, month in enumerate(months):
         count = by_month.get(month, 0)

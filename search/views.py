@@ -6,25 +6,35 @@ Every parameter goes through ArchiveSearchForm; no view reads request.GET itself
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
+import io
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.core.paginator import EmptyPage
-from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views import View
 
 from archive.api import article_summary
 from archive.feeds import ArticleFeed
-from search import timeline
-from search.forms import ArchiveSearchForm
-from search.snippets import make_snippet
+from search import attention, timeline
+from search.forms import SORTS, ArchiveSearchForm
+from search.results import LABEL_MODELS
+from search.snippets import cached_analyzer, make_snippet
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "Search is unavailable right now; browsing the archive still works."
 FEED_SIZE = 50
+# INTERFACE.md's columns first, in its order; more may follow them.
 CSV_COLUMNS = ("id", "title", "source", "authors", "published", "url", "original_url")
+CSV_MORE_COLUMNS = ("tags", "language", "snippet")
+# A spreadsheet opening a file without it guesses a legacy code page ("europÃ¤ischen").
+UTF8_BOM = "\ufeff"
 
 
 class SearchUnavailable(Exception):
@@ -47,7 +57,7 @@ def evaluate(form: ArchiveSearchForm) -> Outcome:
     SearchUnavailable when the index fails (filters without words then fall back on the
     database, which answers them alone, only slower)."""
     try:
-        page, facets, suggestion = _run(form.results(), form.page_number)
+        page, facets, suggestion = _run(form.results(), form.page_number, form.per_page)
     except EmptyPage:
         raise
     except Exception as exc:  # any backend failure: say so, never a 500
@@ -55,7 +65,7 @@ def evaluate(form: ArchiveSearchForm) -> Outcome:
             log.exception("search failed")
             raise SearchUnavailable(str(exc)) from exc
         log.warning("listing through the index failed; from the database", exc_info=True)
-        page, facets, suggestion = _run(form.database_results(), form.page_number)
+        page, facets, suggestion = _run(form.database_results(), form.page_number, form.per_page)
     words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
@@ -63,8 +73,8 @@ def evaluate(form: ArchiveSearchForm) -> Outcome:
     return Outcome(page, page.paginator.count, facets, suggestion, page.hits)
 
 
-def _run(results, number: int):
-    page = results.page(number)
+def _run(results, number: int, per_page: int):
+    page = results.page(number, per_page)
     return page, results.facets(), results.suggestion
 
 
@@ -112,11 +122,47 @@ class SearchPageView(SearchFormMixin, View):
             "page_obj": outcome.page,
             "facets": facets,
             "timeline": timeline.build(months, lambda m: _month_url(form, m)),
-            "chosen": form.chosen_filters(),
+            "chosen": describe_filters(form.chosen_filters()),
+            "sort_choices": sort_choices(form),
             "suggestion_url": form.url(q=outcome.suggestion) if outcome.suggestion else "",
             "without_filters_url": form.url(source=[], author=[], tag=[], start=None, end=None),
             "querystring": form.url()[1:],
         }
+
+
+def sort_choices(form: ArchiveSearchForm) -> list[dict]:
+    """The orders a reader can switch to, as links (no JavaScript, no second press of
+    Search); "Best match" only where there are words to match."""
+    choices = [(v, label) for v, label in SORTS if v != "relevance" or form.has_query]
+    return [
+        {"label": label, "url": form.url(sort=value), "current": value == form.sort_order}
+        for value, label in choices
+    ]
+
+
+FILTER_NAMES = {"source": "Source", "author": "Author", "tag": "Tag"}
+
+
+def describe_filters(chosen: list[dict]) -> list[dict]:
+    """Each chosen filter with words a reader uses: "Source: Coastal Times", "From 1
+    January 2022", not the parameters (`source: coastal-times`, `start: 2022-01-01`)."""
+    names = {}
+    for dimension, model in LABEL_MODELS.items():
+        slugs = [c["value"] for c in chosen if c["dimension"] == dimension]
+        if slugs:
+            rows = model.objects.filter(slug__in=slugs).values_list("slug", "name")
+            names[dimension] = dict(rows)
+    for c in chosen:
+        if c["dimension"] in ("start", "end"):
+            day = dt.date.fromisoformat(c["value"])
+            word = "From" if c["dimension"] == "start" else "To"
+            c["description"] = f"{word} {day.day} {day:%B} {day.year}"
+        elif c["dimension"] == "source" and c["value"] == "-":
+            c["description"] = "Unknown source"
+        else:
+            label = names.get(c["dimension"], {}).get(c["value"], c["value"])
+            c["description"] = f"{FILTER_NAMES[c['dimension']]}: {label}"
+    return chosen
 
 
 def _month_url(form: ArchiveSearchForm, month: str) -> str:
@@ -141,21 +187,33 @@ class SearchApiView(SearchFormMixin, View):
             return JsonResponse({"errors": {"page": ["There is no such page."]}}, status=400)
         except SearchUnavailable:
             return JsonResponse({"errors": {"search": [UNAVAILABLE]}}, status=503)
+        page = outcome.page
         return JsonResponse(
             {
                 "count": outcome.count,
-                "page": outcome.page.number,
-                "pages": outcome.page.paginator.num_pages,
-                "results": [_result_json(hit) for hit in outcome.hits],
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "page_size": form.per_page,
+                "next": _api_page_url(request, form, page.next_page_number())
+                if page.has_next()
+                else None,
+                "previous": _api_page_url(request, form, page.previous_page_number())
+                if page.has_previous()
+                else None,
+                "results": [_result_json(request, hit) for hit in outcome.hits],
                 "facets": _facets_json(outcome.facets),
                 "suggestion": outcome.suggestion,
             }
         )
 
 
-def _result_json(hit) -> dict:
+def _api_page_url(request, form: ArchiveSearchForm, number: int) -> str:
+    return request.build_absolute_uri(reverse("search:api") + form.url(page=number))
+
+
+def _result_json(request, hit) -> dict:
     return {
-        **article_summary(hit.article),
+        **article_summary(hit.article, request),
         "snippet": str(hit.snippet),
         "score": round(hit.score, 4) if hit.score is not None else None,
     }
@@ -192,18 +250,19 @@ class SearchCsvView(SearchFormMixin, View):
         if not form.is_valid():
             lines = [f"{k}: {' '.join(v)}" for k, v in _errors(form).items()]
             return HttpResponseBadRequest("\n".join(lines), content_type="text/plain")
-        rows = self.rows(request, form.results())
+        rows = self.rows(request, form)
         writer = csv.writer(_Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="search.csv"'
+        lines = (writer.writerow(row) for row in rows)
+        response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition(form, "csv")
         return response
 
-    def rows(self, request, results):
-        yield CSV_COLUMNS
+    def rows(self, request, form):
+        yield CSV_COLUMNS + CSV_MORE_COLUMNS
+        words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
+        analyze = cached_analyzer()  # one export's words, remembered for its whole length
         try:
-            for article in results.iter_articles():
+            for article in form.results().iter_articles():
                 yield [
                     csv_safe(v)
                     for v in (
@@ -214,10 +273,52 @@ class SearchCsvView(SearchFormMixin, View):
                         article.published.isoformat() if article.published else "",
                         request.build_absolute_uri(article.get_absolute_url()),
                         article.original_url,
+                        "; ".join(t.name for t in article.tags.all()),
+                        article.language,
+                        plain_snippet(article, words, prefixes, analyze),
                     )
                 ]
         except Exception:  # the response has started; end it rather than send half a row
             log.exception("CSV export stopped")
+
+
+def _with_bom(lines):
+    first = True
+    for line in lines:
+        yield UTF8_BOM + line if first else line
+        first = False
+
+
+def plain_snippet(article, words: list[str], prefixes: list[str], analyze=None) -> str:
+    """The page's snippet as plain text: the <mark>s dropped, the escaping undone."""
+    text = article.standfirst + "\n" + article.body_text
+    marked = make_snippet(text, words, prefixes, analyze=analyze)
+    return html.unescape(str(marked).replace("<mark>", "").replace("</mark>", ""))
+
+
+def export_filename(form: ArchiveSearchForm, extension: str, *, allow_unicode=False) -> str:
+    """A name that says what was exported: "search-harbour-ferries-source-coastal-times-
+    from-2022-01-01.csv"; "search.csv" for everything."""
+    data = form.cleaned_data
+    parts = ["search", slugify(data["q"], allow_unicode=allow_unicode)[:60].strip("-")]
+    for dimension in ("source", "author", "tag"):
+        parts += [f"{dimension}-{v}" for v in data[dimension][:3]]
+    if data.get("start"):
+        parts.append(f"from-{data['start'].isoformat()}")
+    if data.get("end"):
+        parts.append(f"to-{data['end'].isoformat()}")
+    return "-".join(p for p in parts if p)[:150].strip("-") + "." + extension
+
+
+def content_disposition(form: ArchiveSearchForm, extension: str) -> str:
+    """An ASCII name every client understands, and the query's own letters (Greek, Cyrillic,
+    accents) for those that read RFC 6266's filename*."""
+    ascii_name = export_filename(form, extension)
+    header = f'attachment; filename="{ascii_name}"'  # slugs, digits, dashes: nothing to quote
+    unicode_name = export_filename(form, extension, allow_unicode=True)
+    if unicode_name != ascii_name:
+        header += f"; filename*=UTF-8''{quote(unicode_name)}"
+    return header
 
 
 class SearchFeed(ArticleFeed):
@@ -229,6 +330,7 @@ class SearchFeed(ArticleFeed):
             lines = [f"{k}: {' '.join(v)}" for k, v in _errors(form).items()]
             return HttpResponseBadRequest("\n".join(lines), content_type="text/plain")
         self.form = form
+        self.request_path = request.path
         return super().__call__(request, *args, **kwargs)
 
     def title(self):
@@ -238,9 +340,79 @@ class SearchFeed(ArticleFeed):
     def link(self):
         return reverse("search:search") + self.form.url()
 
+    def feed_url(self):
+        # rel="self" is the address a reader subscribed to: the query and filters included.
+        return self.request_path + self.form.url()
+
     def items(self):
         try:
             return list(self.form.results().iter_articles(limit=FEED_SIZE))
         except Exception:
             log.exception("search feed failed")
             return []
+
+
+class AttentionView(View):
+    """GET /search/attention/?q=…&q=…: up to three queries compared over time."""
+
+    template_name = "search/attention.html"
+
+    def get(self, request):
+        form = attention.AttentionForm(request.GET)
+        context = {"form": form, "queries": _attention_inputs(request.GET)}
+        status = 200
+        if form.is_valid():
+            try:
+                context["attention"] = attention.measure_attention(form, _search_url)
+            except Exception:  # the index failed: say so, as the search page does
+                log.exception("attention chart failed")
+                context["unavailable"] = UNAVAILABLE
+                status = 503
+            context["querystring"] = request.GET.urlencode()
+            context["filters"] = form.filter_params()
+        return render(request, self.template_name, context, status=status)
+
+
+def _attention_inputs(data) -> list[str]:
+    """Three query boxes, filled with what was asked."""
+    asked = [q for q in data.getlist("q") if q.strip()][: attention.POLICY.max_queries]
+    return asked + [""] * (attention.POLICY.max_queries - len(asked))
+
+
+def _search_url(search: ArchiveSearchForm) -> str:
+    return reverse("search:search") + search.url()
+
+
+class AttentionCsvView(View):
+    """GET /search/attention.csv?…: the chart's figures, one row a period."""
+
+    def get(self, request):
+        form = attention.AttentionForm(request.GET)
+        if not form.is_valid():
+            lines = [f"{k}: {' '.join(v)}" for k, v in _errors(form).items()]
+            return HttpResponseBadRequest("\n".join(lines), content_type="text/plain")
+        found = attention.measure_attention(form, _search_url)
+        if found is None:
+            return HttpResponseBadRequest("q: give one to three queries", content_type="text/plain")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        head = ["period_start", "period", "all_articles"]
+        for s in found.series:
+            head += [f"count: {s.query}", f"share: {s.query}"]
+        writer.writerow([csv_safe(v) for v in head])
+        for row in found.rows:
+            cells = [row["start"].isoformat(), row["label"], row["total"]]
+            for cell in row["cells"]:
+                cells += [cell["count"], f"{cell['share']:.6f}"]
+            writer.writerow([csv_safe(v) for v in cells])
+        response = HttpResponse(
+            UTF8_BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        slugs = [
+            slugify(s.query)[:30].strip("-") or f"query-{i}" for i, s in enumerate(found.series, 1)
+        ]
+        name = "attention-" + "-vs-".join(slugs)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{name.strip("-")}-{found.interval}.csv"'
+        )
+        return response

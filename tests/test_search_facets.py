@@ -147,3 +147,14 @@ def test_the_database_lists_filters_as_the_index_does(articles, params):
     assert [h.article.pk for h in index.page(1).hits] == [
         h.article.pk for h in database.page(1).hits
     ]
+
+
+def test_the_month_facet_lists_every_month_not_the_top_twenty(client, on_commit):
+    for n in range(30):
+        on_commit(
+            make_article, title="Monthly ferries", published=dt.date(2020 + n // 12, 1 + n % 12, 5)
+        )
+    for params in ({"q": "ferries"}, {}):
+        months = client.get("/api/search/", params).json()["facets"]["month"]
+        assert len(months) == 30, params
+        assert [m["value"] for m in months] == sorted(m["value"] for m in months)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.snippets import make_snippet
+from search.snippets import cached_analyzer, make_snippet
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +28,13 @@ def test_snippet_text_is_escaped():
     snippet = str(make_snippet("<script>alert(1)</script> talks & more", ["talks"]))
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
     assert "<mark>talks</mark> &amp; more" in snippet
+
+
+def test_a_cached_analyzer_marks_exactly_what_the_backend_does():
+    text = "The negotiations with Plötner went on; negotiators negotiate, Plotner waits."
+    cached = cached_analyzer(size=2)  # smaller than the words asked: evictions too
+    for words, prefixes in ((["negotiate", "plotner"], []), (["waiting"], ["negot"])):
+        plain = make_snippet(text, words, prefixes)
+        assert make_snippet(text, words, prefixes, analyze=cached) == plain
+        assert make_snippet(text, words, prefixes, analyze=cached) == plain  # from the cache
+        assert "<mark>" in plain

@@ -92,16 +92,16 @@ class Watch:
         )
 
 
-@pytest.fixture
-def watched_page(browser, gunicorn_server):
-    """A page on the live server that records dialogs, console errors, uncaught errors and
-    any request to another origin (those are aborted, so nothing leaves the machine)."""
-    context = browser.new_context(
-        base_url=gunicorn_server.url, viewport={"width": 1200, "height": 900}
-    )
+def new_watched_page(browser, base_url: str, **context_options):
+    """A page on `base_url` that records dialogs, console errors, uncaught errors and any
+    request to another origin (those are aborted, so nothing leaves the machine). Close it
+    with page.context.close(). `context_options` go to browser.new_context (viewport,
+    color_scheme, ...)."""
+    context_options.setdefault("viewport", {"width": 1200, "height": 900})
+    context = browser.new_context(base_url=base_url, **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    watch = Watch(origin=gunicorn_server.url)
+    watch = Watch(origin=base_url)
 
     def on_dialog(dialog):
         watch.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -115,7 +115,7 @@ def watched_page(browser, gunicorn_server):
             watch.console_errors.append(message.text)
 
     def route(route, request):
-        if request.url.startswith(gunicorn_server.url + "/"):
+        if request.url.startswith(base_url + "/"):
             route.continue_()
         else:
             if request.resource_type == "image" and request.url.startswith("https://"):
@@ -129,8 +129,14 @@ def watched_page(browser, gunicorn_server):
     page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
     context.route("**/*", route)
     page.watch = watch
+    return page
+
+
+@pytest.fixture
+def watched_page(browser, gunicorn_server):
+    page = new_watched_page(browser, gunicorn_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

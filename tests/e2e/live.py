@@ -89,9 +89,16 @@ def collect_static() -> None:
 
 class LiveServer:
     def __init__(
-        self, index_dir: Path | str, *, workers: int = 3, log: Path | None = None, **env: str
+        self,
+        index_dir: Path | str,
+        *,
+        workers: int = 3,
+        log: Path | None = None,
+        collect: bool = True,
+        **env: str,
     ):
         self.index_dir = Path(index_dir)
+        self.collect = collect  # False: serve as a fresh clone that never ran collectstatic
         self.env = env  # extra environment of the server (settings)
         self.workers = workers
         self.port = free_port()
@@ -100,7 +107,8 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> LiveServer:
-        collect_static()
+        if self.collect:
+            collect_static()
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             [
