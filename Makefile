@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 # Migrate, import the seed articles (idempotent), bring the index in line, collect static.
 setup: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) clean_uploads
 	$(MANAGE) import_articles fixtures/
 	$(MANAGE) check_index --repair
 	$(MANAGE) collectstatic --noinput --verbosity 0

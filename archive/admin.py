@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from archive import services
 from archive.models import Article, Author, Original, Source, Tag
 from archive.sanitize import clean_html, content_hash, html_to_text
-from archive.upload import UploadView
+from archive.upload import UploadReportView, UploadView
 
 
 @admin.register(Source)
@@ -137,7 +137,12 @@ class ArticleAdmin(admin.ModelAdmin):
         from django.urls import path
 
         upload = self.admin_site.admin_view(UploadView.as_view(model_admin=self))
-        return [path("upload/", upload, name="archive_article_upload"), *super().get_urls()]
+        report = self.admin_site.admin_view(UploadReportView.as_view(model_admin=self))
+        return [
+            path("upload/", upload, name="archive_article_upload"),
+            path("upload/<int:job_id>/", report, name="archive_article_upload_report"),
+            *super().get_urls(),
+        ]
 
     @admin.action(description="Re-parse from the raw original with today's rules")
     def reparse(self, request, queryset):

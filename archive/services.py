@@ -320,3 +320,17 @@ def _dry_run(outcomes: Iterable[Outcome]) -> list[SaveResult]:
         else:
             results.append(SaveResult(IMPORTED, outcome.name, message="would import"))
     return results
+
+
+def apply_corrections(*, parsed: ParsedArticle, corrections: dict) -> None:
+    """An editor's corrections from the upload preview, onto the parsed article before it is
+    saved: `title`, `published` (a date, or None for "no date"), `authors` (names). A
+    corrected source is the `source` given to save_article, where it wins like --source."""
+    if corrections.get("title"):
+        parsed.title = corrections["title"]
+        parsed.title_derived = False
+    if "published" in corrections:
+        value = corrections["published"]
+        parsed.published = dt.date.fromisoformat(value) if value else None
+    if "authors" in corrections:
+        parsed.authors = list(corrections["authors"])
