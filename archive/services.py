@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from archive import ingest
+from archive import history, ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
 from archive.ingest.parallel import parse_stream
 from archive.models import Article, Author, Original, Source, Tag
@@ -40,16 +40,18 @@ class SaveResult:
 @dataclass
 class ImportReport:
     results: list[SaveResult] = field(default_factory=list)
+    update: bool = False  # an import --update: the summary also counts the updated
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
     @property
     def summary(self) -> str:
-        return (
+        line = (
             f"imported {self.count(IMPORTED)}, duplicates {self.count(DUPLICATE)}, "
             f"failed {self.count(FAILED)}"
         )
+        return line + (f", updated {self.count(UPDATED)}" if self.update else "")
 
 
 def _split_published(value) -> tuple[dt.date | None, dt.time | None]:
@@ -161,19 +163,29 @@ def _fill_original(original: Original, parsed: ParsedArticle, source_given: str)
 
 
 def save_article(
-    *, parsed: ParsedArticle, source: str = "", name: str = "", names: Names | None = None
+    *,
+    parsed: ParsedArticle,
+    source: str = "",
+    name: str = "",
+    names: Names | None = None,
+    update: bool = False,
+    user=None,
 ) -> SaveResult:
     """Save one parsed article in its own transaction, unless it duplicates one we have.
 
     `source` is the publisher the user named (it wins over what the text says); `names`
-    remembers sources, authors and tags across the articles of one import. Returns a
-    SaveResult with status imported, duplicate (with the article it duplicates) or failed.
+    remembers sources, authors and tags across the articles of one import. With `update`,
+    an article we have (same original URL or same text) is updated in place from `parsed`
+    instead, recorded as a revision by `user`. Returns a SaveResult with status imported,
+    duplicate (with the article it duplicates), updated or failed.
     """
     name = name or parsed.raw_name
     names = names or Names()
     article, existing = preview_article(parsed)
     if not article.body_text:
         return SaveResult(FAILED, name, message=NO_TEXT)
+    if existing and update:
+        return _update(existing, parsed, source=source, name=name, names=names, user=user)
     if existing:
         return _duplicate(name, existing)
     try:
@@ -202,10 +214,44 @@ def _duplicate(name: str, existing: Article) -> SaveResult:
     )
 
 
-def reparse_article(*, article: Article) -> SaveResult:
+def _refill(
+    article: Article, parsed: ParsedArticle, *, source: str, source_given: str, names: Names
+) -> None:
+    """An existing article (and its original) made over from a new parse, in place: the
+    same id, its story, history and slug kept. Inside the caller's transaction."""
+    _fill(article, parsed)
+    article.source = _source(source or parsed.source, names)
+    article.save()
+    article.authors.set(_authors(parsed.authors, names))
+    article.tags.set(_tags(parsed.tags, names))
+    original = getattr(article, "original", None) or Original(article=article)
+    _fill_original(original, parsed, source_given)
+    original.save()
+
+
+def _update(
+    existing: Article, parsed: ParsedArticle, *, source: str, name: str, names: Names, user
+) -> SaveResult:
+    before = history.snapshot(existing)
+    try:
+        with transaction.atomic():
+            _refill(existing, parsed, source=source, source_given=source, names=names)
+            history.record(article=existing, before=before, kind="update", user=user, note=name)
+    except IntegrityError:
+        names.forget()
+        existing.refresh_from_db()
+        return SaveResult(
+            FAILED, name, existing, f"updating article {existing.pk}: the new text or URL "
+            "is another article's",
+        )  # fmt: skip
+    return SaveResult(UPDATED, name, existing, f"updated article {existing.pk}")
+
+
+def reparse_article(*, article: Article, user=None) -> SaveResult:
     """Parse an article again from its raw original with today's rules, and save the result.
 
-    Editorial changes to fields the parser fills are replaced; the raw original is kept.
+    Editorial changes to fields the parser fills are replaced (the revision recorded for
+    `user` keeps them, for a revert); the raw original is kept.
     """
     original = getattr(article, "original", None)
     if original is None:
@@ -219,16 +265,12 @@ def reparse_article(*, article: Article) -> SaveResult:
         errors = "; ".join(o.error for o in outcomes if o.error) or "nothing parsed"
         return SaveResult(FAILED, original.name, article, errors)
     parsed.raw = bytes(original.raw)  # the original stays exactly as it was
+    before = history.snapshot(article)
     try:
         with transaction.atomic():
-            _fill(article, parsed)
-            names = Names()
-            article.source = _source(original.source_given or parsed.source, names)
-            article.save()
-            article.authors.set(_authors(parsed.authors, names))
-            article.tags.set(_tags(parsed.tags, names))
-            _fill_original(original, parsed, original.source_given)
-            original.save()
+            given = original.source_given
+            _refill(article, parsed, source=given, source_given=given, names=Names())
+            history.record(article=article, before=before, kind="reparse", user=user)
     except IntegrityError:
         return SaveResult(
             FAILED, original.name, article, "re-parsed text duplicates another article"
@@ -237,9 +279,15 @@ def reparse_article(*, article: Article) -> SaveResult:
 
 
 def save_outcomes(
-    outcomes: Iterable[Outcome], *, source: str = "", names: Names | None = None
+    outcomes: Iterable[Outcome],
+    *,
+    source: str = "",
+    names: Names | None = None,
+    update: bool = False,
+    user=None,
 ) -> list[SaveResult]:
-    """Save each parsed outcome; errors from parsing become failed results."""
+    """Save each parsed outcome (see save_article); errors from parsing become failed
+    results."""
     results = []
     names = names or Names()
     for outcome in outcomes:
@@ -248,7 +296,14 @@ def save_outcomes(
             continue
         try:
             results.append(
-                save_article(parsed=outcome.article, source=source, name=outcome.name, names=names)
+                save_article(
+                    parsed=outcome.article,
+                    source=source,
+                    name=outcome.name,
+                    names=names,
+                    update=update,
+                    user=user,
+                )  # fmt: skip
             )
         except Exception as exc:  # one broken document never stops the batch
             log.exception("could not save %s", outcome.name)
@@ -262,6 +317,7 @@ def import_paths(
     source: str = "",
     format: str = "auto",
     dry_run: bool = False,
+    update: bool = False,
     limits: Limits | None = None,
     on_result: Callable[[SaveResult], None] | None = None,
     on_indexing: Callable[[int], None] | None = None,
@@ -272,12 +328,14 @@ def import_paths(
     still to catch up with (it is written beside the saving, and the import returns when
     it has caught up).
 
-    With dry_run nothing is saved: parsed articles are reported as imported, except those
-    the database already holds, which are reported as duplicates.
+    With `update`, a document whose article the archive holds updates it in place (see
+    save_article). With dry_run nothing is saved: parsed articles are reported as imported
+    ("would import"), except those the database already holds, reported as duplicates (as
+    updated, "would update", with `update`).
     """
     from search.indexing import batched_index_updates
 
-    report = ImportReport()
+    report = ImportReport(update=update)
     limits = limits or Limits()
     documents = ingest.iter_documents(paths, limits=limits)
     parsed = parse_stream(
@@ -288,9 +346,9 @@ def import_paths(
     with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):
         for outcomes in parsed:
             if dry_run:
-                results = _dry_run(outcomes)
+                results = _dry_run(outcomes, update=update)
             else:
-                results = save_outcomes(outcomes, source=source, names=names)
+                results = save_outcomes(outcomes, source=source, names=names, update=update)
             for result in results:
                 report.results.append(result)
                 if on_result:
@@ -306,14 +364,17 @@ def preview_article(parsed: ParsedArticle) -> tuple[Article, Article | None]:
     return article, (_find_duplicate(article) if article.body_text else None)
 
 
-def _dry_run(outcomes: Iterable[Outcome]) -> list[SaveResult]:
+def _dry_run(outcomes: Iterable[Outcome], *, update: bool = False) -> list[SaveResult]:
     results = []
     for outcome in outcomes:
         if outcome.article is None:
             results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
             continue
         article, existing = preview_article(outcome.article)
-        if existing:
+        if existing and update:
+            message = f"would update article {existing.pk}"
+            results.append(SaveResult(UPDATED, outcome.name, existing, message))
+        elif existing:
             results.append(_duplicate(outcome.name, existing))
         elif not article.body_text:
             results.append(SaveResult(FAILED, outcome.name, message=NO_TEXT))
