@@ -141,6 +141,12 @@ class ArticleQuerySet(models.QuerySet):
         )
         return dict(rows)
 
+    def without_source(self):
+        return self.filter(source__isnull=True)
+
+    def undated(self):
+        return self.filter(published__isnull=True)
+
     def newest(self):
         return self.order_by(models.F("published").desc(nulls_last=True), "-id")
 

@@ -72,6 +72,10 @@ class SourceListView(ListView):
             source.article_count = counts.get(source.pk, 0)
         return sources
 
+    def get_context_data(self, **kwargs):
+        unknown = Article.objects.public().without_source().count()
+        return super().get_context_data(without_source=unknown, **kwargs)
+
 
 class _FilteredArticleList(ListView):
     """Articles of one source, author or tag."""
@@ -175,6 +179,10 @@ class ArchiveIndex(_DateMixin, ArchiveIndexView):
     template_name = "archive/archive_index.html"
     allow_empty = True
     date_list_period = "year"
+
+    def get_context_data(self, **kwargs):
+        undated = Article.objects.public().undated().count()
+        return super().get_context_data(undated=undated, **kwargs)
 
 
 class YearArchive(_DateMixin, YearArchiveView):

@@ -46,8 +46,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_tag(self, obj):
         return " ".join(t.name for t in obj.tags.all())
 
+    # Articles with no source or no date are indexed with the value "-" (results.UNKNOWN), so
+    # the facets count them ("Unknown source", "Undated") and source=- finds them.
     def prepare_source_slug(self, obj):
-        return obj.source.slug if obj.source_id else None
+        return obj.source.slug if obj.source_id else "-"
 
     def prepare_author_slugs(self, obj):
         return [a.slug for a in obj.authors.all()]
@@ -56,4 +58,4 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return [t.slug for t in obj.tags.all()]
 
     def prepare_month(self, obj):
-        return obj.published.strftime("%Y-%m") if obj.published else None
+        return obj.published.strftime("%Y-%m") if obj.published else "-"
