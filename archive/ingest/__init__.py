@@ -48,7 +48,7 @@ __all__ = [
 _HTML_NAME = re.compile(r"\.(html?|xhtml)$", re.IGNORECASE)
 _JSONL_NAME = re.compile(r"\.(jsonl|ndjson)(\.gz)?$", re.IGNORECASE)
 _MD_NAME = re.compile(r"\.(md|markdown)$", re.IGNORECASE)
-_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_OPENING = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -89,11 +89,27 @@ def detect_format(text: str, name: str = "") -> str:
 
     if _JSONL_NAME.search(name) or _looks_like_jsonl(text):
         return "jsonl"
-    if _HTML_NAME.search(name) or _HTML_START.match(text[:5000]):
+    if _HTML_NAME.search(name) or _starts_as_html_page(text[:5000]):
         return "html"
     if _MD_NAME.search(name) or looks_like_markdown(text):
         return "markdown"
     return "text"
+
+
+def _starts_as_html_page(text: str) -> bool:
+    """Whether the text opens with <!doctype html>, <html>, <head> or <body>, after any
+    white space and comments (licence headers). A loop of find()s: the regular expression
+    it replaces backtracked exponentially over a run of empty comments."""
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if not text.startswith("<!--", at):
+            return _HTML_OPENING.match(text, at) is not None
+        end = text.find("-->", at + 4)
+        if end < 0:
+            return False
+        at = end + 3
 
 
 def parse_upload(

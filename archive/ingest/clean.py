@@ -145,22 +145,32 @@ def _apply_consumed(blocks: list[Block], meta: metadata.Meta, removed: list) -> 
 
 def rejoin(blocks: list[Block]) -> list[Block]:
     """Join paragraphs a scraper broke mid-sentence ('...with the US and' / 'NATO to the')."""
-    out: list[Block] = []
+    # Runs of joined pieces are kept as lists and joined once: joining as they came was
+    # quadratic on a page of a million one-word paragraphs.
+    runs: list[list[Block]] = []
+    words = 0  # in the last run
     for block in blocks:
-        prev = out[-1] if out else None
-        if prev is not None and _broken_between(prev, block):
-            out[-1] = Block(
-                "p",
-                f"{prev.html} {block.html}",
-                f"{prev.text} {block.text}",
-                lead=prev.lead and block.lead,
-            )
+        if runs and _broken_between(runs[-1][-1], block, words):
+            runs[-1].append(block)
+            words += word_count(block.text)
         else:
-            out.append(block)
-    return out
+            runs.append([block])
+            words = word_count(block.text)
+    return [run[0] if len(run) == 1 else _joined(run) for run in runs]
 
 
-def _broken_between(prev: Block, block: Block) -> bool:
+def _joined(run: list[Block]) -> Block:
+    return Block(
+        "p",
+        " ".join(b.html for b in run),
+        " ".join(b.text for b in run),
+        lead=all(b.lead for b in run),
+    )
+
+
+def _broken_between(prev: Block, block: Block, run_words: int) -> bool:
+    """Whether `block` continues the sentence that `prev`, the last piece of a run of
+    `run_words` words, left open."""
     if prev.kind != "p" or block.kind != "p" or not prev.text or not block.text:
         return False
     if metadata.ends_sentence(prev.text):
@@ -168,7 +178,7 @@ def _broken_between(prev: Block, block: Block) -> bool:
     if _STARTS_LOWER.match(block.text):
         return True
     # A short line ending in "and" or a comma may be a label; only longer text clearly continues.
-    return word_count(prev.text) >= 4 and _CONTINUES.search(prev.text) is not None
+    return run_words >= 4 and _CONTINUES.search(prev.text[-12:]) is not None
 
 
 def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
