@@ -26,9 +26,10 @@ def snapshot(article: Article) -> dict:
     """The tracked fields of `article` as stored now, JSON-ready (names, ISO dates)."""
     if not article.pk:
         return {}
-    fresh = (Article.objects.select_related("source").prefetch_related("authors", "tags")).get(
-        pk=article.pk
-    )
+    return snapshots([article.pk]).get(article.pk, {})
+
+
+def _snapshot_of(fresh: Article) -> dict:
     return {
         "title": fresh.title,
         "standfirst": fresh.standfirst,
@@ -83,5 +84,32 @@ def _text(value) -> str:
     if value is None or value == "":
         return "(none)"
     if isinstance(value, list):
-        return "; ".join(" ".join(v) if isinstance(v, list) else str(v) for v in value) or "(none)"
+        shown = (f"{v[1]} ({v[0]})" if isinstance(v, list) else str(v) for v in value)
+        return "; ".join(shown) or "(none)"
     return str(value)
+
+
+def snapshots(article_ids) -> dict[int, dict]:
+    """snapshot() of many articles in a few queries: {id: snapshot}."""
+    found = (
+        Article.objects.filter(pk__in=list(article_ids))
+        .select_related("source")
+        .prefetch_related("authors", "tags")
+    )
+    return {a.pk: _snapshot_of(a) for a in found}
+
+
+def record_many(*, before: dict[int, dict], kind: str, user=None, note: str = "") -> int:
+    """Revisions for every article of `before` (snapshots()) that changed; how many."""
+    after = snapshots(before)
+    user = user if getattr(user, "pk", None) else None
+    revisions = []
+    for pk, old in before.items():
+        new = after.get(pk, {})
+        changes = {f: [old.get(f), new.get(f)] for f in TRACKED if old.get(f) != new.get(f)}
+        if changes:
+            revisions.append(
+                Revision(article_id=pk, user=user, kind=kind, note=note[:200], changes=changes)
+            )
+    Revision.objects.bulk_create(revisions, batch_size=500)
+    return len(revisions)

@@ -351,7 +351,6 @@ class Revision(models.Model):
         UPDATE = "update", "import --update"
         BULK = "bulk", "bulk action"
         REVERT = "revert", "revert"
-        UPLOAD = "upload", "upload"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     user = models.ForeignKey(

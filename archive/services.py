@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from archive import history, ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
 from archive.ingest.parallel import parse_stream
 from archive.models import Article, Author, Original, Source, Tag
-from archive.sanitize import clean_ahead
+from archive.sanitize import clean_ahead, clean_name
 
 log = logging.getLogger(__name__)
 
@@ -395,3 +397,113 @@ def apply_corrections(*, parsed: ParsedArticle, corrections: dict) -> None:
         parsed.published = dt.date.fromisoformat(value) if value else None
     if "authors" in corrections:
         parsed.authors = list(corrections["authors"])
+
+
+# --- Editors' bulk changes and reverts --------------------------------------------------------
+BULK_CHANGES = ("source", "published", "language", "add_tags", "remove_tags", "publish", "hide")
+
+
+def bulk_edit_articles(*, article_ids: Iterable[int], change: str, value=None, user=None) -> int:
+    """One change to many articles, in one transaction, each recorded as a revision by
+    `user`; the index is brought up to date after the commit. Returns how many articles.
+
+    change is one of BULK_CHANGES: "source" (value: a name, "" for unknown), "published"
+    (a date or None), "language" (a code or ""), "add_tags" / "remove_tags" (value:
+    [(kind, name), ...]), "publish" and "hide" (no value).
+    """
+    from search.indexing import enqueue
+
+    if change not in BULK_CHANGES:
+        raise ValueError(f"unknown bulk change {change!r}")
+    ids = sorted(set(article_ids))
+    with transaction.atomic():
+        ids = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        before = history.snapshots(ids)
+        _BULK[change](Article.objects.filter(pk__in=ids), value)
+        Article.objects.filter(pk__in=ids).update(updated=timezone.now())
+        history.record_many(before=before, kind="bulk", user=user, note=_bulk_note(change, value))
+        enqueue(ids)  # queryset updates send no signals: the outbox is told here
+    return len(ids)
+
+
+def _bulk_note(change: str, value) -> str:
+    if change in ("add_tags", "remove_tags"):
+        value = ", ".join(name for _kind, name in value)
+    return f"{change.replace('_', ' ')}: {value}" if value not in (None, "") else change
+
+
+def _set_source(qs, name: str) -> None:
+    qs.update(source=_source(name or "", Names()))
+
+
+def _set_published(qs, day: dt.date | None) -> None:
+    qs.update(published=day, published_time=None)
+
+
+def _set_language(qs, code: str) -> None:
+    qs.update(language=(code or "")[:12])
+
+
+def _add_tags(qs, pairs) -> None:
+    through = Article.tags.through
+    tags = _tags(pairs, Names())
+    rows = [
+        through(article_id=pk, tag_id=t.pk) for pk in qs.values_list("pk", flat=True) for t in tags
+    ]
+    through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+
+
+def _remove_tags(qs, pairs) -> None:
+    wanted = Q()
+    for kind, name in pairs:
+        wanted |= Q(kind=kind, name__iexact=clean_name(name))
+    tags = Tag.objects.filter(wanted) if pairs else Tag.objects.none()
+    Article.tags.through.objects.filter(article__in=qs, tag__in=tags).delete()
+
+
+_BULK = {
+    "source": _set_source,
+    "published": _set_published,
+    "language": _set_language,
+    "add_tags": _add_tags,
+    "remove_tags": _remove_tags,
+    "publish": lambda qs, _value: qs.update(is_public=True),
+    "hide": lambda qs, _value: qs.update(is_public=False),
+}
+
+
+def revert_revision(*, revision, user=None) -> SaveResult:
+    """Put back the fields `revision` changed, as they were before it (the article's other
+    fields stay as they are now); recorded as a revision of its own and re-indexed after
+    commit. Failed, changing nothing, when the old text is now another article's."""
+    article = revision.article
+    before = history.snapshot(article)
+    names = Names()
+    try:
+        with transaction.atomic():
+            for field_name, (old, _new) in revision.changes.items():
+                _restore(article, field_name, old, names)
+            article.save()
+            history.record(
+                article=article, before=before, kind="revert", user=user,
+                note=f"revision {revision.pk}",
+            )  # fmt: skip
+    except IntegrityError:
+        article.refresh_from_db()
+        return SaveResult(FAILED, str(article.pk), article, "the old text is another article's")
+    return SaveResult(UPDATED, str(article.pk), article, f"reverted revision {revision.pk}")
+
+
+def _restore(article: Article, field_name: str, old, names: Names) -> None:
+    if field_name == "source":
+        article.source = _source(old or "", names)
+    elif field_name == "authors":
+        article.authors.set(_authors(old or [], names))
+    elif field_name == "tags":
+        article.tags.set(_tags([tuple(t) for t in old or []], names))
+    elif field_name == "published":
+        article.published = dt.date.fromisoformat(old) if old else None
+    elif field_name == "published_time":
+        article.published_time = dt.time.fromisoformat(old) if old else None
+    elif field_name in history.TRACKED:
+        setattr(article, field_name, old if old is not None else "")
