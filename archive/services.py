@@ -104,8 +104,15 @@ class Names:
         self._found.clear()
 
 
+def _name(raw: str, longest: int) -> str:
+    """A name as it is stored (spaces folded, controls gone: clean_name, as the models' save()
+    does) and looked up: "Middle  East" and "The\tGuardian" find the rows of their plain forms
+    instead of failing on the unique name."""
+    return clean_name(raw or "")[:longest].strip()
+
+
 def _source(name: str, names: Names) -> Source | None:
-    name = name.strip()[:200]
+    name = _name(name, 200)
     if not name:
         return None
     found = names.get(("source", name), Source.objects.filter(name__iexact=name).first)
@@ -114,7 +121,7 @@ def _source(name: str, names: Names) -> Source | None:
 
 def _authors(given: Iterable[str], names: Names) -> list[Author]:
     authors = []
-    for name in dict.fromkeys(n.strip()[:200] for n in given if n and n.strip()):
+    for name in dict.fromkeys(filter(None, (_name(n, 200) for n in given))):
         found = names.get(("author", name), Author.objects.filter(name__iexact=name).first)
         authors.append(found or Author.objects.get_or_create(name=name)[0])
     return authors
@@ -122,7 +129,7 @@ def _authors(given: Iterable[str], names: Names) -> list[Author]:
 
 def _tags(pairs: Iterable[tuple[str, str]], names: Names) -> list[Tag]:
     tags = []
-    for kind, name in dict.fromkeys((k, n.strip()[:100]) for k, n in pairs if n and n.strip()):
+    for kind, name in dict.fromkeys((k, _name(n, 100)) for k, n in pairs if _name(n, 100)):
         kind = kind if kind in Tag.Kind.values else Tag.Kind.KEYWORD
         lookup = Tag.objects.filter(kind=kind, name__iexact=name).first
         found = names.get(("tag", kind, name), lookup)

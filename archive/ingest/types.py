@@ -10,6 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 FORMATS = ("text", "markdown", "html", "jsonl")
+# Publication dates the archive keeps: what its pages can show, link and step through (a
+# date archive, a timeline, the admin's year list). Others are read as no date, with a warning.
+EARLIEST_DATE = dt.date(1000, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+MAX_AUTHORS = 50  # names kept of one article; a longer list is a parse gone wrong
+MAX_TAGS = 100  # tags kept of one article (20,000 distinct tags cost a minute to save)
 TAG_KINDS = ("region", "theme", "category", "keyword")
 
 
