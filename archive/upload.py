@@ -31,6 +31,9 @@ class PreviewPolicy:
     # Up to this many documents each gets correction fields; a bigger upload is a compact
     # table (with "leave out" boxes): its metadata is fixed after import with bulk actions.
     correctable_max: int = 50
+    # The cleaned body (in a <details>) of the first this many files; a 10,000-file zip's
+    # preview with every body was a 10 MB page.
+    bodies_max: int = 200
     report_rows_per_page: int = 200
 
 
@@ -143,7 +146,14 @@ class UploadView(View):
         source = upload_jobs.stash_options(folder)["source"]
         outcomes = list(upload_jobs.iter_stash(folder))
         correctable = len(outcomes) <= POLICY.correctable_max
-        rows = [_preview_row(n, o, source, correctable, bound) for n, o in enumerate(outcomes)]
+        parsed = [o.article for o in outcomes if o.article is not None]
+        probes = iter(services.preview_articles(parsed))
+        rows = [
+            _preview_row(n, o, next(probes) if o.article else None, source, correctable, bound)
+            for n, o in enumerate(outcomes)
+        ]
+        for row in rows[POLICY.bodies_max :]:
+            row["body_html"] = None  # past the first few hundred, the table alone
         (folder / "preview.json").write_text(json.dumps([r["initial"] for r in rows]))
         ready = sum(1 for row in rows if row["ok"])
         return render(
@@ -242,12 +252,14 @@ def preview_warnings(article: ingest.ParsedArticle, source: str) -> list[str]:
     return warnings
 
 
-def _preview_row(n: int, outcome: ingest.Outcome, source: str, correctable: bool, bound) -> dict:
+def _preview_row(
+    n: int, outcome: ingest.Outcome, probed, source: str, correctable: bool, bound
+) -> dict:
     row = {"n": n, "name": outcome.name, "ok": False, "error": outcome.error, "initial": {}}
     article = outcome.article
     if article is None:
         return row
-    probe, duplicate = services.preview_article(article)
+    probe, duplicate = probed
     initial = _initial(article, source)
     row.update(
         article=article, duplicate=duplicate, word_count=probe.word_count,

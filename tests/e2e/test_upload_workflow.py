@@ -101,3 +101,29 @@ def test_upload_correct_confirm_reload(
     assert "imported 2, duplicates 0, failed 0, left out 1" in page.content()
     assert Article.objects.count() == 2 and UploadJob.objects.count() == 1
     ok(page)
+
+
+def test_a_big_upload_previews_as_a_compact_table(
+    transactional_db, watched_page, screenshot, django_user_model, tmp_path
+):
+    import zipfile
+
+    django_user_model.objects.create_superuser("editor", "e@example.com", "right-pw-123")
+    page = watched_page
+    log_in(page)
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for n in range(200):
+            z.writestr(
+                f"many/{n:03d}.txt", f"Note {n}\n\nA short note, number {n}, on the tides.\n"
+            )
+    page.goto("/admin/archive/article/upload/")
+    page.set_input_files("input[name=files]", [str(path)])
+    page.click("input[value=Preview]")
+    page.wait_for_selector("text=200 of 200 articles ready to import", timeout=60_000)
+    height = page.locator("table.preview-table").bounding_box()["height"]
+    per_file = height / 200
+    print(f"\n[upload] preview of 200 files: {per_file:.0f} px a file (was ~330)")
+    assert per_file < 80, per_file
+    screenshot(page, "upload-preview-200")
+    ok(page)
