@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from archive import services
+from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.models import Tag
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -36,8 +37,10 @@ class DateForm(forms.Form):
 
     def clean_published(self):
         value = self.cleaned_data.get("published")
-        if value and not 1000 <= value.year <= 2100:
-            raise forms.ValidationError("A date between the years 1000 and 2100, please.")
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"A date from {EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d}, please."
+            )
         return value
 
     def value(self):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from archive import history, ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
-from archive.ingest.parallel import parse_stream
+from archive.ingest.parallel import parse_bounded, parse_stream
 from archive.models import Article, Author, Original, Source, Tag
 from archive.sanitize import clean_ahead, clean_name
 
@@ -265,7 +265,7 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
     original = getattr(article, "original", None)
     if original is None:
         return SaveResult(FAILED, str(article.pk), article, "no raw original is stored")
-    outcomes = ingest.parse(
+    outcomes = parse_bounded(
         bytes(original.raw), name=original.name, format=original.format or "auto",
         source=original.source_given,
     )  # fmt: skip
@@ -287,6 +287,12 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
     return SaveResult(UPDATED, original.name, article)
 
 
+def _unparsed(outcome: Outcome) -> SaveResult:
+    if outcome.repeats:
+        return SaveResult(DUPLICATE, outcome.name, message=f"repeats {outcome.repeats} exactly")
+    return SaveResult(FAILED, outcome.name, message=outcome.error)
+
+
 def save_outcomes(
     outcomes: Iterable[Outcome],
     *,
@@ -301,7 +307,7 @@ def save_outcomes(
     names = names or Names()
     for outcome in outcomes:
         if outcome.article is None:
-            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            results.append(_unparsed(outcome))
             continue
         try:
             results.append(
@@ -402,7 +408,7 @@ def _dry_run(outcomes: Iterable[Outcome], *, update: bool = False) -> list[SaveR
     results = []
     for outcome in outcomes:
         if outcome.article is None:
-            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            results.append(_unparsed(outcome))
             continue
         article, existing = preview_article(outcome.article)
         if existing and update:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views import View
 
 from archive import ingest, services, upload_jobs
-from archive.ingest.types import FORMATS
+from archive.ingest.types import EARLIEST_DATE, FORMATS, LATEST_DATE
 from archive.models import UploadJob
 
 
@@ -98,8 +98,10 @@ class CorrectionForm(forms.Form):
 
     def clean_published(self):
         value = self.cleaned_data.get("published")
-        if value and not 1000 <= value.year <= 2100:
-            raise forms.ValidationError("A date between the years 1000 and 2100, please.")
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"A date from {EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d}, please."
+            )
         return value
 
 
@@ -255,7 +257,8 @@ def preview_warnings(article: ingest.ParsedArticle, source: str) -> list[str]:
 def _preview_row(
     n: int, outcome: ingest.Outcome, probed, source: str, correctable: bool, bound
 ) -> dict:
-    row = {"n": n, "name": outcome.name, "ok": False, "error": outcome.error, "initial": {}}
+    error = outcome.error or (f"repeats {outcome.repeats} exactly" if outcome.repeats else "")
+    row = {"n": n, "name": outcome.name, "ok": False, "error": error, "initial": {}}
     article = outcome.article
     if article is None:
         return row

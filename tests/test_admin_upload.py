@@ -194,7 +194,7 @@ def test_a_bad_corrected_date_is_shown_on_the_preview_and_nothing_is_saved(staff
          "0-published": "0001-01-01", "0-source": "", "0-authors": ""},
     )  # fmt: skip
     assert response.status_code == 200
-    assert "between the years 1000 and 2100" in response.content.decode()
+    assert "A date from 1000-01-01 to 2999-12-31" in response.content.decode()
     assert UploadJob.objects.count() == 0 and Article.objects.count() == 0
 
 

@@ -120,12 +120,16 @@ def parse_upload(
     source: str = "",
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[Outcome]:
-    """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse."""
+    """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse,
+    each document parsed in a worker process under the time budget of `limits`."""
+    from archive.ingest.parallel import parse_stream
+
     if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
         documents: Iterable = zip_documents(data, name, limits)
     else:
         documents = [(name, data, "")]
-    return list(parse_all(documents, format=format, source=source, limits=limits))
+    lists = parse_stream(documents, format=format, source=source, limits=limits)
+    return [outcome for outcomes in lists for outcome in outcomes]
 
 
 def parse_all(
@@ -203,8 +207,12 @@ def _parse_jsonl(
     from archive.ingest import jsonl
 
     outcomes = []
+    seen: dict[str, str] = {}  # line -> the name of its first occurrence
     for number, line in jsonl.iter_lines(text, start=first_line or 1):
         line_name = f"{name}:{number}"
+        if line in seen:  # a file of one line repeated a million times parses it once a chunk
+            outcomes.append(Outcome(line_name, repeats=seen[line]))
+            continue
         raw = line.encode("utf-8")
         try:
             if len(raw) > limits.max_file_bytes:
@@ -212,6 +220,7 @@ def _parse_jsonl(
             body, body_format, hints = jsonl.record_hints(jsonl.load_record(line))
             article = _parse_record(body, body_format, hints, raw=raw, name=name, source=source)
             outcomes.append(Outcome(line_name, article))
+            seen[line] = line_name
         except (IngestError, ValueError) as exc:
             outcomes.append(Outcome(line_name, error=f"line {number}: {exc}"))
     if not outcomes and first_line is None:

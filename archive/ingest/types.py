@@ -73,6 +73,7 @@ class Outcome:
     name: str
     article: ParsedArticle | None = None
     error: str = ""
+    repeats: str = ""  # the name of an earlier line of the same file this line repeats exactly
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,10 @@ class Limits:
     # A JSON-lines file is a collection (Reuters-21578 is 28 MB), so the whole file may be this
     # big; each of its lines must still fit max_file_bytes.
     max_jsonl_bytes: int = 500 * 1024 * 1024
+    # The time one document (or chunk of JSON lines) may take to parse, in a worker process
+    # that is stopped past it: a base plus so much per MB (a 20 MB page: 42 s).
+    parse_seconds: float = 2.0
+    parse_seconds_per_mb: float = 2.0
+
+    def parse_budget(self, size: int) -> float:
+        return self.parse_seconds + self.parse_seconds_per_mb * size / (1024 * 1024)
