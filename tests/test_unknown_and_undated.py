@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from tests.factories import make_article
@@ -75,8 +76,9 @@ def test_the_database_counts_unknown_and_undated_as_the_index_does(articles, par
     index, database = form.results(), form.database_results()
     assert index.count == database.count
     assert index.facets() == database.facets()
-    # The ORM's version (PostgreSQL) and SQLite's index-only queries agree too.
-    assert database._orm_facets() == _sql_facets(form.filters())
+    # The ORM's version (any other database) and SQLite's index-only queries agree too.
+    if connection.vendor == "sqlite":
+        assert database._orm_facets() == _sql_facets(form.filters())
     assert [h.article.pk for h in index.page(1).hits] == [
         h.article.pk for h in database.page(1).hits
     ]
