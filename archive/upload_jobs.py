@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -131,10 +131,14 @@ def start_upload_job(*, token: str, user=None, total: int = 0, options: dict | N
     folder = stash_folder(token)
     if folder is None:
         return None
-    job = UploadJob.objects.create(
-        token=token, user=user, total=total, heartbeat=timezone.now(),
-        options={**stash_options(folder), **(options or {})},
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            job = UploadJob.objects.create(
+                token=token, user=user, total=total, heartbeat=timezone.now(),
+                options={**stash_options(folder), **(options or {})},
+            )  # fmt: skip
+    except IntegrityError:  # a second click's request made it meanwhile: that one runs
+        return UploadJob.objects.get(token=token)
     _launch(job.pk)
     return job
 

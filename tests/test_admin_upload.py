@@ -260,3 +260,35 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_confirms_sent_at_once_start_one_job(staff_client, django_user_model):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    token = preview.context["token"]
+    user = django_user_model.objects.get(username="editor")
+    barrier = threading.Barrier(4)
+    answers = []
+
+    def confirm():
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        answers.append(client.post(UPLOAD, {"token": token, "confirm": "1"}))
+        connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a.status_code for a in answers] == [302] * 4
+    assert len({a["Location"] for a in answers}) == 1
+    job, report = _report(staff_client, answers[0])
+    assert UploadJob.objects.count() == 1
+    assert "imported 1, duplicates 0, failed 0" in report
+    assert Article.objects.count() == 1
