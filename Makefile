@@ -23,6 +23,7 @@ $(VENV)/.installed: pyproject.toml
 setup: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
+	$(MANAGE) clean_uploads
 	$(MANAGE) import_articles fixtures/
 	$(MANAGE) check_index --repair
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
@@ -9,11 +11,13 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
-from archive import services
+from archive import history, services
+from archive.admin_bulk import bulk_actions
+from archive.admin_history import revert_view, revisions_view
 from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.models import Article, Author, Original, Source, Tag
 from archive.sanitize import clean_html, content_hash, html_to_text
-from archive.upload import UploadView
+from archive.upload import UploadReportView, UploadView
 
 
 @admin.register(Source)
@@ -122,7 +126,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source", "authors", "tags"]
     readonly_fields = ["word_count", "content_hash", "created", "updated"]
     inlines = [OriginalInline]
-    actions = ["reparse", "reindex"]
+    actions = [*bulk_actions, "reparse", "reindex"]
     list_per_page = 50
     show_full_result_count = False
     fieldsets = [
@@ -135,6 +139,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    # An edit is kept as a revision: the stored fields before (read before the save), and
+    # after the authors and tags are saved too. Both inside the admin's transaction.
+    def save_model(self, request, obj, form, change):
+        request._article_before = history.snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_article_before", None)
+        if before is not None:
+            history.record(article=form.instance, before=before, kind="edit", user=request.user)
 
     def changelist_view(self, request, extra_context=None):
         # Django's date hierarchy steps to the next year unchecked: ?published__year=9999 was a
@@ -152,11 +168,31 @@ class ArticleAdmin(admin.ModelAdmin):
         from django.urls import path
 
         upload = self.admin_site.admin_view(UploadView.as_view(model_admin=self))
-        return [path("upload/", upload, name="archive_article_upload"), *super().get_urls()]
+        report = self.admin_site.admin_view(UploadReportView.as_view(model_admin=self))
 
-    @admin.action(description="Re-parse from the raw original with today's rules")
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, model_admin=self))
+
+        return [
+            path(
+                "<int:object_id>/revisions/", wrap(revisions_view), name="archive_article_revisions"
+            ),
+            path(
+                "<int:object_id>/revisions/<int:revision_id>/revert/",
+                wrap(revert_view),
+                name="archive_article_revert",
+            ),
+            path("upload/", upload, name="archive_article_upload"),
+            path("upload/<int:job_id>/", report, name="archive_article_upload_report"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(
+        description="Re-parse from the raw original with today's rules", permissions=["change"]
+    )
     def reparse(self, request, queryset):
-        results = [services.reparse_article(article=a) for a in queryset.select_related("original")]
+        articles = queryset.select_related("original")
+        results = [services.reparse_article(article=a, user=request.user) for a in articles]
         failed = [r for r in results if r.status == services.FAILED]
         done = len(results) - len(failed)
         self.message_user(request, f"Re-parsed {done} article{'s' if done != 1 else ''}.")

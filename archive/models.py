@@ -143,6 +143,12 @@ class ArticleQuerySet(models.QuerySet):
         )
         return dict(rows)
 
+    def without_source(self):
+        return self.filter(source__isnull=True)
+
+    def undated(self):
+        return self.filter(published__isnull=True)
+
     def newest(self):
         return self.order_by(models.F("published").desc(nulls_last=True), "-id")
 
@@ -282,3 +288,89 @@ class Original(models.Model):
     @property
     def raw_text(self) -> str:
         return bytes(self.raw).decode("utf-8", errors="replace")
+
+
+class UploadJob(models.Model):
+    """An admin upload the editor confirmed: saved outside the request, a document at a time.
+
+    The report page reads it (and survives reload and Back); `heartbeat` tells a running job
+    from one whose process died, so the page can resume it where it stopped.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "saving"
+        DONE = "done", "done"
+        FAILED = "failed", "stopped by an error"
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    options = models.JSONField(default=dict, blank=True)  # source, format, corrections, left out
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"upload {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+
+class UploadResult(models.Model):
+    """What became of one document of a job; written in the transaction that saved it."""
+
+    job = models.ForeignKey(UploadJob, on_delete=models.CASCADE, related_name="results")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    status = models.CharField(max_length=10)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="upload_result_position_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.status}"
+
+
+class Revision(models.Model):
+    """One change to an article: who, when, how, and each changed field's old and new value.
+
+    Only what changed is kept (an import's first save is not a revision); `changes` is
+    {field: [old, new]} with names for source, authors and tags, so a revision still reads
+    right after those rows are renamed or deleted.
+    """
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "admin edit"
+        REPARSE = "reparse", "re-parse"
+        UPDATE = "update", "import --update"
+        BULK = "bulk", "bulk action"
+        REVERT = "revert", "revert"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["article", "-created"], name="revision_article_created")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of article {self.article_id}"

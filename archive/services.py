@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from archive import ingest
+from archive import history, ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
 from archive.ingest.parallel import parse_bounded, parse_stream
 from archive.models import Article, Author, Original, Source, Tag
@@ -40,16 +42,18 @@ class SaveResult:
 @dataclass
 class ImportReport:
     results: list[SaveResult] = field(default_factory=list)
+    update: bool = False  # an import --update: the summary also counts the updated
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
     @property
     def summary(self) -> str:
-        return (
+        line = (
             f"imported {self.count(IMPORTED)}, duplicates {self.count(DUPLICATE)}, "
             f"failed {self.count(FAILED)}"
         )
+        return line + (f", updated {self.count(UPDATED)}" if self.update else "")
 
 
 def _split_published(value) -> tuple[dt.date | None, dt.time | None]:
@@ -168,19 +172,29 @@ def _fill_original(original: Original, parsed: ParsedArticle, source_given: str)
 
 
 def save_article(
-    *, parsed: ParsedArticle, source: str = "", name: str = "", names: Names | None = None
+    *,
+    parsed: ParsedArticle,
+    source: str = "",
+    name: str = "",
+    names: Names | None = None,
+    update: bool = False,
+    user=None,
 ) -> SaveResult:
     """Save one parsed article in its own transaction, unless it duplicates one we have.
 
     `source` is the publisher the user named (it wins over what the text says); `names`
-    remembers sources, authors and tags across the articles of one import. Returns a
-    SaveResult with status imported, duplicate (with the article it duplicates) or failed.
+    remembers sources, authors and tags across the articles of one import. With `update`,
+    an article we have (same original URL or same text) is updated in place from `parsed`
+    instead, recorded as a revision by `user`. Returns a SaveResult with status imported,
+    duplicate (with the article it duplicates), updated or failed.
     """
     name = name or parsed.raw_name
     names = names or Names()
     article, existing = preview_article(parsed)
     if not article.body_text:
         return SaveResult(FAILED, name, message=NO_TEXT)
+    if existing and update:
+        return _update(existing, parsed, source=source, name=name, names=names, user=user)
     if existing:
         return _duplicate(name, existing)
     try:
@@ -209,10 +223,44 @@ def _duplicate(name: str, existing: Article) -> SaveResult:
     )
 
 
-def reparse_article(*, article: Article) -> SaveResult:
+def _refill(
+    article: Article, parsed: ParsedArticle, *, source: str, source_given: str, names: Names
+) -> None:
+    """An existing article (and its original) made over from a new parse, in place: the
+    same id, its story, history and slug kept. Inside the caller's transaction."""
+    _fill(article, parsed)
+    article.source = _source(source or parsed.source, names)
+    article.save()
+    article.authors.set(_authors(parsed.authors, names))
+    article.tags.set(_tags(parsed.tags, names))
+    original = getattr(article, "original", None) or Original(article=article)
+    _fill_original(original, parsed, source_given)
+    original.save()
+
+
+def _update(
+    existing: Article, parsed: ParsedArticle, *, source: str, name: str, names: Names, user
+) -> SaveResult:
+    before = history.snapshot(existing)
+    try:
+        with transaction.atomic():
+            _refill(existing, parsed, source=source, source_given=source, names=names)
+            history.record(article=existing, before=before, kind="update", user=user, note=name)
+    except IntegrityError:
+        names.forget()
+        existing.refresh_from_db()
+        return SaveResult(
+            FAILED, name, existing, f"updating article {existing.pk}: the new text or URL "
+            "is another article's",
+        )  # fmt: skip
+    return SaveResult(UPDATED, name, existing, f"updated article {existing.pk}")
+
+
+def reparse_article(*, article: Article, user=None) -> SaveResult:
     """Parse an article again from its raw original with today's rules, and save the result.
 
-    Editorial changes to fields the parser fills are replaced; the raw original is kept.
+    Editorial changes to fields the parser fills are replaced (the revision recorded for
+    `user` keeps them, for a revert); the raw original is kept.
     """
     original = getattr(article, "original", None)
     if original is None:
@@ -226,16 +274,12 @@ def reparse_article(*, article: Article) -> SaveResult:
         errors = "; ".join(o.error for o in outcomes if o.error) or "nothing parsed"
         return SaveResult(FAILED, original.name, article, errors)
     parsed.raw = bytes(original.raw)  # the original stays exactly as it was
+    before = history.snapshot(article)
     try:
         with transaction.atomic():
-            _fill(article, parsed)
-            names = Names()
-            article.source = _source(original.source_given or parsed.source, names)
-            article.save()
-            article.authors.set(_authors(parsed.authors, names))
-            article.tags.set(_tags(parsed.tags, names))
-            _fill_original(original, parsed, original.source_given)
-            original.save()
+            given = original.source_given
+            _refill(article, parsed, source=given, source_given=given, names=Names())
+            history.record(article=article, before=before, kind="reparse", user=user)
     except IntegrityError:
         return SaveResult(
             FAILED, original.name, article, "re-parsed text duplicates another article"
@@ -250,9 +294,15 @@ def _unparsed(outcome: Outcome) -> SaveResult:
 
 
 def save_outcomes(
-    outcomes: Iterable[Outcome], *, source: str = "", names: Names | None = None
+    outcomes: Iterable[Outcome],
+    *,
+    source: str = "",
+    names: Names | None = None,
+    update: bool = False,
+    user=None,
 ) -> list[SaveResult]:
-    """Save each parsed outcome; errors from parsing become failed results."""
+    """Save each parsed outcome (see save_article); errors from parsing become failed
+    results."""
     results = []
     names = names or Names()
     for outcome in outcomes:
@@ -261,7 +311,14 @@ def save_outcomes(
             continue
         try:
             results.append(
-                save_article(parsed=outcome.article, source=source, name=outcome.name, names=names)
+                save_article(
+                    parsed=outcome.article,
+                    source=source,
+                    name=outcome.name,
+                    names=names,
+                    update=update,
+                    user=user,
+                )  # fmt: skip
             )
         except Exception as exc:  # one broken document never stops the batch
             log.exception("could not save %s", outcome.name)
@@ -275,6 +332,7 @@ def import_paths(
     source: str = "",
     format: str = "auto",
     dry_run: bool = False,
+    update: bool = False,
     limits: Limits | None = None,
     on_result: Callable[[SaveResult], None] | None = None,
     on_indexing: Callable[[int], None] | None = None,
@@ -285,12 +343,14 @@ def import_paths(
     still to catch up with (it is written beside the saving, and the import returns when
     it has caught up).
 
-    With dry_run nothing is saved: parsed articles are reported as imported, except those
-    the database already holds, which are reported as duplicates.
+    With `update`, a document whose article the archive holds updates it in place (see
+    save_article). With dry_run nothing is saved: parsed articles are reported as imported
+    ("would import"), except those the database already holds, reported as duplicates (as
+    updated, "would update", with `update`).
     """
     from search.indexing import batched_index_updates
 
-    report = ImportReport()
+    report = ImportReport(update=update)
     limits = limits or Limits()
     documents = ingest.iter_documents(paths, limits=limits)
     parsed = parse_stream(
@@ -301,9 +361,9 @@ def import_paths(
     with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):
         for outcomes in parsed:
             if dry_run:
-                results = _dry_run(outcomes)
+                results = _dry_run(outcomes, update=update)
             else:
-                results = save_outcomes(outcomes, source=source, names=names)
+                results = save_outcomes(outcomes, source=source, names=names, update=update)
             for result in results:
                 report.results.append(result)
                 if on_result:
@@ -319,17 +379,169 @@ def preview_article(parsed: ParsedArticle) -> tuple[Article, Article | None]:
     return article, (_find_duplicate(article) if article.body_text else None)
 
 
-def _dry_run(outcomes: Iterable[Outcome]) -> list[SaveResult]:
+def preview_articles(parsed: list[ParsedArticle]) -> list[tuple[Article, Article | None]]:
+    """preview_article() of many, with the duplicates looked up a few hundred at a time (an
+    upload's preview of 10,000 files made 10,000 look-ups)."""
+    probes = []
+    for one in parsed:
+        article = Article()
+        _fill(article, one)
+        probes.append(article)
+    urls = _existing("original_url", [a.original_url for a in probes if a.original_url])
+    hashes = _existing("content_hash", [a.content_hash for a in probes if a.body_text])
+    return [
+        (a, (urls.get(a.original_url) or hashes.get(a.content_hash)) if a.body_text else None)
+        for a in probes
+    ]
+
+
+def _existing(field_name: str, values: list[str], chunk: int = 500) -> dict[str, Article]:
+    found = {}
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), chunk):
+        rows = Article.objects.filter(**{f"{field_name}__in": values[start : start + chunk]})
+        found.update({getattr(a, field_name): a for a in rows.order_by()})
+    return found
+
+
+def _dry_run(outcomes: Iterable[Outcome], *, update: bool = False) -> list[SaveResult]:
     results = []
     for outcome in outcomes:
         if outcome.article is None:
             results.append(_unparsed(outcome))
             continue
         article, existing = preview_article(outcome.article)
-        if existing:
+        if existing and update:
+            message = f"would update article {existing.pk}"
+            results.append(SaveResult(UPDATED, outcome.name, existing, message))
+        elif existing:
             results.append(_duplicate(outcome.name, existing))
         elif not article.body_text:
             results.append(SaveResult(FAILED, outcome.name, message=NO_TEXT))
         else:
             results.append(SaveResult(IMPORTED, outcome.name, message="would import"))
     return results
+
+
+def apply_corrections(*, parsed: ParsedArticle, corrections: dict) -> None:
+    """An editor's corrections from the upload preview, onto the parsed article before it is
+    saved: `title`, `published` (a date, or None for "no date"), `authors` (names). A
+    corrected source is the `source` given to save_article, where it wins like --source."""
+    if corrections.get("title"):
+        parsed.title = corrections["title"]
+        parsed.title_derived = False
+    if "published" in corrections:
+        value = corrections["published"]
+        parsed.published = dt.date.fromisoformat(value) if value else None
+    if "authors" in corrections:
+        parsed.authors = list(corrections["authors"])
+
+
+# --- Editors' bulk changes and reverts --------------------------------------------------------
+BULK_CHANGES = ("source", "published", "language", "add_tags", "remove_tags", "publish", "hide")
+
+
+def bulk_edit_articles(*, article_ids: Iterable[int], change: str, value=None, user=None) -> int:
+    """One change to many articles, in one transaction, each recorded as a revision by
+    `user`; the index is brought up to date after the commit. Returns how many articles.
+
+    change is one of BULK_CHANGES: "source" (value: a name, "" for unknown), "published"
+    (a date or None), "language" (a code or ""), "add_tags" / "remove_tags" (value:
+    [(kind, name), ...]), "publish" and "hide" (no value).
+    """
+    from search.indexing import enqueue
+
+    if change not in BULK_CHANGES:
+        raise ValueError(f"unknown bulk change {change!r}")
+    ids = sorted(set(article_ids))
+    with transaction.atomic():
+        ids = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        before = history.snapshots(ids)
+        _BULK[change](Article.objects.filter(pk__in=ids), value)
+        Article.objects.filter(pk__in=ids).update(updated=timezone.now())
+        history.record_many(before=before, kind="bulk", user=user, note=_bulk_note(change, value))
+        enqueue(ids)  # queryset updates send no signals: the outbox is told here
+    return len(ids)
+
+
+def _bulk_note(change: str, value) -> str:
+    if change in ("add_tags", "remove_tags"):
+        value = ", ".join(name for _kind, name in value)
+    return f"{change.replace('_', ' ')}: {value}" if value not in (None, "") else change
+
+
+def _set_source(qs, name: str) -> None:
+    qs.update(source=_source(name or "", Names()))
+
+
+def _set_published(qs, day: dt.date | None) -> None:
+    qs.update(published=day, published_time=None)
+
+
+def _set_language(qs, code: str) -> None:
+    qs.update(language=(code or "")[:12])
+
+
+def _add_tags(qs, pairs) -> None:
+    through = Article.tags.through
+    tags = _tags(pairs, Names())
+    rows = [
+        through(article_id=pk, tag_id=t.pk) for pk in qs.values_list("pk", flat=True) for t in tags
+    ]
+    through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+
+
+def _remove_tags(qs, pairs) -> None:
+    wanted = Q()
+    for kind, name in pairs:
+        wanted |= Q(kind=kind, name__iexact=clean_name(name))
+    tags = Tag.objects.filter(wanted) if pairs else Tag.objects.none()
+    Article.tags.through.objects.filter(article__in=qs, tag__in=tags).delete()
+
+
+_BULK = {
+    "source": _set_source,
+    "published": _set_published,
+    "language": _set_language,
+    "add_tags": _add_tags,
+    "remove_tags": _remove_tags,
+    "publish": lambda qs, _value: qs.update(is_public=True),
+    "hide": lambda qs, _value: qs.update(is_public=False),
+}
+
+
+def revert_revision(*, revision, user=None) -> SaveResult:
+    """Put back the fields `revision` changed, as they were before it (the article's other
+    fields stay as they are now); recorded as a revision of its own and re-indexed after
+    commit. Failed, changing nothing, when the old text is now another article's."""
+    article = revision.article
+    before = history.snapshot(article)
+    names = Names()
+    try:
+        with transaction.atomic():
+            for field_name, (old, _new) in revision.changes.items():
+                _restore(article, field_name, old, names)
+            article.save()
+            history.record(
+                article=article, before=before, kind="revert", user=user,
+                note=f"revision {revision.pk}",
+            )  # fmt: skip
+    except IntegrityError:
+        article.refresh_from_db()
+        return SaveResult(FAILED, str(article.pk), article, "the old text is another article's")
+    return SaveResult(UPDATED, str(article.pk), article, f"reverted revision {revision.pk}")
+
+
+def _restore(article: Article, field_name: str, old, names: Names) -> None:
+    if field_name == "source":
+        article.source = _source(old or "", names)
+    elif field_name == "authors":
+        article.authors.set(_authors(old or [], names))
+    elif field_name == "tags":
+        article.tags.set(_tags([tuple(t) for t in old or []], names))
+    elif field_name == "published":
+        article.published = dt.date.fromisoformat(old) if old else None
+    elif field_name == "published_time":
+        article.published_time = dt.time.fromisoformat(old) if old else None
+    elif field_name in history.TRACKED:
+        setattr(article, field_name, old if old is not None else "")

@@ -2,8 +2,9 @@
 embedded archive (SQLite + a Whoosh index under var/), safe to run with DEBUG off.
 
 Environment: DATABASE_URL, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, LOG_LEVEL,
-IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH,
-SEARCH_CLIENT_CONCURRENCY, EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR, STATIC_ROOT.
+IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, UPLOAD_STASH_MAX_HOURS,
+SEARCH_MAX_QUERY_LENGTH, SEARCH_CLIENT_CONCURRENCY, EXPORT_CONCURRENCY, CLIENT_IP_HEADER,
+THROTTLE_DIR, STATIC_ROOT.
 """
 
 import os
@@ -203,8 +204,13 @@ IMPORT_WORKERS = _positive_int("IMPORT_WORKERS", min(os.cpu_count() or 1, 4))
 UPLOAD_MAX_FILES = _positive_int("UPLOAD_MAX_FILES", 200)
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The upload preview's form has a "leave out" box per document, and a zip may hold 10,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 12_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = _positive_int("UPLOAD_MAX_MB", 100) * 1024 * 1024
+# Uploaded files wait this long for the editor's confirm (then they are removed, as are
+# those left by killed requests: at each new upload, at server start, and by clean_uploads).
+UPLOAD_STASH_MAX_HOURS = _positive_int("UPLOAD_STASH_MAX_HOURS", 24)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

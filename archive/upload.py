@@ -1,28 +1,44 @@
-"""The admin upload: files or a zip -> preview of what was parsed -> confirm -> report.
+"""The admin upload: files or a zip -> preview -> corrections -> confirm -> report.
 
-Uploaded bytes wait between preview and confirm in var/uploads/<token>/, so the confirm step
-saves exactly what the editor saw, without sending the files twice.
+The preview shows what saving would make of each file (cleaned body, removed lines,
+warnings) and lets the editor leave files out and correct title, date, source and authors.
+Confirming starts an UploadJob (archive.upload_jobs) and redirects to its report page, which
+refreshes itself while the job saves and survives reload and Back (post/redirect/get).
 """
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import time
-from pathlib import Path
+import datetime as dt
+import json
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
-from archive import ingest, services
-from archive.ingest.types import FORMATS
+from archive import ingest, services, upload_jobs
+from archive.ingest.types import EARLIEST_DATE, FORMATS, LATEST_DATE
+from archive.models import UploadJob
 
-UPLOAD_DIR = settings.VAR_DIR / "uploads"
-_TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+@dataclass(frozen=True)
+class PreviewPolicy:
+    # Up to this many documents each gets correction fields; a bigger upload is a compact
+    # table (with "leave out" boxes): its metadata is fixed after import with bulk actions.
+    correctable_max: int = 50
+    # The cleaned body (in a <details>) of the first this many files; a 10,000-file zip's
+    # preview with every body was a 10 MB page.
+    bodies_max: int = 200
+    report_rows_per_page: int = 200
+
+
+POLICY = PreviewPolicy()
+CORRECTED = ("title", "published", "source", "authors")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,55 +88,25 @@ class UploadForm(forms.Form):
         return files
 
 
-def _limits() -> ingest.Limits:
-    return ingest.Limits(max_file_bytes=settings.IMPORT_MAX_FILE_BYTES)
+class CorrectionForm(forms.Form):
+    """One previewed document's editable fields (prefixed by its position)."""
+
+    title = forms.CharField(required=False, max_length=500)
+    published = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(required=False, max_length=200)
+    authors = forms.CharField(required=False, max_length=2000, help_text="separated by ;")
+
+    def clean_published(self):
+        value = self.cleaned_data.get("published")
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                f"A date from {EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d}, please."
+            )
+        return value
 
 
-STASH_MAX_AGE = 24 * 3600  # an upload nobody confirmed within a day is dropped
-
-
-def _drop_stale_stashes() -> None:
-    if not UPLOAD_DIR.is_dir():
-        return
-    cutoff = time.time() - STASH_MAX_AGE
-    for folder in UPLOAD_DIR.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _stash(files, fields: dict) -> str:
-    _drop_stale_stashes()
-    token = secrets.token_urlsafe(16)
-    folder = UPLOAD_DIR / token
-    folder.mkdir(parents=True)
-    for n, f in enumerate(files):
-        # Our own file names: the uploaded name is kept only as data, never as a path.
-        with open(folder / f"{n:04d}.bin", "wb") as out:
-            for chunk in f.chunks():
-                out.write(chunk)
-        (folder / f"{n:04d}.name").write_text(Path(f.name).name[:200])
-    (folder / "format").write_text(fields["format"])
-    (folder / "source").write_text(fields["source"])
-    return token
-
-
-def _stashed(token: str) -> Path | None:
-    if not token or set(token) - _TOKEN_CHARS or len(token) > 64:
-        return None
-    folder = UPLOAD_DIR / token
-    return folder if folder.is_dir() else None
-
-
-def _parse_stash(folder: Path) -> tuple[list[ingest.Outcome], str]:
-    fmt = (folder / "format").read_text()
-    source = (folder / "source").read_text()
-    outcomes: list[ingest.Outcome] = []
-    for data_path in sorted(folder.glob("*.bin")):
-        name = data_path.with_suffix(".name").read_text()
-        outcomes += ingest.parse_upload(
-            name, data_path.read_bytes(), format=fmt, source=source, limits=_limits()
-        )
-    return outcomes, source
+def _split_authors(value: str) -> list[str]:
+    return [n.strip() for n in value.split(";") if n.strip()]
 
 
 class UploadView(View):
@@ -151,40 +137,172 @@ class UploadView(View):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, self.context(request, form=form))
-        token = _stash(form.cleaned_data["files"], form.cleaned_data)
-        outcomes, _ = _parse_stash(UPLOAD_DIR / token)
-        preview = [_preview_row(o) for o in outcomes]
-        ready = sum(1 for row in preview if row["ok"])
+        data = form.cleaned_data
+        token = upload_jobs.stash_files(
+            files=data["files"], format=data["format"], source=data["source"]
+        )
+        return self.preview(request, token)
+
+    def preview(self, request, token: str, *, bound=None, error: str = ""):
+        folder = upload_jobs.stash_folder(token)
+        source = upload_jobs.stash_options(folder)["source"]
+        outcomes = list(upload_jobs.iter_stash(folder))
+        correctable = len(outcomes) <= POLICY.correctable_max
+        parsed = [o.article for o in outcomes if o.article is not None]
+        probes = iter(services.preview_articles(parsed))
+        rows = [
+            _preview_row(n, o, next(probes) if o.article else None, source, correctable, bound)
+            for n, o in enumerate(outcomes)
+        ]
+        for row in rows[POLICY.bodies_max :]:
+            row["body_html"] = None  # past the first few hundred, the table alone
+        (folder / "preview.json").write_text(json.dumps([r["initial"] for r in rows]))
+        ready = sum(1 for row in rows if row["ok"])
         return render(
             request, self.template_name,
-            self.context(request, preview=preview, token=token, ready=ready),
+            self.context(request, preview=rows, token=token, ready=ready, error=error,
+                         correctable=correctable),
         )  # fmt: skip
 
     def confirm(self, request):
-        folder = _stashed(request.POST.get("token", ""))
-        if folder is None:
-            form = UploadForm()
-            return render(
-                request, self.template_name,
-                self.context(request, form=form, error="That upload has expired; upload again."),
-            )  # fmt: skip
-        outcomes, source = _parse_stash(folder)
-        results = services.save_outcomes(outcomes, source=source)
-        shutil.rmtree(folder, ignore_errors=True)
-        report = services.ImportReport(results)
+        token = request.POST.get("token", "")
+        job = (
+            UploadJob.objects.filter(token=token).first()
+            if upload_jobs.valid_token(token)
+            else None
+        )
+        if job is None:
+            folder = upload_jobs.stash_folder(token)
+            if folder is None:
+                return self.expired(request)
+            try:
+                options = _choices(request.POST, folder)
+            except forms.ValidationError as exc:
+                return self.preview(request, token, bound=request.POST, error=exc.messages[0])
+            job = upload_jobs.start_upload_job(
+                token=token, user=request.user, total=options.pop("total"), options=options
+            )
+            if job is None:  # removed between the two looks
+                return self.expired(request)
+        return redirect(reverse("admin:archive_article_upload_report", args=[job.pk]))
+
+    def expired(self, request):
+        hours = settings.UPLOAD_STASH_MAX_HOURS
+        error = (
+            "That upload has expired: files that are not confirmed are kept for "
+            f"{hours} hours, and nothing of it was saved. Please upload the files again."
+        )
         return render(
-            request, self.template_name, self.context(request, report=report, results=results)
+            request, self.template_name, self.context(request, form=UploadForm(), error=error)
         )
 
 
-def _preview_row(outcome: ingest.Outcome) -> dict:
+def _choices(post, folder) -> dict:
+    """What the editor chose on the preview: files left out, and corrected fields (only
+    those that differ from what was parsed). Raises ValidationError naming a bad field."""
+    initial = json.loads((folder / "preview.json").read_text())
+    left_out = [n for n in range(len(initial)) if post.get(f"leave-{n}")]
+    corrections = {}
+    for n, values in enumerate(initial):
+        if n in left_out or f"{n}-title" not in post:
+            continue
+        form = CorrectionForm(post, prefix=str(n))
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise forms.ValidationError(f"File {n + 1}, {field}: {errors[0]}")
+        changed = _changed(form.cleaned_data, values)
+        if changed:
+            corrections[str(n)] = changed
+    return {"total": len(initial), "left_out": left_out, "corrections": corrections}
+
+
+def _changed(data: dict, initial: dict) -> dict:
+    given = {
+        "title": data["title"].strip(),
+        "published": data["published"].isoformat() if data["published"] else "",
+        "source": data["source"].strip(),
+        "authors": _split_authors(data["authors"]),
+    }
+    return {k: v for k, v in given.items() if v != initial.get(k)}
+
+
+def _initial(article: ingest.ParsedArticle, source: str) -> dict:
+    published = article.published
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    return {
+        "title": (article.title or "").strip(),
+        "published": published.isoformat() if published else "",
+        "source": source or article.source,
+        "authors": [a.strip() for a in article.authors if a.strip()],
+    }
+
+
+def preview_warnings(article: ingest.ParsedArticle, source: str) -> list[str]:
+    """What an editor should check before saving: metadata the parse did not find."""
+    warnings = list(article.warnings)
+    if not article.published:
+        warnings.append("no date found")
+    if not (source or article.source):
+        warnings.append("no source found")
+    if not article.authors:
+        warnings.append("no author found")
+    if article.title_derived or not article.title:
+        warnings.append("no title found: derived from the lead")
+    if article.extra.get("warning"):
+        warnings.append(str(article.extra["warning"]))
+    return warnings
+
+
+def _preview_row(
+    n: int, outcome: ingest.Outcome, probed, source: str, correctable: bool, bound
+) -> dict:
     error = outcome.error or (f"repeats {outcome.repeats} exactly" if outcome.repeats else "")
-    row = {"name": outcome.name, "ok": False, "error": error, "article": outcome.article}
-    if outcome.article is None:
+    row = {"n": n, "name": outcome.name, "ok": False, "error": error, "initial": {}}
+    article = outcome.article
+    if article is None:
         return row
-    probe, duplicate = services.preview_article(outcome.article)
-    row.update(duplicate=duplicate, word_count=probe.word_count, body_html=probe.body_html)
-    row["ok"] = bool(probe.body_text) and duplicate is None
+    probe, duplicate = probed
+    initial = _initial(article, source)
+    row.update(
+        article=article, duplicate=duplicate, word_count=probe.word_count,
+        body_html=probe.body_html, initial=initial, warnings=preview_warnings(article, source),
+        ok=bool(probe.body_text) and duplicate is None,
+        left_out=bool(bound and bound.get(f"leave-{n}")),
+    )  # fmt: skip
     if not probe.body_text:
         row["error"] = services.NO_TEXT
+    if correctable and row["ok"]:
+        form_initial = {**initial, "authors": "; ".join(initial["authors"])}
+        row["form"] = CorrectionForm(bound, prefix=str(n), initial=form_initial)
     return row
+
+
+class UploadReportView(View):
+    """One job's report: progress while it saves (the page refreshes itself, no script
+    needed), then every document's result. A GET, so reload and Back are safe."""
+
+    model_admin = None
+    template_name = "admin/archive/article/upload_report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.model_admin.has_add_permission(request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, job_id: int):
+        job = get_object_or_404(UploadJob, pk=job_id)
+        upload_jobs.resume_if_orphaned(job)
+        counts = upload_jobs.job_counts(job)
+        results = job.results.select_related("article").order_by("position")
+        page = Paginator(results, POLICY.report_rows_per_page).get_page(request.GET.get("page"))
+        context = {
+            **admin.site.each_context(request),
+            "opts": self.model_admin.model._meta,
+            "title": "Upload report",
+            "job": job,
+            "summary": upload_jobs.job_summary(job),
+            "processed": sum(counts.values()),
+            "page_obj": page,
+        }
+        return render(request, self.template_name, context)

@@ -74,6 +74,10 @@ class SourceListView(ListView):
             source.article_count = counts[source.pk]
         return sources
 
+    def get_context_data(self, **kwargs):
+        unknown = Article.objects.public().without_source().count()
+        return super().get_context_data(without_source=unknown, **kwargs)
+
 
 class _NameIndex(ListView):
     """Every author (or tag) with a public article, with its count of public articles: a
@@ -220,6 +224,10 @@ class ArchiveIndex(_DateMixin, ArchiveIndexView):
     template_name = "archive/archive_index.html"
     allow_empty = True
     date_list_period = "year"
+
+    def get_context_data(self, **kwargs):
+        undated = Article.objects.public().undated().count()
+        return super().get_context_data(undated=undated, **kwargs)
 
 
 class YearArchive(_DateMixin, YearArchiveView):

@@ -20,3 +20,9 @@ def _warn_about_static_files() -> None:
 
 
 _warn_about_static_files()
+
+# Stashes left by requests a previous server's workers never finished (killed, or never
+# confirmed) go at start; new uploads and clean_uploads remove them on the way.
+from archive.upload_jobs import clean_stashes_on_start  # noqa: E402 (needs Django set up)
+
+clean_stashes_on_start()

@@ -178,9 +178,11 @@ class ArchiveSearchForm(forms.Form):
         chosen = []
         for dimension in DIMENSIONS:
             for value in self.cleaned_data[dimension]:
+                label = "Unknown source" if (dimension, value) == ("source", "-") else value
                 chosen.append(
-                    {"dimension": dimension, "value": value, "url": self.toggled(dimension, value)}
-                )
+                    {"dimension": dimension, "value": value, "label": label,
+                     "url": self.toggled(dimension, value)}
+                )  # fmt: skip
         for name in ("start", "end"):
             if self.cleaned_data.get(name):
                 value = self.cleaned_data[name].isoformat()

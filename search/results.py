@@ -41,6 +41,10 @@ INDEX_FIELDS = {
     "month": "month",
 }
 LABEL_MODELS = {"source": Source, "author": Author, "tag": Tag}
+# The facet value (and the filter, source=-) of articles with no known source, and the
+# month facet's value for undated articles; the index stores it for them (search_indexes).
+UNKNOWN = "-"
+UNKNOWN_LABELS = {"source": "Unknown source", "month": "Undated"}
 
 
 @dataclass
@@ -97,16 +101,26 @@ def _month_label(value: str) -> str:
 
 
 def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
-    counts = [(v, n) for v, n in counts if v]
-    if dimension == "month":  # every month is listed (INTERFACE.md), in date order
-        return sorted((Facet(v, n, _month_label(v)) for v, n in counts), key=lambda f: f.value)
-    counts = counts[:FACET_SIZE]
+    if dimension == "month":  # every month is listed; undated last
+        facets = [Facet(v, n, _month_label(v)) for v, n in counts if v and v != UNKNOWN]
+        facets.sort(key=lambda f: f.value)
+        undated = sum(n for v, n in counts if v == UNKNOWN)
+        return facets + ([Facet(UNKNOWN, undated, UNKNOWN_LABELS["month"])] if undated else [])
+    counts = [(v, n) for v, n in counts if v][:FACET_SIZE]
     names = dict(
         LABEL_MODELS[dimension]
         .objects.filter(slug__in=[v for v, _ in counts])
         .values_list("slug", "name")
     )
+    names.setdefault(UNKNOWN, UNKNOWN_LABELS.get(dimension, UNKNOWN))
     return [Facet(v, n, names.get(v, v)) for v, n in counts]
+
+
+def _with_unknown(rows: list[tuple], unknown: int) -> list[tuple]:
+    """(value, count) rows with the unknown ones' count in its place by count."""
+    if not unknown:
+        return list(rows)
+    return sorted([*rows, (UNKNOWN, unknown)], key=lambda r: (-r[1], r[0]))
 
 
 class _Paged:
@@ -188,14 +202,15 @@ class DatabaseResults(_Paged):
         }
 
     def _counts(self, dimension: str, lookup: str) -> list[Facet]:
+        qs = self._queryset(self.filters.without(dimension))
         rows = (
-            self._queryset(self.filters.without(dimension))
-            .exclude(**{f"{lookup}__isnull": True})
+            qs.exclude(**{f"{lookup}__isnull": True})
             .values_list(lookup)
             .annotate(n=Count("id"))
             .order_by("-n", lookup)[:FACET_SIZE]
         )
-        return _labelled(dimension, list(rows))
+        unknown = qs.filter(source__isnull=True).count() if dimension == "source" else 0
+        return _labelled(dimension, _with_unknown(rows, unknown))
 
     def _month_counts(self) -> list[Facet]:
         rows = (
@@ -206,7 +221,10 @@ class DatabaseResults(_Paged):
             .annotate(n=Count("id"))
             .order_by("m")
         )
-        return [Facet(m.strftime("%Y-%m"), n, m.strftime("%B %Y")) for m, n in rows]
+        undated = self._queryset(self.filters.without("month")).filter(published__isnull=True)
+        return _labelled(
+            "month", [(m.strftime("%Y-%m"), n) for m, n in rows] + [(UNKNOWN, undated.count())]
+        )
 
     def iter_articles(self, limit: int | None = None) -> Iterator[Article]:
         qs = self.ordered()
@@ -217,8 +235,12 @@ class DatabaseResults(_Paged):
 
 
 def _source_ids(slugs: list[str]):
-    """The ids of the sources' articles, from the (source_id, published) index alone."""
-    return Article.objects.filter(source__in=Source.objects.filter(slug__in=slugs)).values("pk")
+    """The ids of the sources' articles (UNKNOWN: those with none), from the (source_id,
+    published) index alone."""
+    chosen = Article.objects.filter(source__in=Source.objects.filter(slug__in=slugs))
+    if UNKNOWN in slugs:
+        chosen = chosen | Article.objects.filter(source__isnull=True)
+    return chosen.values("pk")
 
 
 # --- SQLite: counts and facets from indexes ---------------------------------------------------
@@ -242,14 +264,18 @@ _SETS = {
 }
 
 
+_NO_SOURCE = f"SELECT id FROM {_A} INDEXED BY article_source_date WHERE source_id IS NULL"  # noqa: S608
+
+
 def _in_sets(filters: Filters, column: str) -> tuple[list[str], list]:
     where, params = [], []
     for dimension in DIMENSIONS:
         values = getattr(filters, dimension)
         if values:
-            where.append(
-                f"{column} IN ({_SETS[dimension].format(', '.join(['%s'] * len(values)))})"
-            )
+            chosen = _SETS[dimension].format(", ".join(["%s"] * len(values)))
+            if dimension == "source" and UNKNOWN in values:
+                chosen = f"{chosen} UNION ALL {_NO_SOURCE}"
+            where.append(f"{column} IN ({chosen})")
             params += values
     return where, params
 
@@ -305,7 +331,14 @@ def _sql_source_counts(filters: Filters) -> list[Facet]:
         f"SELECT source_id AS k, count(*) AS n FROM {_A} INDEXED BY article_source_date "  # noqa: S608
         f"WHERE {where} GROUP BY source_id"
     )
-    return _top("source", "archive_source", grouped, dparams + sparams)
+    unknown_where = where.replace("source_id IS NOT NULL", "source_id IS NULL")
+    unknown = _rows(
+        f"SELECT count(*) FROM {_A} INDEXED BY article_source_date WHERE {unknown_where}",  # noqa: S608
+        dparams + sparams,
+    )[0][0]
+    facets = _top("source", "archive_source", grouped, dparams + sparams)
+    rows = _with_unknown([(f.value, f.count) for f in facets], unknown)[:FACET_SIZE]
+    return _labelled("source", rows)
 
 
 def _sql_m2m_counts(dimension: str, filters: Filters) -> list[Facet]:
@@ -343,16 +376,16 @@ def _sql_month_counts(filters: Filters) -> list[Facet]:
     # Grouped by day, in article_public_date's own order (no sort: 9 ms at 100k articles,
     # where grouping by substr(published, 1, 7) sorts every row: 50 ms), then by month here.
     sets, sparams = _in_sets(filters, "id")
-    where = " AND ".join(["is_public = 1", "published IS NOT NULL", *sets])
+    where = " AND ".join(["is_public = 1", *sets])
     rows = _rows(
         f"SELECT published, count(*) FROM {_A} WHERE {where} GROUP BY published",  # noqa: S608
         sparams,
     )
     months: dict[str, int] = {}
     for day, n in rows:
-        month = str(day)[:7]  # a date, or its YYYY-MM-DD text
+        month = str(day)[:7] if day else UNKNOWN  # a date, or its YYYY-MM-DD text
         months[month] = months.get(month, 0) + n
-    return [Facet(m, n, _month_label(m)) for m, n in sorted(months.items())]
+    return _labelled("month", list(months.items()))
 
 
 def lists_through_index() -> bool:

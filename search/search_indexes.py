@@ -46,8 +46,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_tag(self, obj):
         return " ".join(t.name for t in obj.tags.all())
 
+    # Articles with no source or no date are indexed with the value "-" (results.UNKNOWN), so
+    # the facets count them ("Unknown source", "Undated") and source=- finds them.
     def prepare_source_slug(self, obj):
-        return obj.source.slug if obj.source_id else None
+        return obj.source.slug if obj.source_id else "-"
 
     def prepare_author_slugs(self, obj):
         return [a.slug for a in obj.authors.all()]
@@ -58,4 +60,4 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_month(self, obj):
         # Not strftime: it writes year 1 as "1", and the month facet needs "0001-01".
         day = obj.published
-        return f"{day.year:04d}-{day.month:02d}" if day else None
+        return f"{day.year:04d}-{day.month:02d}" if day else "-"

@@ -24,7 +24,7 @@ from archive.api import article_summary
 from archive.feeds import ArticleFeed
 from search import attention, timeline
 from search.forms import SORTS, ArchiveSearchForm
-from search.results import LABEL_MODELS
+from search.results import LABEL_MODELS, UNKNOWN
 from search.snippets import cached_analyzer, make_snippet
 
 log = logging.getLogger(__name__)
@@ -116,8 +116,10 @@ class SearchPageView(SearchFormMixin, View):
             ]
             for dimension in ("source", "author", "tag")
         }
-        months = [(f.value, f.count) for f in outcome.facets["month"]]
+        months = [(f.value, f.count) for f in outcome.facets["month"] if f.value != UNKNOWN]
+        undated = sum(f.count for f in outcome.facets["month"] if f.value == UNKNOWN)
         return {
+            "undated": undated,
             "outcome": outcome,
             "page_obj": outcome.page,
             "facets": facets,
@@ -226,7 +228,10 @@ def _facets_json(facets: dict) -> dict:
         ]
         for dimension in ("source", "author", "tag")
     }
-    data["month"] = [{"value": f.value, "count": f.count} for f in facets["month"]]
+    data["month"] = [
+        {"value": f.value, "count": f.count, **({"label": f.label} if f.value == UNKNOWN else {})}
+        for f in facets["month"]
+    ]
     return data
 
 

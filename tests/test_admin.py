@@ -1,9 +1,6 @@
-import io
-import zipfile
-
 import pytest
 
-from archive.models import Article, Original
+from archive.models import Article
 from tests.factories import NO_ORIGINAL_INLINE, make_article
 
 pytestmark = pytest.mark.django_db
@@ -100,90 +97,10 @@ def test_admin_refuses_a_duplicate_body_with_a_message(staff_client):
     assert Article.objects.count() == 1
 
 
-def test_upload_previews_then_saves_on_confirm(staff_client):
-    upload = io.BytesIO(SEED_LIKE.encode())
-    upload.name = "talks.txt"
-    preview = staff_client.post(
-        "/admin/archive/article/upload/", {"files": [upload], "format": "auto"}
-    )
-    html = preview.content.decode()
-    assert preview.status_code == 200
-    assert "A test headline about talks" in html and "Jane Reporter" in html
-    assert "Leave a Reply" in html  # shown among the removed lines
-    assert Article.objects.count() == 0  # nothing saved before confirm
-    token = preview.context["token"]
-    report = staff_client.post("/admin/archive/article/upload/", {"token": token, "confirm": "1"})
-    assert "imported 1, duplicates 0, failed 0" in report.content.decode()
-    article = Article.objects.get()
-    assert article.title == "A test headline about talks"
-    assert "Leave a Reply" not in article.body_text
-    assert bytes(Original.objects.get().raw).decode() == SEED_LIKE
-
-
-def test_upload_of_a_zip_reports_each_file(staff_client):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("one.txt", SEED_LIKE)
-        z.writestr("empty.txt", "")
-    buffer.seek(0)
-    buffer.name = "batch.zip"
-    preview = staff_client.post(
-        "/admin/archive/article/upload/", {"files": [buffer], "format": "auto"}
-    )
-    assert preview.context["ready"] == 1
-    report = staff_client.post(
-        "/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"}
-    )
-    assert "imported 1, duplicates 0, failed 1" in report.content.decode()
-
-
-def test_upload_confirm_with_a_bad_token_is_a_message_not_an_error(staff_client):
-    response = staff_client.post(
-        "/admin/archive/article/upload/", {"token": "../../etc", "confirm": "1"}
-    )
-    assert response.status_code == 200
-    assert "expired" in response.content.decode()
-
-
 def test_upload_without_files_shows_the_form_error(staff_client):
     response = staff_client.post("/admin/archive/article/upload/", {"format": "auto"})
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
-
-
-def test_reparse_action_rederives_from_the_raw_original(staff_client):
-    upload = io.BytesIO(SEED_LIKE.encode())
-    upload.name = "talks.txt"
-    preview = staff_client.post("/admin/archive/article/upload/", {"files": [upload]})
-    staff_client.post(
-        "/admin/archive/article/upload/", {"token": preview.context["token"], "confirm": "1"}
-    )
-    article = Article.objects.get()
-    Article.objects.filter(pk=article.pk).update(title="Broken by hand")
-    response = staff_client.post(
-        "/admin/archive/article/",
-        {"action": "reparse", "_selected_action": [article.pk]},
-        follow=True,
-    )
-    assert "Re-parsed 1 article" in response.content.decode()
-    article.refresh_from_db()
-    assert article.title == "A test headline about talks"
-
-
-def test_unconfirmed_uploads_older_than_a_day_are_dropped(staff_client):
-    import os
-    import time
-
-    from archive.upload import UPLOAD_DIR
-
-    stale = UPLOAD_DIR / "stale-token-for-test"
-    stale.mkdir(parents=True, exist_ok=True)
-    old = time.time() - 2 * 24 * 3600
-    os.utime(stale, (old, old))
-    upload = io.BytesIO(SEED_LIKE.encode())
-    upload.name = "talks.txt"
-    staff_client.post("/admin/archive/article/upload/", {"files": [upload]})
-    assert not stale.exists()
 
 
 def test_the_cache_table_exists_after_migrate_so_login_works(client, django_user_model):

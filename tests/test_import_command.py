@@ -67,7 +67,7 @@ def test_source_option_names_the_publisher():
 def test_dry_run_saves_nothing():
     code, out = run(str(SEEDS), "--dry-run")
     assert code == 0
-    assert "dry run: imported 5, duplicates 0, failed 0" in out
+    assert "dry run: would import 5, duplicates 0, failed 0" in out
     assert Article.objects.count() == 0
 
 
@@ -136,13 +136,14 @@ def test_progress_lines_are_written_when_not_on_a_terminal(tmp_path, monkeypatch
     monkeypatch.setattr(import_articles.Progress, "__init__", _eager_progress_init)
     code, out = run(str(tmp_path))
     assert code == 0
-    assert "… 1 documents (imported 1, duplicates 0, failed 0)" in out
+    assert "… 1 of 3 documents (imported 1, duplicates 0, failed 0)" in out
+    assert "left" in out
 
 
-def _eager_progress_init(self, out, *, tty, every=5.0):
+def _eager_progress_init(self, out, *, tty, every=5.0, total=0):
     import time
 
-    self.out, self.tty, self.every = out, False, 0.0
+    self.out, self.tty, self.every, self.total = out, False, 0.0, total
     self.started = self.last = time.monotonic()
     self.done = 0
 
@@ -166,3 +167,88 @@ def test_a_sample_of_bbc_and_reuters_imports_without_failures(corpora, tmp_path)
     for line in out.splitlines():
         if line.startswith("failed: "):
             assert "no article text" in line, line
+
+
+def test_update_changes_the_same_articles_in_place_and_creates_none():
+    run(str(SEEDS))
+    before = dict(Article.objects.values_list("pk", "content_hash"))
+    code, out = run(str(SEEDS), "--update", "--source", "BBC News")
+    assert code == 0
+    assert out.strip().endswith("imported 0, duplicates 0, failed 0, updated 5")
+    assert "duplicate: " not in out
+    assert dict(Article.objects.values_list("pk", "content_hash")) == before
+    assert Original.objects.count() == 5
+    assert set(Article.objects.values_list("source__name", flat=True)) == {"BBC News"}
+    assert set(Original.objects.values_list("source_given", flat=True)) == {"BBC News"}
+    from archive.models import Revision
+
+    revisions = Revision.objects.filter(kind="update")
+    assert revisions.count() == 5
+    assert all(r.changes["source"][1] == "BBC News" for r in revisions)
+
+
+def test_update_takes_a_changed_body_from_the_new_file(tmp_path):
+    line = {
+        "title": "Harbour talks",
+        "url": "https://news.example/harbour",
+        "published": "2022-01-10",
+    }
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({**line, "body": "Ships met in the old harbour on Monday."}) + "\n")
+    run(str(path))
+    article = Article.objects.get()
+    path.write_text(json.dumps({**line, "body": "Ships met in the new harbour on Tuesday."}) + "\n")
+    code, out = run(str(path), "--update")
+    assert out.strip().endswith("updated 1")
+    assert list(Article.objects.values_list("pk", flat=True)) == [article.pk]
+    assert "new harbour on Tuesday" in Article.objects.get().body_text
+    assert b"new harbour" in bytes(Original.objects.get().raw)
+
+
+def test_update_with_dry_run_says_what_it_would_do_and_changes_nothing():
+    run(str(SEEDS))
+    code, out = run(str(SEEDS), "--update", "--dry-run", "--source", "BBC News")
+    assert code == 0
+    assert out.strip().endswith("would update 5")
+    assert "dry run: would import 0, duplicates 0, failed 0" in out
+    assert not Article.objects.filter(source__name="BBC News").exists()
+
+
+def test_an_update_that_would_take_another_articles_text_fails_and_changes_nothing(tmp_path):
+    first = {"title": "One", "url": "https://news.example/one", "body": "The first body text."}
+    second = {"title": "Two", "url": "https://news.example/two", "body": "The second body text."}
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n")
+    run(str(path))
+    path.write_text(json.dumps({**second, "body": "The first body text."}) + "\n")
+    code, out = run(str(path), "--update")
+    assert code == 1
+    assert "is another article's" in out
+    assert Article.objects.get(original_url="https://news.example/two").body_text == (
+        "The second body text."
+    )
+
+
+def test_progress_lines_give_the_total_and_the_time_left():
+    from archive.management.commands.import_articles import Progress
+
+    out = io.StringIO()
+    progress = Progress(out, tty=False, every=0.0, total=40)
+    for _ in range(10):
+        progress.step({"imported": 1})
+    line = out.getvalue().strip().splitlines()[-1]
+    assert "10 of 40 documents" in line and " left" in line
+
+
+def test_the_document_count_ahead_covers_folders_zips_and_json_lines(tmp_path):
+    import gzip
+
+    from archive.ingest.counting import count_documents
+
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / "feed.jsonl").write_text('{"body": "x"}\n{"body": "y"}\n{"body": "z"}')
+    (tmp_path / "more.jsonl.gz").write_bytes(gzip.compress(b'{"body": "x"}\n' * 7))
+    with zipfile.ZipFile(tmp_path / "b.zip", "w") as z:
+        for n in range(4):
+            z.writestr(f"{n}.txt", "text")
+    assert count_documents([tmp_path]) == 1 + 3 + 7 + 4

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client, override_settings
 
 from archive.models import Article
+from tests import uploads
 from tests.e2e.live import create_cache_table
 from tests.factories import make_article
 
@@ -227,6 +228,7 @@ def test_logged_in_forms_refuse_posts_without_csrf_token(csrf_client):
     assert Article.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_upload_works_with_the_token_from_its_form(csrf_client):
     token = csrf_token(csrf_client.get(LOGIN).content.decode())
     csrf_client.post(
@@ -240,4 +242,5 @@ def test_upload_works_with_the_token_from_its_form(csrf_client):
         UPLOAD,
         {"token": preview.context["token"], "confirm": "1", "csrfmiddlewaretoken": confirm_token},
     )
+    _job, report = uploads.report(csrf_client, report)
     assert "imported 1" in report.content.decode()

@@ -17,7 +17,8 @@ import pytest
 from django.test import Client
 
 from archive.models import Article, Author, Original
-from archive.upload import UPLOAD_DIR
+from archive.upload_jobs import UPLOAD_DIR
+from tests import uploads
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,7 @@ def small_limits(settings):
     return settings
 
 
+@pytest.mark.django_db(transaction=True)
 def test_each_bad_file_gets_its_own_message_and_the_good_ones_are_saved(
     staff_client, small_limits, on_commit
 ):
@@ -91,10 +93,8 @@ def test_each_bad_file_gets_its_own_message_and_the_good_ones_are_saved(
     html = preview.content.decode()
     assert "Will not be imported" in html
 
-    report = on_commit(
-        staff_client.post, UPLOAD, {"token": preview.context["token"], "confirm": "1"}
-    )
-    results = report.context["results"]
+    job, _report = uploads.confirm_and_report(staff_client, preview.context["token"])
+    results = list(job.results.all())
     imported = [r for r in results if r.status == "imported"]
     # The four good files and the one good line of bad.jsonl.
     assert len(imported) == 5, [(r.name, r.status, r.message) for r in results]
@@ -163,6 +163,12 @@ def test_uploaded_file_names_are_never_paths(staff_client):
     preview = staff_client.post(UPLOAD, {"files": [evil]})
     assert preview.status_code == 200
     folder = UPLOAD_DIR / preview.context["token"]
-    assert sorted(p.name for p in folder.iterdir()) == ["0000.bin", "0000.name", "format", "source"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0000.bin",
+        "0000.name",
+        "format",
+        "preview.json",
+        "source",
+    ]
     assert (folder / "0000.name").read_text() == "evil-upload.txt"
     assert not Path("/tmp/evil-upload.txt").exists()

@@ -15,6 +15,7 @@ import zipfile
 import pytest
 
 from archive.models import Article
+from tests import uploads
 from tests.e2e.hostile import (
     batches,
     fragment_problems,
@@ -105,6 +106,7 @@ def zip_of(files: dict[str, bytes]) -> io.BytesIO:
     return buffer
 
 
+@pytest.mark.django_db(transaction=True)
 def test_hostile_files_through_the_upload_preview_and_confirm(staff_client, on_commit, capsys):
     files = hostile_files(VECTORS, size=40)
     preview = staff_client.post(UPLOAD, {"files": [zip_of(files)], "format": "auto"})
@@ -113,13 +115,10 @@ def test_hostile_files_through_the_upload_preview_and_confirm(staff_client, on_c
     assert Article.objects.count() == 0
     ready = preview.context["ready"]
     assert ready > len(files) // 2
-    report = on_commit(
-        staff_client.post, UPLOAD, {"token": preview.context["token"], "confirm": "1"}
-    )
-    assert report.status_code == 200
+    job, report = uploads.confirm_and_report(staff_client, preview.context["token"])
     assert admin_problems(report) == []
     # The markdown and text copies of one group have the same words: one is a duplicate.
-    assert report.context["report"].count("imported") >= ready - len(files) // 3
+    assert job.results.filter(status="imported").count() >= ready - len(files) // 3
     bad = {}
     for article in Article.objects.all():
         found = fragment_problems(article.body_html)

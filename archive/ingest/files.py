@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ _CHUNK = 64 * 1024
 _JSONL_NAME = re.compile(r"\.(jsonl|ndjson)(\.gz)?$", re.IGNORECASE)
 _ZIP_MAGIC = b"PK\x03\x04"
 NESTED_ZIP = "zip inside a zip: not expanded (nested archives are refused)"
+SYMLINK = "symbolic link in zip: skipped (it points to a file, it is not one)"
 
 
 def iter_documents(
@@ -132,6 +134,9 @@ def _zip_members(
             continue
         if _hidden(info.filename):
             continue
+        if _is_symlink(info):  # its "contents" are the link's target path, not a document
+            yield member_name, None, SYMLINK
+            continue
         total += info.file_size
         if total > limits.max_zip_total_bytes:
             limit = _human(limits.max_zip_total_bytes)
@@ -185,6 +190,11 @@ def _unsafe_name(filename: str) -> str:
     if normalized.startswith("/") or re.match(r"^[A-Za-z]:", normalized) or ".." in parts:
         return f"unsafe path in zip refused: {filename}"
     return ""
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    # Unix zips keep the file mode in the high 16 bits of external_attr.
+    return stat.S_ISLNK(info.external_attr >> 16)
 
 
 def _hidden(filename: str) -> bool:

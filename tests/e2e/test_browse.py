@@ -158,8 +158,9 @@ def test_an_editor_uploads_and_finds_the_articles(
     ok(page)
 
     page.click("input[name=confirm]")
-    page.wait_for_selector(".summary")
-    assert "imported 2, duplicates 0, failed 0" in page.locator(".summary").inner_text()
+    # The report page refreshes itself while the upload saves, then gives the summary.
+    page.wait_for_selector("text=imported 2, duplicates 0, failed 0", timeout=60_000)
+    page.wait_for_selector(".progress", state="detached")
     screenshot(page, "upload-report")
     ok(page)
 

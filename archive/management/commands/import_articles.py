@@ -8,15 +8,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive import services
 from archive.ingest import Limits
+from archive.ingest.counting import count_documents
 from archive.ingest.types import FORMATS
 from archive.models import Article
 
 
 class Progress:
-    """A bar on a terminal; a line every few seconds otherwise (logs, CI)."""
+    """A bar on a terminal; a line every few seconds otherwise (logs, CI). Both say how many
+    of about how many documents are done, and the time left at the rate so far."""
 
-    def __init__(self, out, *, tty: bool, every: float = 5.0):
-        self.out, self.tty, self.every = out, tty, every
+    def __init__(self, out, *, tty: bool, every: float = 5.0, total: int = 0):
+        self.out, self.tty, self.every, self.total = out, tty, every, total
         self.started = self.last = time.monotonic()
         self.done = 0
 
@@ -35,7 +37,15 @@ class Progress:
     def line(self, counts: dict) -> str:
         rate = self.done / max(time.monotonic() - self.started, 1e-6)
         parts = ", ".join(f"{k} {v}" for k, v in counts.items())
-        return f"… {self.done} documents ({parts}), {rate:.0f}/s"
+        if not self.total:
+            return f"… {self.done} documents ({parts}), {rate:.0f}/s"
+        # The total is counted ahead (a JSON-lines file's blank lines too): never "101%".
+        total = max(self.total, self.done)
+        left = (total - self.done) / rate if rate else 0
+        return (
+            f"… {self.done} of {total} documents ({parts}), {rate:.0f}/s, "
+            f"about {_duration(left)} left"
+        )
 
     def done_line(self) -> str:
         self.close()
@@ -46,6 +56,17 @@ class Progress:
             self.out.write("\r" + " " * 79 + "\r", ending="")
 
 
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
 class Command(BaseCommand):
     help = "Import articles from files, folders (recursively) and .zip archives."
 
@@ -54,6 +75,10 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="publisher of these articles")
         parser.add_argument("--format", default="auto", choices=("auto", *FORMATS))
         parser.add_argument("--dry-run", action="store_true", help="parse and report, save nothing")
+        parser.add_argument(
+            "--update", action="store_true",
+            help="update articles the archive already holds in place, instead of skipping them",
+        )  # fmt: skip
         parser.add_argument(
             "--reparse", action="store_true",
             help="re-derive every stored article (or those given by id) from its raw original",
@@ -66,8 +91,16 @@ class Command(BaseCommand):
         if not paths:
             raise CommandError("Name at least one file, folder or .zip archive to import.")
         counts = {"imported": 0, "duplicates": 0, "failed": 0}
-        progress = Progress(self.stdout, tty=self.stdout.isatty())
-        key = {services.IMPORTED: "imported", services.DUPLICATE: "duplicates"}
+        if options["update"]:
+            counts["updated"] = 0
+        limits = Limits(max_file_bytes=settings.IMPORT_MAX_FILE_BYTES)
+        total = count_documents(paths, limits=limits)
+        progress = Progress(self.stdout, tty=self.stdout.isatty(), total=total)
+        key = {
+            services.IMPORTED: "imported",
+            services.DUPLICATE: "duplicates",
+            services.UPDATED: "updated",
+        }
 
         def on_result(result):
             counts[key.get(result.status, "failed")] += 1
@@ -84,15 +117,19 @@ class Command(BaseCommand):
             source=options["source"],
             format=options["format"],
             dry_run=options["dry_run"],
-            limits=Limits(max_file_bytes=settings.IMPORT_MAX_FILE_BYTES),
+            update=options["update"],
+            limits=limits,
             on_result=on_result,
             on_indexing=lambda left: self.stdout.write(
                 f"{progress.done_line()}; the search index is catching up with {left} articles…"
             ),
         )
         progress.close()
-        prefix = "dry run: " if options["dry_run"] else ""
-        self.stdout.write(prefix + report.summary)
+        summary = report.summary
+        if options["dry_run"]:  # nothing was saved: say what would have been
+            summary = "dry run: would import" + summary.removeprefix("imported")
+            summary = summary.replace(", updated", ", would update")
+        self.stdout.write(summary)
         if report.count(services.FAILED):
             sys.exit(1)
 
