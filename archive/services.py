@@ -275,7 +275,7 @@ def import_paths(
     With dry_run nothing is saved: parsed articles are reported as imported, except those
     the database already holds, which are reported as duplicates.
     """
-    from search.indexing import batched_index_updates
+    from search.index_writer import batched_index_updates
 
     report = ImportReport()
     limits = limits or Limits()

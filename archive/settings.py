@@ -179,7 +179,7 @@ def _haystack_connection(url: str) -> dict:
 
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")
 HAYSTACK_CONNECTIONS = {"default": _haystack_connection(SEARCH_URL)}
-HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.AfterCommitSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "search.outbox.AfterCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 HAYSTACK_ITERATOR_LOAD_PER_QUERY = 200
 

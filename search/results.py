@@ -23,11 +23,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from haystack import connections
 from haystack.query import SearchQuerySet
 
 from archive.models import Article, Author, Source, Tag
-from search import facet_cache
+from search import capabilities, facet_cache
 from search.query import ParsedQuery
 
 PAGE_SIZE = 20
@@ -358,7 +357,7 @@ def lists_through_index() -> bool:
     """Whether an empty query (filters only) is best answered by the index: on a backend
     that answers a match-all with filters and facets from memory (ours), yes; elsewhere the
     database's GROUP BY queries are the sure way (DatabaseResults)."""
-    return getattr(connections["default"].get_backend(), "supports_fast_listing", False)
+    return capabilities.current().fast_listing
 
 
 class IndexResults(_Paged):
@@ -422,8 +421,7 @@ class IndexResults(_Paged):
 
     def facets(self) -> dict[str, list[Facet]]:
         self._ensure_run()
-        backend = connections["default"].get_backend()
-        if getattr(backend, "supports_multiselect_facets", False):
+        if capabilities.current().multiselect_facets:
             fields = self._query.get_facet_counts().get("fields", {})
         else:
             fields = {}

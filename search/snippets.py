@@ -10,6 +10,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
 
+from search import capabilities
+
 LENGTH = 260  # characters of text in a snippet
 MAX_TEXT = 20_000  # characters of an article searched for the best passage
 _WORD = re.compile(r"\w+")
@@ -29,7 +31,7 @@ def _simple_analyze(text: str):
 def _analyzer():
     """The backend's own analysis when it offers it (stems and folding as in the index)."""
     backend = connections["default"].get_backend()
-    return getattr(backend, "analyze", _simple_analyze)
+    return backend.analyze if capabilities.of(backend).analysis else _simple_analyze
 
 
 def _marks(text: str, words: list[str], prefixes: list[str]) -> list[tuple[int, int]]:

@@ -41,6 +41,22 @@ def search_index(tmp_path_factory):
 
 
 @pytest.fixture
+def search_policy(search_index):
+    """Give this test's search backend a policy (search.policy): `search_policy(drain_chunk=5)`
+    changes those knobs for the test; a forked index writer is handed the same policy."""
+    import dataclasses
+
+    from haystack import connections
+
+    def use(**changes):
+        backend = connections["default"].get_backend()
+        backend.policy = dataclasses.replace(backend.policy, **changes)
+        return backend.policy
+
+    return use
+
+
+@pytest.fixture
 def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip("../shared/corpora is absent")

@@ -329,23 +329,24 @@ def test_a_dead_worker_fails_the_commit_and_leaves_the_index_as_it_was(tmp_path)
     assert ix.doc_count() == 2
 
 
-def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path, monkeypatch):
-    import search.backend as backend
+def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path):
+    from search.backend import batch_merge
+    from search.policy import SearchPolicy
 
-    monkeypatch.setattr(backend, "MERGE_MAX_DOCS", 40)
+    policy = SearchPolicy(merge_max_docs=40)
     ix = FileStorage(str(tmp_path)).create_index(_schema())
 
     def commit(n_docs, tag):
         writer = ix.writer()
         for n in range(n_docs):
             writer.add_document(id=f"{tag}-{n}", text=PARAGRAPHS[n % len(PARAGRAPHS)])
-        writer.commit(mergetype=backend._merge_tiered)
+        writer.commit(mergetype=batch_merge(policy))
 
     def sizes():
         return sorted(s.doc_count_all() for s in ix._segments())
 
-    factor = backend.TIER_FACTOR
-    commit(45, "big")  # over MERGE_MAX_DOCS: never rewritten
+    factor = policy.tier_factor
+    commit(45, "big")  # over merge_max_docs: never rewritten
     for k in range(factor):
         commit(2, f"small{k}")
     assert sizes() == [2] * factor + [45]
@@ -353,5 +354,5 @@ def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path,
     assert sizes() == [2 * factor + 2, 45]
     for k in range(factor * 3):
         commit(2, f"more{k}")
-    assert max(sizes()[:-1]) <= 40 and sizes()[-1] == 45  # never over MERGE_MAX_DOCS
+    assert max(sizes()[:-1]) <= 40 and sizes()[-1] == 45  # never over merge_max_docs
     assert ix.doc_count() == 45 + 2 * (factor * 4 + 1)

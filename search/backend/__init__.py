@@ -28,7 +28,7 @@ What this adds to haystack's Whoosh backend, and why (measured traps, issues 4 a
   Whoosh's match-all (which reads every posting: seconds at 10,000 articles).
 - Spelling suggestions when a query finds few results (haystack gives none when there are none).
 - Writes retry with backoff on the writer lock and raise IndexLocked when it stays held, so the
-  caller (search.indexing) keeps the update for later instead of dropping it silently.
+  caller (search.outbox) keeps the update for later instead of dropping it silently.
 """
 
 from __future__ import annotations
@@ -64,39 +64,12 @@ from search.backend import columns, engine
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
 from search.backend.postings import PostingsCache, read_postings
 from search.backend.writing import ParallelWriter, segment_writer
+from search.capabilities import Capabilities
+from search.policy import SearchPolicy
 
 log = logging.getLogger(__name__)
 
-# Results below this count get a spelling suggestion, when a better spelling exists.
-SUGGEST_BELOW = 3
-# How long one write waits for another process's writer lock before giving up for now.
-LOCK_WAIT_SECONDS = 10.0
-MLT_TEXT = 2000  # characters of an article (its title and lead) whose key terms pick related ones
-MLT_TERMS = 5  # key terms of it searched for (as Whoosh's more_like)
 MATCH_ALL = {"*", "*:*"}  # haystack's matching_all_fragment() for Whoosh, and its usual form
-MATCHES_CACHE = 4  # query results kept per process (a page, its export, its feed)
-# Decoded posting lists kept per process: the words people search for come back.
-POSTINGS_CACHE_BYTES = 32 * 1024 * 1024
-
-
-# update_index/rebuild_index read this many articles from the database at a time (haystack's
-# default is 1,000); they all go to one bulk writer (bulk_writes), not a commit each.
-BATCH_SIZE = 5000
-# Memory for a batch commit's postings (an import's flush, a check_index repair) before they
-# spill to temporary files: Whoosh's default of 128 MB spilled a batch of 5,000 articles
-# (about 1.5 million postings, ~260 MB by Whoosh's own estimate).
-POOL_MB = 512
-# update_index's one writer (bulk_writes) spills sorted runs to disk past this, in chunks.
-BULK_POOL_MB = 256
-BULK_LOCK_WAIT = 60.0
-# Worker processes of a bulk run, a segment each: the parent reads the database and prepares
-# the documents, the workers analyse and write them (1.5x on two cores at 100k articles).
-BULK_PROCS = min(2, os.cpu_count() or 1)
-
-TIER_FACTOR = 4  # an import's commits merge this many segments of like size into one...
-MERGE_MAX_DOCS = 10_000  # ...up to this many documents: bigger ones are never rewritten
-TINY_SEGMENT = 10  # documents; a request's commit merges segments this small...
-TINY_MERGE_AT = 8  # ...once there are this many of them (at most 80 documents: under 1 s)
 
 
 class IndexLocked(Exception):
@@ -137,21 +110,29 @@ class ArchiveWhooshSearchQuery(WhooshSearchQuery):
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
-    supports_multiselect_facets = True
-    # A match-all query with filters, facets and a date sort is answered from the columns
-    # in milliseconds: search.results lists an empty query through the index.
-    supports_fast_listing = True
+    # What callers may ask of it (search.capabilities): every one of them.
+    capabilities = Capabilities(
+        multiselect_facets=True,
+        fast_listing=True,
+        locked_loads=True,
+        bulk_writes=True,
+        id_column=True,
+        analysis=True,
+        self_check=True,
+    )
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
-        self.batch_size = options.get("BATCH_SIZE", BATCH_SIZE)
+        # The tuning knobs (search.policy); a test or a deployment passes its own.
+        self.policy: SearchPolicy = options.get("POLICY") or SearchPolicy()
+        self.batch_size = options.get("BATCH_SIZE", self.policy.rebuild_read_batch)
         self.include_spelling = True
         self._lock = threading.RLock()
         self._searcher = None
         self._view: _View | None = None  # for self._searcher
         self._segment_columns: dict[str, columns.Columns] = {}
         self._matches: OrderedDict = OrderedDict()
-        self._postings = PostingsCache(POSTINGS_CACHE_BYTES)
+        self._postings = PostingsCache(self.policy.postings_cache_bytes)
         self._bulk = None  # the writer of a bulk_writes() block
         self.facet_fields: list[str] = []
         self.multi_valued: set[str] = set()
@@ -306,7 +287,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
-    def apply_changes(self, index, load, wait: float = LOCK_WAIT_SECONDS, batch: bool = True):
+    def apply_changes(self, index, load, wait: float | None = None, batch: bool = True):
         """Take the writer lock, then call `load()` for (objects to index, document ids to
         remove) and write them in one commit.
 
@@ -314,7 +295,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         commit stays short whatever the index holds: a Whoosh merge rewrites every posting of
         the merged segments at about 75 documents/s (4.8 s for 364 documents at 10k) with the
         lock held, and the save is searchable only after it. Batch commits (imports, outbox
-        drains) merge segments of like size, never into one over MERGE_MAX_DOCS
+        drains) merge segments of like size, never into one over the policy's merge_max_docs
         (_merge_tiered), which keeps the segment count down without ever rewriting the
         whole index.
 
@@ -328,8 +309,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if self._bulk is not None:
             self._add(self._bulk, index, load)
             return
+        policy = self.policy
         self.index = self.index.refresh()
-        writer = self._writer(wait, POOL_MB if batch else 64)
+        wait = policy.batch_lock_wait if wait is None else wait
+        writer = self._writer(wait, policy.pool_mb if batch else policy.request_pool_mb)
         try:
             if not self._add(writer, index, load):
                 writer.cancel()  # an empty commit would still make every searcher reopen
@@ -337,7 +320,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=_merge_tiered if batch else _merge_tiny)
+        writer.commit(mergetype=batch_merge(policy) if batch else request_merge(policy))
 
     def _add(self, writer, index, load) -> bool:
         """Write load()'s changes with `writer`; False when there were none."""
@@ -362,7 +345,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return True
 
     @contextlib.contextmanager
-    def bulk_writes(self, wait: float = BULK_LOCK_WAIT):
+    def bulk_writes(self, wait: float | None = None):
         """Every update() and remove() inside goes through one writer, committed at the end:
         a whole update_index run becomes one segment per worker process (a segment per batch
         made 21 at 100,000 articles, each with its own copy of the vocabulary: an index 1.8
@@ -370,8 +353,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         lock is held throughout; other processes' saves wait in the outbox meanwhile."""
         if not self.setup_complete:
             self.setup()
+        policy = self.policy
         self.index = self.index.refresh()
-        writer = self._writer(wait, BULK_POOL_MB, procs=BULK_PROCS)
+        wait = policy.bulk_lock_wait if wait is None else wait
+        writer = self._writer(wait, policy.bulk_pool_mb, procs=policy.bulk_procs)
         self._bulk = writer
         try:
             yield
@@ -381,7 +366,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             raise
         self._bulk = None
         # Existing segments merge as a batch commit's do (on an empty index: none to merge).
-        writer.commit(mergetype=_merge_tiered)
+        writer.commit(mergetype=batch_merge(policy))
 
     def update(self, index, iterable, commit=True):
         objs = list(iterable)
@@ -436,7 +421,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             found = engine.Matches(found.ids[live], found.scores[live])
         with self._lock:
             self._matches[query_string] = found
-            while len(self._matches) > MATCHES_CACHE:
+            while len(self._matches) > self.policy.matches_cache:
                 self._matches.popitem(last=False)
         return found
 
@@ -513,7 +498,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class = result_class or SearchResult
         results = [result_class("archive", "article", pk, score) for pk, score in page]
         suggestion = None
-        if hits < SUGGEST_BELOW and spelling_query:
+        if hits < self.policy.suggest_below and spelling_query:
             suggestion = self.create_spelling_suggestion(spelling_query)
         return {
             "results": results,
@@ -629,7 +614,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not text.strip():
             return empty
         field = self.content_field_name
-        terms = engine.key_terms(view.segs, field, text[:MLT_TEXT], MLT_TERMS)
+        policy = self.policy
+        terms = engine.key_terms(
+            view.segs, field, text[: policy.related_text_chars], policy.related_terms
+        )
         q = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
         found = engine.evaluate(q, view.segs)
         cols = view.cols
@@ -705,31 +693,42 @@ class ArchiveWhooshEngine(WhooshEngine):
     query = ArchiveWhooshSearchQuery
 
 
-def _merge_tiny(writer, segments):
+def request_merge(policy: SearchPolicy):
+    """The Whoosh merge policy (mergetype) of a request's commit."""
+    return lambda writer, segments: _merge_tiny(writer, segments, policy)
+
+
+def batch_merge(policy: SearchPolicy):
+    """The Whoosh merge policy (mergetype) of a batch commit and of a bulk run."""
+    return lambda writer, segments: _merge_tiered(writer, segments, policy)
+
+
+def _merge_tiny(writer, segments, policy: SearchPolicy):
     """Whoosh merge policy for a request's commit: merge the tiny segments (single saves)
-    once there are TINY_MERGE_AT of them; never touch a bigger one."""
-    tiny = [s for s in segments if s.doc_count_all() <= TINY_SEGMENT]
-    if len(tiny) < TINY_MERGE_AT:
+    once there are tiny_merge_at of them; never touch a bigger one."""
+    tiny = [s for s in segments if s.doc_count_all() <= policy.tiny_segment]
+    if len(tiny) < policy.tiny_merge_at:
         return segments
     return _merge(writer, segments, tiny)
 
 
-def _merge_tiered(writer, segments):
+def _merge_tiered(writer, segments, policy: SearchPolicy):
     """Whoosh merge policy for batch commits (imports, outbox drains): segments of like size
-    (by powers of TIER_FACTOR) are merged TIER_FACTOR at a time, smallest first, and never
-    into one over MERGE_MAX_DOCS. Whoosh's MERGE_SMALL merges "every segment up to the merge
+    (by powers of tier_factor) are merged tier_factor at a time, smallest first, and never
+    into one over merge_max_docs. Whoosh's MERGE_SMALL merges "every segment up to the merge
     point", which at 100,000 articles included the biggest: an import rewrote the whole
     index every twenty commits or so, holding the writer lock for minutes (the 100k import
     fell from 64 to 51 articles/s as the index grew). Here each article is rewritten a few
-    times at most, and a merge holds the lock for at most MERGE_MAX_DOCS documents' worth."""
+    times at most, and a merge holds the lock for at most merge_max_docs documents' worth."""
+    factor, biggest = policy.tier_factor, policy.merge_max_docs
     tiers: dict[int, list] = {}
     for segment in segments:
         count = segment.doc_count_all()
-        if count < MERGE_MAX_DOCS:
-            tiers.setdefault(_tier(count), []).append(segment)
+        if count < biggest:
+            tiers.setdefault(_tier(count, factor), []).append(segment)
     for tier in sorted(tiers):
-        group = sorted(tiers[tier], key=lambda s: s.doc_count_all())[:TIER_FACTOR]
-        if len(group) == TIER_FACTOR and sum(s.doc_count_all() for s in group) <= MERGE_MAX_DOCS:
+        group = sorted(tiers[tier], key=lambda s: s.doc_count_all())[:factor]
+        if len(group) == factor and sum(s.doc_count_all() for s in group) <= biggest:
             return _merge(writer, segments, group)
     return segments
 
@@ -743,9 +742,9 @@ def _merge(writer, segments, group):
     return [s for s in segments if s not in group]
 
 
-def _tier(count: int) -> int:
+def _tier(count: int, factor: int) -> int:
     tier = 0
-    while count >= TIER_FACTOR:
-        count //= TIER_FACTOR
+    while count >= factor:
+        count //= factor
         tier += 1
     return tier
