@@ -77,8 +77,8 @@ def _find_duplicate(article: Article) -> Article | None:
     return Article.objects.filter(content_hash=article.content_hash).order_by().first()
 
 
-class Names:
-    """Sources, authors and tags by the names an import gives, each looked up once.
+class NameCache:
+    """A per-import cache of sources, authors and tags by name: each looked up once.
 
     A newsroom's import names the same few hundred of them over and over; a query per name
     per article was a sixth of the import's time. Only rows that exist are remembered (a row
@@ -100,7 +100,7 @@ class Names:
         self._found.clear()
 
 
-def _source(name: str, names: Names) -> Source | None:
+def _source(name: str, names: NameCache) -> Source | None:
     name = name.strip()[:200]
     if not name:
         return None
@@ -108,7 +108,7 @@ def _source(name: str, names: Names) -> Source | None:
     return found or Source.objects.get_or_create(name=name)[0]
 
 
-def _authors(given: Iterable[str], names: Names) -> list[Author]:
+def _authors(given: Iterable[str], names: NameCache) -> list[Author]:
     authors = []
     for name in dict.fromkeys(n.strip()[:200] for n in given if n and n.strip()):
         found = names.get(("author", name), Author.objects.filter(name__iexact=name).first)
@@ -116,7 +116,7 @@ def _authors(given: Iterable[str], names: Names) -> list[Author]:
     return authors
 
 
-def _tags(pairs: Iterable[tuple[str, str]], names: Names) -> list[Tag]:
+def _tags(pairs: Iterable[tuple[str, str]], names: NameCache) -> list[Tag]:
     tags = []
     for kind, name in dict.fromkeys((k, n.strip()[:100]) for k, n in pairs if n and n.strip()):
         kind = kind if kind in Tag.Kind.values else Tag.Kind.KEYWORD
@@ -161,7 +161,7 @@ def _fill_original(original: Original, parsed: ParsedArticle, source_given: str)
 
 
 def save_article(
-    *, parsed: ParsedArticle, source: str = "", name: str = "", names: Names | None = None
+    *, parsed: ParsedArticle, source: str = "", name: str = "", names: NameCache | None = None
 ) -> SaveResult:
     """Save one parsed article in its own transaction, unless it duplicates one we have.
 
@@ -170,7 +170,7 @@ def save_article(
     SaveResult with status imported, duplicate (with the article it duplicates) or failed.
     """
     name = name or parsed.raw_name
-    names = names or Names()
+    names = names or NameCache()
     article, existing = preview_article(parsed)
     if not article.body_text:
         return SaveResult(FAILED, name, message=NO_TEXT)
@@ -222,7 +222,7 @@ def reparse_article(*, article: Article) -> SaveResult:
     try:
         with transaction.atomic():
             _fill(article, parsed)
-            names = Names()
+            names = NameCache()
             article.source = _source(original.source_given or parsed.source, names)
             article.save()
             article.authors.set(_authors(parsed.authors, names))
@@ -237,11 +237,11 @@ def reparse_article(*, article: Article) -> SaveResult:
 
 
 def save_outcomes(
-    outcomes: Iterable[Outcome], *, source: str = "", names: Names | None = None
+    outcomes: Iterable[Outcome], *, source: str = "", names: NameCache | None = None
 ) -> list[SaveResult]:
     """Save each parsed outcome; errors from parsing become failed results."""
     results = []
-    names = names or Names()
+    names = names or NameCache()
     for outcome in outcomes:
         if outcome.article is None:
             results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
@@ -284,7 +284,7 @@ def import_paths(
         documents, format=format, source=source, limits=limits,
         workers=settings.IMPORT_WORKERS, finish=clean_ahead,
     )  # fmt: skip
-    names = Names()
+    names = NameCache()
     with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):
         for outcomes in parsed:
             if dry_run:

@@ -1,8 +1,10 @@
 """The one settings module. Every knob comes from the environment; the defaults are the
 embedded archive (SQLite + a Whoosh index under var/), safe to run with DEBUG off.
 
-Environment: DATABASE_URL, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, LOG_LEVEL,
-IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH.
+Environment: DATABASE_URL, CONN_MAX_AGE, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
+CSRF_TRUSTED_ORIGINS, HTTPS, LOG_LEVEL, IMPORT_MAX_FILE_MB, IMPORT_WORKERS, UPLOAD_MAX_FILES,
+UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS. Each is
+read by a checked parser: a nonsense value is a loud ImproperlyConfigured at start.
 """
 
 import os
@@ -42,6 +44,28 @@ def _positive_int(name: str, default: int) -> int:
     if value <= 0:
         raise ImproperlyConfigured(f"{name} must be positive, not {value}.")
     return value
+
+
+def _seconds(name: str, default: int) -> int:
+    """A whole number of seconds, 0 allowed (CONN_MAX_AGE=0 closes connections each request)."""
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number of seconds.")
+    return int(raw)
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(name: str, default: str) -> str:
+    raw = env.str(name, default="").strip().upper()
+    if raw == "":
+        return default
+    if raw not in _LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(_LOG_LEVELS)}.")
+    return raw
 
 
 DEBUG = _bool("DEBUG", False)
@@ -141,7 +165,7 @@ SQLITE_OPTIONS = {
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'archive.sqlite3'}")}
 # Persistent connections: a new SQLite connection per request re-runs the PRAGMAs and starts
 # with a cold page cache (measured in the benchmark's profile).
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_MAX_AGE", _seconds("CONN_MAX_AGE", 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
@@ -265,6 +289,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"archive": {"level": env.str("LOG_LEVEL", default="INFO")}},
+    "root": {"handlers": ["console"], "level": _log_level("LOG_LEVEL", "WARNING")},
+    "loggers": {"archive": {"level": _log_level("LOG_LEVEL", "INFO")}},
 }

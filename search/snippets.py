@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
 
 from search import capabilities
+from search.query import fold
 
 LENGTH = 260  # characters of text in a snippet
 MAX_TEXT = 20_000  # characters of an article searched for the best passage
@@ -18,14 +19,9 @@ _WORD = re.compile(r"\w+")
 _COMBINING = re.compile("[\u0300-\u036f]")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _simple_analyze(text: str):
     for match in _WORD.finditer(text):
-        yield _fold(match.group(0)), match.start(), match.end()
+        yield fold(match.group(0)), match.start(), match.end()
 
 
 def _analyzer():
@@ -45,7 +41,7 @@ def _marks(text: str, words: list[str], prefixes: list[str]) -> list[tuple[int, 
     analyze = _analyzer()
     wanted = {term for word in words for term, _s, _e in analyze(word)}
     heads = {term[:3] for term in wanted}
-    folded_prefixes = tuple(_fold(p) for p in prefixes)
+    folded_prefixes = tuple(fold(p) for p in prefixes)
     folded = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
     if len(folded) == len(text) and (heads or folded_prefixes):
         starts = sorted(heads | {p[:3] for p in folded_prefixes}, key=len, reverse=True)
@@ -60,7 +56,7 @@ def _marks(text: str, words: list[str], prefixes: list[str]) -> list[tuple[int, 
     marks = []
     for match in _WORD.finditer(text):
         token = match.group(0).lower()
-        token = token if token.isascii() else _fold(token)
+        token = token if token.isascii() else fold(token)
         prefixed = bool(folded_prefixes) and token.startswith(folded_prefixes)
         if prefixed or (token[:3] in heads and any(t in wanted for t, _, _ in analyze(token))):
             marks.append(match.span())

@@ -22,8 +22,9 @@ from whoosh.writing import NO_MERGE
 
 from search.backend import _text_field, name_analyzer
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, whoosh_chain
-from search.backend.engine import Segments, evaluate, top
-from search.backend.postings import PostingsCache, read_postings
+from search.backend.columns import SegmentStore
+from search.backend.engine import Segments, UnsupportedQuery, evaluate, top
+from search.backend.postings import read_postings
 from tests.conftest import CORPORA
 
 PARAGRAPHS = [
@@ -93,7 +94,7 @@ def _whoosh_scores(searcher, q) -> dict[int, float]:
 
 
 def _ours(searcher, q) -> dict[int, float]:
-    segs = Segments(searcher, PostingsCache(8 * 1024 * 1024))
+    segs = Segments(searcher, SegmentStore(postings_bytes=8 * 1024 * 1024))
     found = evaluate(q, segs)
     live = np.array([not searcher.reader().is_deleted(int(d)) for d in found.ids], dtype=bool)
     return {int(d): float(s) for d, s in zip(found.ids[live], found.scores[live], strict=True)}
@@ -170,11 +171,22 @@ def test_a_prefix_matches_every_word_it_begins(index):
 def test_top_ranks_by_score_then_document_number(index):
     q = QueryParser("text", schema=index.schema).parse("rates OR oil")
     with index.searcher() as searcher:
-        found = evaluate(q, Segments(searcher, PostingsCache(1 << 20)))
+        found = evaluate(q, Segments(searcher, SegmentStore(postings_bytes=1 << 20)))
     keep = np.ones(len(found), dtype=bool)
     ids, scores = top(found, keep, 5)
     expected = sorted(zip(found.scores, found.ids, strict=True), key=lambda p: (-p[0], p[1]))[:5]
     assert list(zip(scores, ids, strict=True)) == expected
+
+
+@pytest.mark.parametrize("index", [False], indirect=True)
+def test_a_query_type_the_engine_does_not_know_raises_when_strict_and_is_logged_else(index, caplog):
+    q = wq.TermRange("text", "oil", "rates")  # our parser never emits one
+    with index.searcher() as searcher:
+        with pytest.raises(UnsupportedQuery, match="TermRange"):
+            evaluate(q, Segments(searcher, SegmentStore(postings_bytes=1 << 20), strict=True))
+        found = evaluate(q, Segments(searcher, SegmentStore(postings_bytes=1 << 20)))
+        assert set(found.ids) == _whoosh_scores(searcher, q).keys() != set()
+    assert "TermRange query answered by Whoosh's matchers" in caplog.text
 
 
 def _tokens(analyzer, text, **kwargs):
@@ -257,7 +269,7 @@ def test_key_terms_are_whooshs_bo1_key_terms(index):
     from search.backend.engine import key_terms
 
     with index.searcher() as searcher:
-        segs = Segments(searcher, PostingsCache(1 << 20))
+        segs = Segments(searcher, SegmentStore(postings_bytes=1 << 20))
         for text in PARAGRAPHS[:5] + _texts(CORPORA if CORPORA.is_dir() else None)[-3:]:
             theirs = searcher.key_terms_from_text("text", text, numterms=5, normalize=False)
             ours = key_terms(segs, "text", text, 5)

@@ -7,15 +7,13 @@ articles are dropped; the title is derived only when nothing better exists.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from archive.ingest import metadata
 from archive.ingest.blocks import Block, normalize_ws, render_blocks, word_count
 from archive.ingest.boilerplate import strip_boilerplate
 from archive.ingest.names import merge_authors
-from archive.ingest.types import IngestError, ParsedArticle, RemovedLine
+from archive.ingest.types import Hints, IngestError, ParsedArticle, RemovedLine
 
 _CONTINUES = re.compile(
     r"(,|\b(and|or|but|nor|of|the|a|an|to|in|on|at|by|with|for|from|that|which|who|as|its|"
@@ -35,23 +33,6 @@ _MEDIA_LABEL = re.compile(
     r"|^(interactive|watch|video|live|photos?|gallery|in pictures|read|listen)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class Hints:
-    """Metadata the container (HTML meta tags, JSON keys) already gave; wins over the text's."""
-
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    published: dt.date | dt.datetime | None = None
-    source: str = ""
-    original_url: str = ""
-    tags: list[tuple[str, str]] = field(default_factory=list)
-    language: str = ""
-    standfirst: str = ""
-    extra: dict = field(default_factory=dict)
-    removed: list[RemovedLine] = field(default_factory=list)
-    drop_teasers: bool = True  # only scrapes carry unmarked links to other articles
 
 
 def build_article(

@@ -27,6 +27,23 @@ class RemovedLine:
 
 
 @dataclass
+class Hints:
+    """Metadata the container (HTML meta tags, JSON keys) already gave; wins over the text's."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: dt.date | dt.datetime | None = None
+    source: str = ""
+    original_url: str = ""
+    tags: list[tuple[str, str]] = field(default_factory=list)
+    language: str = ""
+    standfirst: str = ""
+    extra: dict = field(default_factory=dict)
+    removed: list[RemovedLine] = field(default_factory=list)
+    drop_teasers: bool = True  # only scrapes carry unmarked links to other articles
+
+
+@dataclass
 class ParsedArticle:
     """Everything parsing learnt about one article.
 

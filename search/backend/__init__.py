@@ -44,6 +44,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.encoding import force_str
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
@@ -62,7 +63,6 @@ from whoosh.reading import SegmentReader
 
 from search.backend import columns, engine
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
-from search.backend.postings import PostingsCache, read_postings
 from search.backend.writing import ParallelWriter, segment_writer
 from search.capabilities import Capabilities
 from search.policy import SearchPolicy
@@ -86,6 +86,30 @@ def _text_field(boost: float = 1.0) -> TEXT:
     field = TEXT(analyzer=text_analyzer(), field_boost=boost)
     field.format = FoldedStemPositions(field_boost=boost)
     return field
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the backend serves, as its one SearchIndex (ArticleIndex) declares it: the model
+    (results name it) and the date field with the facet derived from it (a date filter does
+    not narrow that facet: every month stays listed)."""
+
+    app_label: str
+    model_name: str
+    date_field: str
+    date_facet: str
+
+    @classmethod
+    def of(cls, unified_index) -> Served:
+        indexes = list(unified_index.get_indexes().values())
+        if len(indexes) != 1:
+            raise ImproperlyConfigured(f"this backend serves one SearchIndex, not {len(indexes)}")
+        index = indexes[0]
+        meta = index.get_model()._meta
+        return cls(meta.app_label, meta.model_name, index.date_field, index.date_facet)
+
+    def result(self, result_class, pk, score):
+        return result_class(self.app_label, self.model_name, pk, score)
 
 
 @dataclass
@@ -130,9 +154,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._lock = threading.RLock()
         self._searcher = None
         self._view: _View | None = None  # for self._searcher
-        self._segment_columns: dict[str, columns.Columns] = {}
-        self._matches: OrderedDict = OrderedDict()
-        self._postings = PostingsCache(self.policy.postings_cache_bytes)
+        self._store = columns.SegmentStore()  # what is read of each segment (per setup)
+        self._matches: OrderedDict = OrderedDict()  # query results of the current view
+        self.served: Served | None = None  # the model and date fields, from its SearchIndex
         self._bulk = None  # the writer of a bulk_writes() block
         self.facet_fields: list[str] = []
         self.multi_valued: set[str] = set()
@@ -182,8 +206,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not os.access(self.path, os.W_OK):
             raise OSError(f"The search index directory {self.path} is not writable.")
         self.storage = FileStorage(self.path, supports_mmap=False)
-        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
-        self.content_field_name, self.schema = self.build_schema(fields)
+        unified = connections[self.connection_alias].get_unified_index()
+        self.content_field_name, self.schema = self.build_schema(unified.all_searchfields())
+        self.served = Served.of(unified)
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
         if whoosh_index.exists_in(self.path):
             self.index = self.storage.open_index(schema=self.schema)
@@ -198,8 +223,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         with self._lock:
             self._searcher = None
             self._view = None
-            self._segment_columns = {}
+            self._store = self._new_store()
             self._matches.clear()
+
+    def _new_store(self) -> columns.SegmentStore:
+        date_field = self.served.date_field if self.served.date_field in self.schema else ""
+        single = tuple(f for f in self.facet_fields if f not in self.multi_valued)
+        multi = tuple(f for f in self.facet_fields if f in self.multi_valued)
+        return columns.SegmentStore(
+            columns.Layout(id_field=DJANGO_ID, date_field=date_field, single=single, multi=multi),
+            postings_bytes=self.policy.postings_cache_bytes,
+            max_values=self.policy.facet_values_max,
+        )
 
     # --- the one searcher ---------------------------------------------------------------------
     def searcher(self):
@@ -226,50 +261,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return self._view
 
     def _make_view(self, searcher) -> _View:
-        parts, live = [], set()
-        for reader, offset in searcher.reader().leaf_readers():
-            segment_id = engine.segment_id(reader)
-            live.add(segment_id)
-            cols = self._segment_columns.get(segment_id)
-            if cols is None:
-                cols = self._segment_columns[segment_id] = self._read_segment(reader)
-            parts.append((cols, offset, _live_mask(reader)))
-        self._segment_columns = {k: v for k, v in self._segment_columns.items() if k in live}
-        self._postings.forget_segments(live)
-        engine.forget_segments(live)
-        segs = engine.Segments(searcher, self._postings)
+        """A view of the searcher: the store keeps only its segments, and a new segment's
+        columns are read now (the others' were, in their segment's life)."""
+        leaves = searcher.reader().leaf_readers()
+        store = self._store
+        store.keep({engine.segment_id(reader) for reader, _offset in leaves})
+        parts = [
+            (store.columns(engine.segment_id(r), r, engine.read_numbers), offset, _live_mask(r))
+            for r, offset in leaves
+        ]
+        segs = engine.Segments(searcher, store, strict=self.policy.strict_queries)
         return _View(searcher, segs, columns.merge(parts))
-
-    def _read_segment(self, reader) -> columns.Columns:
-        n = reader.doc_count_all()
-        pks = np.zeros(n, dtype=np.int64)
-        if reader.has_column(DJANGO_ID):
-            for docnum, value in enumerate(reader.column_reader(DJANGO_ID)):
-                pks[docnum] = int(value) if value else 0
-        dates = np.zeros(n, dtype=np.int64)
-        if "published" in self.schema and reader.has_column("published"):
-            raw = engine.read_numbers(reader, "published", n)
-            missing = (raw == 0) | (raw >= 2**63)
-            dates = np.where(missing, 0, raw).astype(np.int64)
-        cols = columns.Columns(n, pks, dates)
-        for name in self.facet_fields:
-            vocabulary = columns.vocabulary(name)
-            owners, codes = [], []
-            if name in reader.indexed_field_names():
-                for term in reader.lexicon(name):
-                    code = vocabulary.code(term.decode("utf-8"))
-                    ids = read_postings(reader, name, term).ids
-                    owners.append(ids)
-                    codes.append(np.full(len(ids), code, dtype=np.int32))
-            owners = np.concatenate(owners) if owners else np.zeros(0, np.int32)
-            codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
-            if name in self.multi_valued:
-                cols.multi[name] = columns.MultiValues(owners.astype(np.int32), codes)
-            else:
-                single = np.full(n, columns.NO_VALUE, dtype=np.int32)
-                single[owners] = codes
-                cols.single[name] = single
-        return cols
 
     # --- writing ------------------------------------------------------------------------------
     def _writer(self, wait: float, limitmb: int, procs: int = 1):
@@ -435,8 +437,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def _narrowing(self, view: _View, q) -> _Narrowing:
         """A narrow query as a mask over every document number."""
         cols = view.cols
-        if isinstance(q, wq.NumericRange) and q.fieldname == "published":
-            return _Narrowing({"published"}, cols.date_mask(q.start, q.end))
+        date_field = self.served.date_field
+        if isinstance(q, wq.NumericRange) and q.fieldname == date_field:
+            return _Narrowing({date_field}, cols.date_mask(q.start, q.end))
         terms = (
             [q] if isinstance(q, wq.Term) else list(q.subqueries) if isinstance(q, wq.Or) else []
         )
@@ -496,7 +499,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         facet_counts = self._count_facets(view, in_query, narrowings, list(facets or ()))
         page = self._page(view, found, keep, sort_by, start_offset, end_offset)
         result_class = result_class or SearchResult
-        results = [result_class("archive", "article", pk, score) for pk, score in page]
+        results = [self.served.result(result_class, pk, score) for pk, score in page]
         suggestion = None
         if hits < self.policy.suggest_below and spelling_query:
             suggestion = self.create_spelling_suggestion(spelling_query)
@@ -519,10 +522,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             counts[name] = view.cols.counts(name, selected)
         return counts
 
-    @staticmethod
-    def _touches(narrowing: _Narrowing, facet: str) -> bool:
+    def _touches(self, narrowing: _Narrowing, facet: str) -> bool:
+        served = self.served
         return facet in narrowing.fieldnames or (
-            facet == "month" and "published" in narrowing.fieldnames
+            facet == served.date_facet and served.date_field in narrowing.fieldnames
         )
 
     def _page(self, view: _View, found, keep, sort_by, start_offset, end_offset):
@@ -627,7 +630,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         ids, scores = engine.top(found, keep, top)
         result_class = result_class or SearchResult
         results = [
-            result_class("archive", "article", int(cols.pks[d]), float(score))
+            self.served.result(result_class, int(cols.pks[d]), float(score))
             for d, score in zip(ids, scores, strict=True)
         ]
         return {"results": results, "hits": len(results)}
