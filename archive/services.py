@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 
 from archive import ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
-from archive.ingest.parallel import parse_stream
+from archive.ingest.parallel import parse_bounded, parse_stream
 from archive.models import Article, Author, Original, Source, Tag
-from archive.sanitize import clean_ahead
+from archive.sanitize import clean_ahead, clean_name
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,15 @@ class NameCache:
         self._found.clear()
 
 
+def _name(raw: str, longest: int) -> str:
+    """A name as it is stored (spaces folded, controls gone: clean_name, as the models' save()
+    does) and looked up: "Middle  East" and "The\tGuardian" find the rows of their plain forms
+    instead of failing on the unique name."""
+    return clean_name(raw or "")[:longest].strip()
+
+
 def _source(name: str, names: NameCache) -> Source | None:
-    name = name.strip()[:200]
+    name = _name(name, 200)
     if not name:
         return None
     found = names.get(("source", name), Source.objects.filter(name__iexact=name).first)
@@ -110,7 +117,7 @@ def _source(name: str, names: NameCache) -> Source | None:
 
 def _authors(given: Iterable[str], names: NameCache) -> list[Author]:
     authors = []
-    for name in dict.fromkeys(n.strip()[:200] for n in given if n and n.strip()):
+    for name in dict.fromkeys(filter(None, (_name(n, 200) for n in given))):
         found = names.get(("author", name), Author.objects.filter(name__iexact=name).first)
         authors.append(found or Author.objects.get_or_create(name=name)[0])
     return authors
@@ -118,7 +125,7 @@ def _authors(given: Iterable[str], names: NameCache) -> list[Author]:
 
 def _tags(pairs: Iterable[tuple[str, str]], names: NameCache) -> list[Tag]:
     tags = []
-    for kind, name in dict.fromkeys((k, n.strip()[:100]) for k, n in pairs if n and n.strip()):
+    for kind, name in dict.fromkeys((k, _name(n, 100)) for k, n in pairs if _name(n, 100)):
         kind = kind if kind in Tag.Kind.values else Tag.Kind.KEYWORD
         lookup = Tag.objects.filter(kind=kind, name__iexact=name).first
         found = names.get(("tag", kind, name), lookup)
@@ -210,7 +217,7 @@ def reparse_article(*, article: Article) -> SaveResult:
     original = getattr(article, "original", None)
     if original is None:
         return SaveResult(FAILED, str(article.pk), article, "no raw original is stored")
-    outcomes = ingest.parse(
+    outcomes = parse_bounded(
         bytes(original.raw), name=original.name, format=original.format or "auto",
         source=original.source_given,
     )  # fmt: skip
@@ -236,6 +243,12 @@ def reparse_article(*, article: Article) -> SaveResult:
     return SaveResult(UPDATED, original.name, article)
 
 
+def _unparsed(outcome: Outcome) -> SaveResult:
+    if outcome.repeats:
+        return SaveResult(DUPLICATE, outcome.name, message=f"repeats {outcome.repeats} exactly")
+    return SaveResult(FAILED, outcome.name, message=outcome.error)
+
+
 def save_outcomes(
     outcomes: Iterable[Outcome], *, source: str = "", names: NameCache | None = None
 ) -> list[SaveResult]:
@@ -244,7 +257,7 @@ def save_outcomes(
     names = names or NameCache()
     for outcome in outcomes:
         if outcome.article is None:
-            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            results.append(_unparsed(outcome))
             continue
         try:
             results.append(
@@ -310,7 +323,7 @@ def _dry_run(outcomes: Iterable[Outcome]) -> list[SaveResult]:
     results = []
     for outcome in outcomes:
         if outcome.article is None:
-            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            results.append(_unparsed(outcome))
             continue
         article, existing = preview_article(outcome.article)
         if existing:

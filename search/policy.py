@@ -62,6 +62,12 @@ class SearchPolicy:
 
     # --- reading (search.backend) --------------------------------------------------------------
     suggest_below: int = 3  # results below this count get a spelling suggestion
+    # A suggestion corrects this many unknown words at most (each is a fuzzy scan of the
+    # lexicon), none longer than this, and gives up after this long: one query must never
+    # hold a worker.
+    suggest_max_words: int = 4
+    suggest_max_word_length: int = 30
+    suggest_seconds: float = 0.25
     related_text_chars: int = 2000  # of an article (title and lead) whose key terms pick related
     related_terms: int = 5  # key terms searched for (as Whoosh's more_like)
     matches_cache: int = 4  # query results kept per process (a page, its export, its feed)

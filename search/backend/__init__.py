@@ -555,31 +555,48 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
         word (by edit distance of the stems, then by how many documents hold it); None when
-        nothing changes. Operators, fields and punctuation are kept as they were."""
+        nothing changes. Operators, fields and punctuation are kept as they were.
+
+        The cost is bounded whatever the query: each distinct word is looked up once, at most
+        the policy's suggest_max_words unknown words are corrected (a fuzzy scan of the lexicon
+        each), words longer than suggest_max_word_length are left alone, and once
+        suggest_seconds have gone the rest of the query is kept as written."""
+        policy = self.policy
         searcher = self.searcher()
         reader = searcher.reader()
         field_name = self.content_field_name
         analyzer = self.schema[field_name].analyzer
-        changed = False
+        deadline = time.monotonic() + policy.suggest_seconds
+        fixed: dict[str, str] = {}  # word -> its replacement (itself when kept)
+        lookups = 0
 
-        def fix(match):
-            nonlocal changed
-            word = match.group(0)
-            if word in {"AND", "OR", "NOT"} or match.string[match.end() : match.end() + 1] == ":":
+        def correct(word: str) -> str:
+            nonlocal lookups
+            if len(word) > policy.suggest_max_word_length:
                 return word
             stems = [t.text for t in analyzer(word, mode="query")]
             if len(stems) != 1 or reader.doc_frequency(field_name, stems[0]):
                 return word
-            for maxdist in (1, 2):
+            if lookups >= policy.suggest_max_words or time.monotonic() > deadline:
+                return word
+            lookups += 1
+            for maxdist in (1, 2) if len(stems[0]) >= 5 else (1,):
                 found = list(reader.terms_within(field_name, stems[0], maxdist, prefix=1))
                 if found:
                     best = max(found, key=lambda t: (reader.doc_frequency(field_name, t), t))
-                    changed = True
                     return self._surface_word(searcher, best)
             return word
 
+        def fix(match):
+            word = match.group(0)
+            if word in {"AND", "OR", "NOT"} or match.string[match.end() : match.end() + 1] == ":":
+                return word
+            if word not in fixed:
+                fixed[word] = correct(word)
+            return fixed[word]
+
         suggestion = re.sub(r"\w+", fix, query_string[:500])
-        return suggestion if changed else None
+        return suggestion if suggestion != query_string[:500] else None
 
     def _surface_word(self, searcher, stem: str) -> str:
         """A word as written that the index holds as `stem` ("negoti" -> "negotiations"),
