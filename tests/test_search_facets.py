@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from tests.factories import make_article
 
@@ -147,3 +148,5 @@ def test_the_database_lists_filters_as_the_index_does(articles, params):
     assert [h.article.pk for h in index.page(1).hits] == [
         h.article.pk for h in database.page(1).hits
     ]
+    if connection.vendor == "sqlite":  # SQLite's own queries, and the ORM's elsewhere
+        assert database.sql_summary() == database.orm_summary()
