@@ -8,7 +8,7 @@ hasattr/getattr.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from haystack import connections
 
@@ -33,6 +33,10 @@ class Capabilities:
     analysis: bool = False
     # problem() -> "" or what is wrong, and doc_count(): checks that never recreate an index.
     self_check: bool = False
+
+    @classmethod
+    def every(cls) -> Capabilities:
+        return cls(**{f.name: True for f in fields(cls)})
 
 
 NONE = Capabilities()

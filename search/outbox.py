@@ -292,21 +292,22 @@ class AfterCommitSignalProcessor(BaseSignalProcessor):
     """Reaches the index only after the transaction commits, so a rolled-back save never
     shows up in search and the index write never holds the database transaction open."""
 
-    def setup(self):
-        post_save.connect(self.handle_article, sender=Article)
-        post_delete.connect(self.handle_article, sender=Article)
-        m2m_changed.connect(self.handle_m2m, sender=Article.authors.through)
-        m2m_changed.connect(self.handle_m2m, sender=Article.tags.through)
+    def _wiring(self):
+        """(signal, handler, sender) of every change that reaches the index."""
+        yield post_save, self.handle_article, Article
+        yield post_delete, self.handle_article, Article
+        yield m2m_changed, self.handle_m2m, Article.authors.through
+        yield m2m_changed, self.handle_m2m, Article.tags.through
         for model in (Source, Author, Tag):
-            post_save.connect(self.handle_name_change, sender=model)
+            yield post_save, self.handle_name_change, model
+
+    def setup(self):
+        for signal, handler, sender in self._wiring():
+            signal.connect(handler, sender=sender)
 
     def teardown(self):
-        post_save.disconnect(self.handle_article, sender=Article)
-        post_delete.disconnect(self.handle_article, sender=Article)
-        m2m_changed.disconnect(self.handle_m2m, sender=Article.authors.through)
-        m2m_changed.disconnect(self.handle_m2m, sender=Article.tags.through)
-        for model in (Source, Author, Tag):
-            post_save.disconnect(self.handle_name_change, sender=model)
+        for signal, handler, sender in self._wiring():
+            signal.disconnect(handler, sender=sender)
 
     def handle_article(self, sender, instance, **kwargs):
         enqueue([instance.pk])

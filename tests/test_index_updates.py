@@ -7,7 +7,6 @@ import os
 import random
 import signal
 import subprocess
-import time
 
 import pytest
 from django.core.management import call_command
@@ -340,26 +339,18 @@ def test_a_request_leaves_rows_of_an_import_on_another_host_to_the_window(on_com
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)  # the import is another process
 def test_a_killed_imports_saved_articles_are_indexed_at_once_by_check_index(tmp_path, search_index):
-    from tests.e2e.live import MANAGE, REPO, manage, server_env
+    from tests.e2e.live import kill_when, manage
 
     total = 400
     backend().setup()
     lock = backend().index.writer()  # its writer process cannot commit: every row waits
     try:
-        importer = subprocess.Popen(
-            [*MANAGE, "import_articles", str(_jsonl(tmp_path / "a.jsonl", total))],
-            cwd=REPO,
-            env=server_env(search_index),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        kill_when(  # the import and its index writer, 30 articles in
+            ["import_articles", str(_jsonl(tmp_path / "a.jsonl", total))],
+            index_dir=search_index,
+            ready=lambda: Article.objects.count() >= 30,
+            timeout=90,
         )
-        deadline = time.monotonic() + 90
-        while Article.objects.count() < 30 and time.monotonic() < deadline:
-            assert importer.poll() is None, "the import finished before it could be killed"
-            time.sleep(0.05)
-        os.killpg(importer.pid, signal.SIGKILL)  # the import and its index writer
-        importer.wait()
     finally:
         lock.cancel()
     saved = set(Article.objects.values_list("pk", flat=True))

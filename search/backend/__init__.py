@@ -135,15 +135,7 @@ class ArchiveWhooshSearchQuery(WhooshSearchQuery):
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
     # What callers may ask of it (search.capabilities): every one of them.
-    capabilities = Capabilities(
-        multiselect_facets=True,
-        fast_listing=True,
-        locked_loads=True,
-        bulk_writes=True,
-        id_column=True,
-        analysis=True,
-        self_check=True,
-    )
+    capabilities = Capabilities.every()
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
