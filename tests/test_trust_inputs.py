@@ -111,6 +111,11 @@ def test_a_document_over_its_budget_is_stopped_and_the_batch_goes_on():
     assert "longer than its budget of 0.3 s" in outcomes[1].error
 
 
+def test_a_page_of_a_million_elements_is_refused_at_once():
+    [outcome] = parse(b"<html><body>" + b"<p>x</p>" * 100_001, name="m.html")
+    assert outcome.error == "the page has more than 100,000 elements: not one article"
+
+
 # --- dates the pages cannot show -----------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ _HTML_NAME = re.compile(r"\.(html?|xhtml)$", re.IGNORECASE)
 _JSONL_NAME = re.compile(r"\.(jsonl|ndjson)(\.gz)?$", re.IGNORECASE)
 _MD_NAME = re.compile(r"\.(md|markdown)$", re.IGNORECASE)
 _HTML_OPENING = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_ELEMENT = re.compile(r"<[A-Za-z]")
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -77,11 +78,21 @@ def parse(
         fmt = detect_format(text, name) if format == "auto" else format
         if fmt == "jsonl":
             return _parse_jsonl(text, name=name, source=source, limits=limits)
+        if fmt == "html":
+            _check_elements(text, limits)
         return [Outcome(name, _parse_one(text, fmt, raw=data, name=name, source=source))]
     except IngestError as exc:
         return [Outcome(name, error=str(exc))]
     except RecursionError:
         return [Outcome(name, error="document nested too deeply to parse")]
+
+
+def _check_elements(text: str, limits: Limits) -> None:
+    for count, _match in enumerate(_ELEMENT.finditer(text), 1):
+        if count > limits.max_elements:
+            raise IngestError(
+                f"the page has more than {limits.max_elements:,} elements: not one article"
+            )
 
 
 def detect_format(text: str, name: str = "") -> str:

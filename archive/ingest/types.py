@@ -112,9 +112,12 @@ class Limits:
     # big; each of its lines must still fit max_file_bytes.
     max_jsonl_bytes: int = 500 * 1024 * 1024
     # The time one document (or chunk of JSON lines) may take to parse, in a worker process
-    # that is stopped past it: a base plus so much per MB (a 20 MB page: 42 s).
+    # that is stopped past it: a base plus so much per MB (a 20 MB page: 32 s).
     parse_seconds: float = 2.0
-    parse_seconds_per_mb: float = 2.0
+    parse_seconds_per_mb: float = 1.5
+    # Elements of one HTML page: news pages have a few thousand; a million <p> would take
+    # the budget to find out what this check says at once.
+    max_elements: int = 100_000
 
     def parse_budget(self, size: int) -> float:
         return self.parse_seconds + self.parse_seconds_per_mb * size / (1024 * 1024)

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            self.check(repair_it=options["repair"])
+            self.compare_and_repair(repair_it=options["repair"])
         except OSError as exc:  # a read-only or missing index directory, a full disk
             where = getattr(exc, "filename", None) or "the search index"
             raise CommandError(
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 "index directory (SEARCH_URL) exists and this user may write to it"
             ) from None
 
-    def check(self, *, repair_it: bool) -> None:
+    def compare_and_repair(self, *, repair_it: bool) -> None:
         # What the outbox holds is written first (as the next request would), so updates
         # merely pending (a killed import's, say) are not reported as differences; a living
         # import's rows are left to it.
