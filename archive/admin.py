@@ -201,7 +201,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-index in search")
     def reindex(self, request, queryset):
-        from search.indexing import reindex_articles
+        from search.outbox import reindex_articles
 
         count = reindex_articles(list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Re-indexed {count} article{'s' if count != 1 else ''}.")

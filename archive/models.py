@@ -107,8 +107,12 @@ class ArticleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
-    # Named as in haystack's docs and the style guide; same thing as public().
-    published = public
+    def public_by_date(self):
+        """public(), for reading in date order: `is_public IN (1)` beside public()'s bare
+        `is_public` makes SQLite seek article_public_date (is_public, published, id) and walk
+        it in date order; for the bare column it reads every row (past its body) and sorts:
+        0.5-2 s per list or archive page at 100k articles."""
+        return self.public().filter(is_public__in=[True])
 
     def from_source(self, source):
         return self.filter(source=source)

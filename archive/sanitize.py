@@ -201,11 +201,11 @@ def html_to_text(html: str) -> str:
     try:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
-        return _fold(bleach.clean(html, tags=set(), strip=True))
+        return _squeeze_spaces(bleach.clean(html, tags=set(), strip=True))
     parts: list[str] = []
     _walk_text(root, parts)
     paragraphs = ("".join(parts)).split("\n\n")
-    return "\n\n".join(p for p in (_fold(p) for p in paragraphs) if p)
+    return "\n\n".join(p for p in (_squeeze_spaces(p) for p in paragraphs) if p)
 
 
 def _walk_text(el, parts: list[str]) -> None:
@@ -222,7 +222,8 @@ def _walk_text(el, parts: list[str]) -> None:
         parts.append("\n\n")
 
 
-def _fold(text: str) -> str:
+def _squeeze_spaces(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends."""
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -250,4 +251,4 @@ def web_url(url: str) -> str:
 
 def clean_name(name: str) -> str:
     """A name (source, author, tag) as plain single-line text: no controls, spaces folded."""
-    return _fold(_unparsable(name or ""))
+    return _squeeze_spaces(_unparsable(name or ""))

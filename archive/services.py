@@ -81,8 +81,8 @@ def _find_duplicate(article: Article) -> Article | None:
     return Article.objects.filter(content_hash=article.content_hash).order_by().first()
 
 
-class Names:
-    """Sources, authors and tags by the names an import gives, each looked up once.
+class NameCache:
+    """A per-import cache of sources, authors and tags by name: each looked up once.
 
     A newsroom's import names the same few hundred of them over and over; a query per name
     per article was a sixth of the import's time. Only rows that exist are remembered (a row
@@ -111,7 +111,7 @@ def _name(raw: str, longest: int) -> str:
     return clean_name(raw or "")[:longest].strip()
 
 
-def _source(name: str, names: Names) -> Source | None:
+def _source(name: str, names: NameCache) -> Source | None:
     name = _name(name, 200)
     if not name:
         return None
@@ -119,7 +119,7 @@ def _source(name: str, names: Names) -> Source | None:
     return found or Source.objects.get_or_create(name=name)[0]
 
 
-def _authors(given: Iterable[str], names: Names) -> list[Author]:
+def _authors(given: Iterable[str], names: NameCache) -> list[Author]:
     authors = []
     for name in dict.fromkeys(filter(None, (_name(n, 200) for n in given))):
         found = names.get(("author", name), Author.objects.filter(name__iexact=name).first)
@@ -127,7 +127,7 @@ def _authors(given: Iterable[str], names: Names) -> list[Author]:
     return authors
 
 
-def _tags(pairs: Iterable[tuple[str, str]], names: Names) -> list[Tag]:
+def _tags(pairs: Iterable[tuple[str, str]], names: NameCache) -> list[Tag]:
     tags = []
     for kind, name in dict.fromkeys((k, _name(n, 100)) for k, n in pairs if _name(n, 100)):
         kind = kind if kind in Tag.Kind.values else Tag.Kind.KEYWORD
@@ -176,7 +176,7 @@ def save_article(
     parsed: ParsedArticle,
     source: str = "",
     name: str = "",
-    names: Names | None = None,
+    names: NameCache | None = None,
     update: bool = False,
     user=None,
 ) -> SaveResult:
@@ -189,7 +189,7 @@ def save_article(
     duplicate (with the article it duplicates), updated or failed.
     """
     name = name or parsed.raw_name
-    names = names or Names()
+    names = names or NameCache()
     article, existing = preview_article(parsed)
     if not article.body_text:
         return SaveResult(FAILED, name, message=NO_TEXT)
@@ -224,7 +224,7 @@ def _duplicate(name: str, existing: Article) -> SaveResult:
 
 
 def _refill(
-    article: Article, parsed: ParsedArticle, *, source: str, source_given: str, names: Names
+    article: Article, parsed: ParsedArticle, *, source: str, source_given: str, names: NameCache
 ) -> None:
     """An existing article (and its original) made over from a new parse, in place: the
     same id, its story, history and slug kept. Inside the caller's transaction."""
@@ -239,7 +239,7 @@ def _refill(
 
 
 def _update(
-    existing: Article, parsed: ParsedArticle, *, source: str, name: str, names: Names, user
+    existing: Article, parsed: ParsedArticle, *, source: str, name: str, names: NameCache, user
 ) -> SaveResult:
     before = history.snapshot(existing)
     try:
@@ -278,7 +278,7 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
     try:
         with transaction.atomic():
             given = original.source_given
-            _refill(article, parsed, source=given, source_given=given, names=Names())
+            _refill(article, parsed, source=given, source_given=given, names=NameCache())
             history.record(article=article, before=before, kind="reparse", user=user)
     except IntegrityError:
         return SaveResult(
@@ -297,14 +297,14 @@ def save_outcomes(
     outcomes: Iterable[Outcome],
     *,
     source: str = "",
-    names: Names | None = None,
+    names: NameCache | None = None,
     update: bool = False,
     user=None,
 ) -> list[SaveResult]:
     """Save each parsed outcome (see save_article); errors from parsing become failed
     results."""
     results = []
-    names = names or Names()
+    names = names or NameCache()
     for outcome in outcomes:
         if outcome.article is None:
             results.append(_unparsed(outcome))
@@ -348,7 +348,7 @@ def import_paths(
     ("would import"), except those the database already holds, reported as duplicates (as
     updated, "would update", with `update`).
     """
-    from search.indexing import batched_index_updates
+    from search.index_writer import batched_index_updates
 
     report = ImportReport(update=update)
     limits = limits or Limits()
@@ -357,7 +357,7 @@ def import_paths(
         documents, format=format, source=source, limits=limits,
         workers=settings.IMPORT_WORKERS, finish=clean_ahead,
     )  # fmt: skip
-    names = Names()
+    names = NameCache()
     with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):
         for outcomes in parsed:
             if dry_run:
@@ -449,7 +449,7 @@ def bulk_edit_articles(*, article_ids: Iterable[int], change: str, value=None, u
     (a date or None), "language" (a code or ""), "add_tags" / "remove_tags" (value:
     [(kind, name), ...]), "publish" and "hide" (no value).
     """
-    from search.indexing import enqueue
+    from search.outbox import enqueue
 
     if change not in BULK_CHANGES:
         raise ValueError(f"unknown bulk change {change!r}")
@@ -471,7 +471,7 @@ def _bulk_note(change: str, value) -> str:
 
 
 def _set_source(qs, name: str) -> None:
-    qs.update(source=_source(name or "", Names()))
+    qs.update(source=_source(name or "", NameCache()))
 
 
 def _set_published(qs, day: dt.date | None) -> None:
@@ -484,7 +484,7 @@ def _set_language(qs, code: str) -> None:
 
 def _add_tags(qs, pairs) -> None:
     through = Article.tags.through
-    tags = _tags(pairs, Names())
+    tags = _tags(pairs, NameCache())
     rows = [
         through(article_id=pk, tag_id=t.pk) for pk in qs.values_list("pk", flat=True) for t in tags
     ]
@@ -516,7 +516,7 @@ def revert_revision(*, revision, user=None) -> SaveResult:
     commit. Failed, changing nothing, when the old text is now another article's."""
     article = revision.article
     before = history.snapshot(article)
-    names = Names()
+    names = NameCache()
     try:
         with transaction.atomic():
             for field_name, (old, _new) in revision.changes.items():
@@ -532,7 +532,7 @@ def revert_revision(*, revision, user=None) -> SaveResult:
     return SaveResult(UPDATED, str(article.pk), article, f"reverted revision {revision.pk}")
 
 
-def _restore(article: Article, field_name: str, old, names: Names) -> None:
+def _restore(article: Article, field_name: str, old, names: NameCache) -> None:
     if field_name == "source":
         article.source = _source(old or "", names)
     elif field_name == "authors":

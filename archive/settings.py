@@ -1,10 +1,12 @@
 """The one settings module. Every knob comes from the environment; the defaults are the
 embedded archive (SQLite + a Whoosh index under var/), safe to run with DEBUG off.
 
-Environment: DATABASE_URL, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, LOG_LEVEL,
-IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, UPLOAD_STASH_MAX_HOURS,
-SEARCH_MAX_QUERY_LENGTH, SEARCH_CLIENT_CONCURRENCY, EXPORT_CONCURRENCY, CLIENT_IP_HEADER,
-THROTTLE_DIR, STATIC_ROOT.
+Environment: DATABASE_URL, CONN_MAX_AGE, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
+CSRF_TRUSTED_ORIGINS, HTTPS, LOG_LEVEL, IMPORT_MAX_FILE_MB, IMPORT_WORKERS, UPLOAD_MAX_FILES,
+UPLOAD_MAX_MB, UPLOAD_STASH_MAX_HOURS, SEARCH_MAX_QUERY_LENGTH, SEARCH_CLIENT_CONCURRENCY,
+EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS,
+STATIC_ROOT. The numbers, booleans and levels go through checked parsers: a nonsense value is a
+loud ImproperlyConfigured.
 """
 
 import os
@@ -44,6 +46,18 @@ def _positive_int(name: str, default: int, *, allow_zero: bool = False) -> int:
     if value < 0 or (value == 0 and not allow_zero):
         raise ImproperlyConfigured(f"{name} must be positive, not {value}.")
     return value
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(name: str, default: str) -> str:
+    raw = env.str(name, default="").strip().upper()
+    if raw == "":
+        return default
+    if raw not in _LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(_LOG_LEVELS)}.")
+    return raw
 
 
 DEBUG = _bool("DEBUG", False)
@@ -144,7 +158,7 @@ SQLITE_OPTIONS = {
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'archive.sqlite3'}")}
 # Persistent connections: a new SQLite connection per request re-runs the PRAGMAs and starts
 # with a cold page cache (measured in the benchmark's profile).
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_MAX_AGE", _positive_int("CONN_MAX_AGE", 60, allow_zero=True))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
@@ -182,7 +196,7 @@ def _haystack_connection(url: str) -> dict:
 
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")
 HAYSTACK_CONNECTIONS = {"default": _haystack_connection(SEARCH_URL)}
-HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.AfterCommitSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "search.outbox.AfterCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 HAYSTACK_ITERATOR_LOAD_PER_QUERY = 200
 
@@ -288,6 +302,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"archive": {"level": env.str("LOG_LEVEL", default="INFO")}},
+    "root": {"handlers": ["console"], "level": _log_level("LOG_LEVEL", "WARNING")},
+    "loggers": {"archive": {"level": _log_level("LOG_LEVEL", "INFO")}},
 }

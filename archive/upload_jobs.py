@@ -184,7 +184,7 @@ def run_upload_job(job_id: int) -> None:
 
 
 def _run(job: UploadJob) -> None:
-    from search.indexing import batched_index_updates
+    from search.index_writer import batched_index_updates
 
     folder = stash_folder(job.token)
     if folder is None:
@@ -192,7 +192,7 @@ def _run(job: UploadJob) -> None:
     done = set(job.results.values_list("position", flat=True))
     left_out = set(job.options.get("left_out", []))
     corrections = {int(k): v for k, v in job.options.get("corrections", {}).items()}
-    names = services.Names()
+    names = services.NameCache()
     with batched_index_updates():
         for position, outcome in enumerate(iter_stash(folder)):
             if position in done:

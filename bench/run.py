@@ -12,7 +12,6 @@ gunicorn (2 workers). See bench/README.md for what each figure means.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -31,12 +30,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench import corpus, workload
+from bench.report import print_report, table_rows, update_readme, write_results
 from bench.workload import ARCHIVE_KINDS, LIST_KINDS, SEARCH_KINDS, WORD_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results"
 DEFAULT_WORK = REPO / "var" / "bench"
-README = REPO / "README.md"
 HOST = "127.0.0.1"
 _STARTED = time.perf_counter()
 
@@ -47,7 +46,7 @@ def log(msg: str) -> None:
 
 @dataclass
 class Config:
-    ns: list[int]
+    ns: list[int] = field(default_factory=lambda: [10_000])
     runs: int = 3
     out_dir: Path = DEFAULT_OUT
     work_dir: Path = DEFAULT_WORK
@@ -66,6 +65,7 @@ class Config:
     rebuild_args: list[str] = field(default_factory=list)
     corpora: Path | None = None
     readme: bool = False
+    report_only: bool = False
 
 
 # --------------------------------------------------------------------------- processes
@@ -595,169 +595,6 @@ def step_editor(cfg: Config, n: int, work: Path, env: dict, port: int) -> dict:
     return out
 
 
-# --------------------------------------------------------------------------- the table
-
-TARGETS = {  # key -> (label, target text, ok(measured)); the issue's targets at N = 100,000
-    "import": ("bulk import, end to end (articles/s)", ">= 150", lambda v: v >= 150),
-    "import_deferred": ("import, index deferred (articles/s)", "info", None),
-    "rebuild": ("rebuild_index (articles/s)", ">= 250", lambda v: v >= 250),
-    "index_ratio": ("index size / raw text", "<= 1.5", lambda v: v <= 1.5),
-    "api_p50": ("search API p50 (ms)", "<= 50", lambda v: v <= 50),
-    "api_p95": ("search API p95 (ms)", "<= 150", lambda v: v <= 150),
-    "page_p50": ("search page p50 (ms)", "<= 50", lambda v: v <= 50),
-    "page_p95": ("search page p95 (ms)", "<= 150", lambda v: v <= 150),
-    "empty_api_p95": ("empty query + filters, API p95 (ms)", "<= 50", lambda v: v <= 50),
-    "empty_page_p95": ("empty query + filters, page p95 (ms)", "<= 50", lambda v: v <= 50),
-    "list_p95": ("list pages p95 (ms)", "<= 50", lambda v: v <= 50),
-    "archive_p95": ("date archive pages p95 (ms)", "<= 50", lambda v: v <= 50),
-    "article_p95": ("article page p95 (ms)", "<= 40", lambda v: v <= 40),
-    "throughput": ("searches/s, 4 clients, 2 workers", ">= 25", lambda v: v >= 25),
-    "errors": ("errors (non-200), all steps", "0", lambda v: v == 0),
-    "editor": ("editor's save searchable (s)", "<= 2", lambda v: v is not None and v <= 2),
-    "worker_rss": ("server worker RSS, max (MB)", "<= 300", lambda v: v <= 300),
-    "vs_icontains": ("icontains p50 / ours p50 (x)", ">= 20", lambda v: v >= 20),
-    "vs_fts5": ("ours p95 / FTS5 p95 (x)", "<= 10", lambda v: v <= 10),
-}
-
-
-def table_rows(r: dict) -> list[list]:
-    q = r["search"]
-    measured = {
-        "import": (
-            r["editor"]["bulk_per_s"]
-            if r["import"].get("mode", "end to end") != "end to end"
-            else r["import"]["articles_per_s"]
-        ),
-        "import_deferred": (
-            r["import"]["articles_per_s"]
-            if r["import"].get("mode", "end to end") != "end to end"
-            else None
-        ),
-        "rebuild": r["rebuild_index"]["articles_per_s"],
-        "index_ratio": r["rebuild_index"]["index_ratio"],
-        "api_p50": q["all api"].get("p50_ms"),
-        "api_p95": q["all api"].get("p95_ms"),
-        "page_p50": q["all page"].get("p50_ms"),
-        "page_p95": q["all page"].get("p95_ms"),
-        "empty_api_p95": q["api"].get("empty + filters", {}).get("p95_ms"),
-        "empty_page_p95": q["page"].get("empty + filters", {}).get("p95_ms"),
-        "list_p95": q["list pages"].get("p95_ms"),
-        "archive_p95": q["archive pages"].get("p95_ms"),
-        "article_p95": q["article page"].get("p95_ms"),
-        "throughput": r["throughput"]["per_s"],
-        "errors": r["errors"],
-        "editor": r["editor"]["searchable_s"],
-        "worker_rss": r["server"]["max_worker_rss_mb"],
-        "vs_icontains": r["baselines"]["ratios"]["icontains_p50_over_ours_p50"],
-        "vs_fts5": r["baselines"]["ratios"]["ours_p95_over_fts5_p95"],
-    }
-    rows = []
-    for key, (label, target, ok) in TARGETS.items():
-        value = measured[key]
-        if ok is None:
-            if value is not None:
-                rows.append([label, value, target, ""])
-            continue
-        try:
-            good = bool(ok(value)) if value is not None else False
-        except TypeError:
-            good = False
-        rows.append([label, value, target, "yes" if good else "NO"])
-    return rows
-
-
-def format_table(rows: list[list], headers=("what", "measured", "target", "ok?")) -> str:
-    cells = [list(map(str, headers))] + [
-        [str(c if c is not None else "n/a") for c in row] for row in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def kind_rows(r: dict) -> list[list]:
-    rows = []
-    for kind in SEARCH_KINDS:
-        for endpoint in ("api", "page"):
-            s = r["search"][endpoint].get(kind)
-            if s:
-                rows.append(
-                    [f"{endpoint} {kind}", s["p50_ms"], s["p95_ms"], s["p99_ms"], s["max_ms"],
-                     s["errors"]]
-                )  # fmt: skip
-    for kind, s in r["search"]["browse"].items():
-        rows.append([f"page {kind}", s["p50_ms"], s["p95_ms"], s["p99_ms"], s["max_ms"],
-                     s["errors"]])  # fmt: skip
-    return rows
-
-
-KIND_HEADERS = ("request", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors")
-
-
-def markdown(latest: dict) -> str:
-    """The README's `## Benchmarks` section, from latest.json."""
-    out = ["## Benchmarks", ""]
-    results = latest.get("results", {})
-    if not results:
-        return "\n".join(out + ["No results yet: run `make bench`.", ""])
-    some = next(iter(results.values()))
-    m = some["machine"]
-    out += [
-        "`make bench` (`python -m bench.run --n 10000 --n 100000`) imports, indexes, serves and "
-        "searches N generated articles in a fresh SQLite database and Whoosh index, against a real "
-        "gunicorn with 2 workers; see `bench/README.md`. Targets are the issue's, for N = 100,000. "
-        "Latencies are medians of the runs' percentiles.",
-        "",
-        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, {m['platform']}, "
-        f"Python {m['python']}, SQLite {m['sqlite']}, Whoosh {m['whoosh']}, "
-        f"Django {m['django']}; commit {m['commit']}.",
-        "",
-    ]
-    ns = sorted(results, key=int)
-    rows = {n: {row[0]: row for row in table_rows(results[n])} for n in ns}
-    header = "| what | " + " | ".join(f"N = {int(n):,} ({results[n]['date']})" for n in ns)
-    out.append(header + " | target |")
-    out.append("|---" * (len(ns) + 2) + "|")
-    for label, target, _ok in TARGETS.values():
-        if not any(label in rows[n] for n in ns):
-            continue
-        cells = []
-        for n in ns:
-            row = rows[n].get(label)
-            value = row[1] if row else None
-            text = "n/a" if value is None else f"{value:g}" if isinstance(value, float) else value
-            cells.append(f"{text}" + (" ✗" if row and row[3] == "NO" else ""))
-        out.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
-    out.append("")
-    for n in ns:
-        r = results[n]
-        load = r.get("loadavg_at_start")
-        out.append(
-            f"- N = {int(n):,}: import {r['import'].get('mode', 'end to end')}"
-            + (" (cached)" if r["import"].get("cached") else "")
-            + "; `"
-            + " ".join(["rebuild_index", *(r["rebuild_index"].get("args") or [])])
-            + "`"
-            + f"; {r['search']['runs']} runs; load average at start "
-            + (f"{load[0]:.1f}" if load else "n/a")
-            + " (shared machine)."
-        )
-    out += ["", "✗ = target not met (yet). Per-kind figures: `bench/results/latest.json`.", ""]
-    return "\n".join(out)
-
-
-def update_readme(latest: dict, readme: Path = README) -> None:
-    text = readme.read_text()
-    section = markdown(latest)
-    marker = "\n## Benchmarks\n"
-    if marker in text:
-        text = text[: text.index(marker)].rstrip("\n") + "\n\n" + section
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    readme.write_text(text)
-
-
 # --------------------------------------------------------------------------- one N
 
 
@@ -912,96 +749,61 @@ def run_one(cfg: Config, n: int) -> dict:
     return result
 
 
-def write_results(cfg: Config, results: list[dict]) -> Path:
-    cfg.out_dir.mkdir(parents=True, exist_ok=True)
-    for r in results:
-        path = cfg.out_dir / f"{r['n']}-{r['date']}.json"
-        path.write_text(json.dumps(r, indent=1) + "\n")
-    latest_path = cfg.out_dir / "latest.json"
-    latest = {"results": {}}
-    if latest_path.exists():
-        with contextlib.suppress(ValueError):
-            latest = json.loads(latest_path.read_text())
-    for r in results:
-        latest.setdefault("results", {})[str(r["n"])] = r
-    latest["updated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    latest_path.write_text(json.dumps(latest, indent=1) + "\n")
-    return latest_path
-
-
 def parse_args(argv: list[str] | None) -> Config:
+    """The command line -> Config; every default is Config's own (written once, there)."""
+    d = Config()
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    p.add_argument("--n", type=int, action="append", help="articles (repeatable; 10000)")
-    p.add_argument("--runs", type=int, default=3, help="passes over the query mix (3)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
-    p.add_argument("--work-dir", type=Path, default=DEFAULT_WORK, help="var/bench")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--queries-per-kind", type=int, default=20)
-    p.add_argument("--pages-per-kind", type=int, default=20)
-    p.add_argument("--throughput-seconds", type=float, default=25.0)
-    p.add_argument("--clients", type=int, default=4)
-    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    p.add_argument("--shard-size", type=int, default=2000, help="articles per JSONL shard")
-    p.add_argument("--editor-n", type=int, default=3000, help="bulk import size, editor step")
-    p.add_argument("--icontains-queries", type=int, default=30)
-    p.add_argument("--skip-import-if-cached", action="store_true")
-    p.add_argument(
+
+    def option(flag: str, name: str, help: str = "", **kwargs) -> None:
+        default = getattr(d, name)
+        if isinstance(default, bool):
+            p.add_argument(flag, dest=name, action="store_true", help=help)
+            return
+        shown = default if not isinstance(default, Path) else default.relative_to(REPO)
+        kwargs.setdefault("type", type(default))
+        p.add_argument(flag, dest=name, default=default, help=f"{help} ({shown})".strip(), **kwargs)
+
+    p.add_argument("--n", dest="ns", type=int, action="append", help=f"articles, repeatable {d.ns}")
+    option("--runs", "runs", "passes over the query mix")
+    option("--out", "out_dir", "results folder")
+    option("--work-dir", "work_dir", "one folder per N under it")
+    option("--seed", "seed")
+    option("--queries-per-kind", "queries_per_kind")
+    option("--pages-per-kind", "pages_per_kind")
+    option("--throughput-seconds", "throughput_seconds")
+    option("--clients", "clients")
+    option("--workers", "workers", "gunicorn workers")
+    option("--shard-size", "shard_size", "articles per JSONL shard")
+    option("--editor-n", "editor_n", "bulk import size, editor step")
+    option("--icontains-queries", "icontains_queries")
+    option("--skip-import-if-cached", "skip_import_if_cached")
+    option(
         "--defer-index",
-        action="store_true",
-        help="import with index updates off (rebuild_index builds it); the end-to-end import "
+        "defer_index",
+        "import with index updates off (rebuild_index builds it); the end-to-end import "
         "rate then comes from the editor step's bulk import on top of N",
     )
-    p.add_argument(
+    option(
         "--editor-bulk-seconds",
-        type=float,
-        default=0.0,
-        help="stop the editor step's bulk import after this long (0: let it finish)",
+        "editor_bulk_seconds",
+        "stop the editor step's bulk import after this long (0: let it finish)",
     )
     p.add_argument(
         "--rebuild-args", default="", help='extra rebuild_index options, e.g. "--batch-size 500"'
     )
     p.add_argument("--corpora", type=Path, help="third-party corpora (../shared/corpora)")
-    p.add_argument("--readme", action="store_true", help="rewrite README.md's Benchmarks section")
-    p.add_argument(
-        "--report-only", action="store_true", help="print latest.json's tables; run nothing"
-    )
-    a = p.parse_args(argv)
-    cfg = Config(
-        ns=a.n or [10_000],
-        runs=a.runs,
-        out_dir=a.out.resolve(),
-        work_dir=a.work_dir.resolve(),
-        seed=a.seed,
-        queries_per_kind=a.queries_per_kind,
-        pages_per_kind=a.pages_per_kind,
-        throughput_seconds=a.throughput_seconds,
-        clients=a.clients,
-        workers=a.workers,
-        shard_size=a.shard_size,
-        editor_n=a.editor_n,
-        icontains_queries=a.icontains_queries,
-        skip_import_if_cached=a.skip_import_if_cached,
-        defer_index=a.defer_index,
-        editor_bulk_seconds=a.editor_bulk_seconds,
-        rebuild_args=a.rebuild_args.split(),
-        corpora=a.corpora,
-        readme=a.readme,
-    )
-    cfg.report_only = a.report_only  # type: ignore[attr-defined]
-    return cfg
-
-
-def print_report(r: dict) -> None:
-    print(f"\n== N = {r['n']:,} ({r['date']}, {r['seconds']}s) ==")
-    print(format_table(r["table"]))
-    print()
-    print(format_table(kind_rows(r), KIND_HEADERS))
-    sys.stdout.flush()
+    option("--readme", "readme", "rewrite README.md's Benchmarks section")
+    option("--report-only", "report_only", "print latest.json's tables; run nothing")
+    a = vars(p.parse_args(argv))
+    a["ns"] = a["ns"] or d.ns
+    a["rebuild_args"] = a["rebuild_args"].split()
+    a["out_dir"], a["work_dir"] = a["out_dir"].resolve(), a["work_dir"].resolve()
+    return Config(**a)
 
 
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_args(argv)
-    if getattr(cfg, "report_only", False):
+    if cfg.report_only:
         latest = json.loads((cfg.out_dir / "latest.json").read_text())
         for key in sorted(latest["results"], key=int):
             print_report(latest["results"][key])
@@ -1018,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in cfg.ns:
         r = run_one(cfg, n)
         results.append(r)
-        write_results(cfg, [r])
+        write_results(cfg.out_dir, [r])
         print_report(r)
     latest = json.loads((cfg.out_dir / "latest.json").read_text())
     if cfg.readme:

@@ -8,7 +8,8 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 
 from archive.models import Article
-from search.indexing import flush, reindex_articles
+from search import capabilities
+from search.outbox import flush, reindex_articles
 
 
 @dataclass
@@ -38,7 +39,7 @@ def indexed_ids() -> set[int]:
     """Every article id in the index: one pass over the id column on our Whoosh backend;
     on another backend, haystack's values_list in large pages."""
     backend = connections["default"].get_backend()
-    if hasattr(backend, "indexed_ids"):
+    if capabilities.of(backend).id_column:
         return backend.indexed_ids()
     sqs = SearchQuerySet().models(Article)
     return {int(pk) for pk in sqs.values_list("pk", flat=True)}

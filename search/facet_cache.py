@@ -1,6 +1,6 @@
 """A small cache of the empty-query path's count and facets, keyed by a data version.
 
-The version is the index outbox's sequence number (search.indexing.enqueue writes an outbox
+The version is the index outbox's sequence number (search.outbox.enqueue writes an outbox
 row in the same transaction as every article save, delete, author/tag change or rename of a
 source, author or tag). SQLite's AUTOINCREMENT sequence only grows and becomes visible with
 the transaction that advanced it, so a reader that sees an article change also sees a new

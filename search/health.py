@@ -6,6 +6,7 @@ from haystack import connections
 from haystack.query import SearchQuerySet
 
 from archive.models import Article
+from search import capabilities
 
 log = logging.getLogger(__name__)
 
@@ -13,7 +14,7 @@ log = logging.getLogger(__name__)
 def index_problem() -> str:
     """ "" when the index answers, else a short description of what is wrong."""
     backend = connections["default"].get_backend()
-    if hasattr(backend, "problem"):  # ours: checks the files without recreating them
+    if capabilities.of(backend).self_check:  # checks the files without recreating them
         problem = backend.problem()
         if not problem and not backend.doc_count() and Article.objects.public().exists():
             problem = "search index is empty (run rebuild_index)"

@@ -7,7 +7,7 @@ class PendingIndexUpdate(models.Model):
     """One article whose index entry may be stale.
 
     Written in the same transaction as the article change (by the signal handlers in
-    search.indexing), deleted only after the index has committed the update. So a crash, a
+    search.outbox), deleted only after the index has committed the update. So a crash, a
     held index lock or a rollback can delay an update but never lose one.
     """
 
@@ -16,6 +16,10 @@ class PendingIndexUpdate(models.Model):
     # Written by a bulk import: may wait for its next batch. A row without it (an editor's
     # save whose own request found the index busy) makes the import's index writer flush now.
     bulk = models.BooleanField(default=False)
+    # The importing process of a bulk row: a request leaves the row to it while it runs, and
+    # writes it at once when it is gone (killed), instead of after the ownership window.
+    owner_host = models.CharField(max_length=255, blank=True, default="")
+    owner_pid = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["article_id"], name="pending_article")]

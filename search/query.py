@@ -103,9 +103,10 @@ def _words(raw: str) -> list[str]:
     return _WORD.findall(raw.lower())
 
 
-def _fold(word: str) -> str:
-    """Accents off, for prefixes: engines do not analyse wildcard text."""
-    decomposed = unicodedata.normalize("NFKD", word)
+def fold(text: str) -> str:
+    """Lower case and accents off: wildcard text, which engines do not analyse, and the words
+    of a snippet matched without the backend's analyser."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -123,7 +124,7 @@ def _term(match: re.Match, negated: bool) -> Term | None:
         phrase is None and raw.endswith("*") and len(words) == 1 and len(words[0]) >= MIN_PREFIX
     )
     if prefix:
-        words = [_fold(words[0])]
+        words = [fold(words[0])]
     return Term(tuple(words), field_name, prefix, negated)
 
 

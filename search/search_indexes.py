@@ -11,6 +11,11 @@ from archive.models import Article
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    # Read by our backend (search.backend.Served): the date it sorts and filters by, and the
+    # facet derived from it, which a date filter does not narrow.
+    date_field = "published"
+    date_facet = "month"
+
     text = indexes.CharField(document=True, use_template=True, stored=False)
     title = indexes.CharField(model_attr="title", boost=2.0, stored=False)
     # Names, for the title:/author:/source:/tag: parts of the query language.

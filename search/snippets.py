@@ -11,26 +11,24 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
 
+from search import capabilities
+from search.query import fold
+
 LENGTH = 260  # characters of text in a snippet
 MAX_TEXT = 20_000  # characters of an article searched for the best passage
 _WORD = re.compile(r"\w+")
 _COMBINING = re.compile("[\u0300-\u036f]")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _simple_analyze(text: str):
     for match in _WORD.finditer(text):
-        yield _fold(match.group(0)), match.start(), match.end()
+        yield fold(match.group(0)), match.start(), match.end()
 
 
 def _analyzer():
     """The backend's own analysis when it offers it (stems and folding as in the index)."""
     backend = connections["default"].get_backend()
-    return getattr(backend, "analyze", _simple_analyze)
+    return backend.analyze if capabilities.of(backend).analysis else _simple_analyze
 
 
 def cached_analyzer(size: int = 4096):
@@ -57,7 +55,7 @@ def _marks(text: str, words: list[str], prefixes: list[str], analyze=None) -> li
     analyze = analyze or _analyzer()
     wanted = {term for word in words for term, _s, _e in analyze(word)}
     heads = {term[:3] for term in wanted}
-    folded_prefixes = tuple(_fold(p) for p in prefixes)
+    folded_prefixes = tuple(fold(p) for p in prefixes)
     folded = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
     if len(folded) == len(text) and (heads or folded_prefixes):
         starts = sorted(heads | {p[:3] for p in folded_prefixes}, key=len, reverse=True)
@@ -72,7 +70,7 @@ def _marks(text: str, words: list[str], prefixes: list[str], analyze=None) -> li
     marks = []
     for match in _WORD.finditer(text):
         token = match.group(0).lower()
-        token = token if token.isascii() else _fold(token)
+        token = token if token.isascii() else fold(token)
         prefixed = bool(folded_prefixes) and token.startswith(folded_prefixes)
         if prefixed or (token[:3] in heads and any(t in wanted for t, _, _ in analyze(token))):
             marks.append(match.span())

@@ -42,7 +42,7 @@ class SearchUnavailable(Exception):
 
 
 @dataclass
-class Outcome:
+class ResultPage:
     """What a valid form's result set shows on one page."""
 
     page: object
@@ -52,7 +52,7 @@ class Outcome:
     hits: list = field(default_factory=list)
 
 
-def evaluate(form: ArchiveSearchForm) -> Outcome:
+def run_search(form: ArchiveSearchForm) -> ResultPage:
     """Run the form's result set for its page; raises EmptyPage for a page out of range and
     SearchUnavailable when the index fails (filters without words then fall back on the
     database, which answers them alone, only slower)."""
@@ -70,7 +70,7 @@ def evaluate(form: ArchiveSearchForm) -> Outcome:
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
         hit.snippet = make_snippet(text, words, prefixes) if words else make_snippet(text, [])
-    return Outcome(page, page.paginator.count, facets, suggestion, page.hits)
+    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits)
 
 
 def _run(results, number: int, per_page: int):
@@ -102,7 +102,7 @@ class SearchPageView(SearchFormMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def outcome_context(self, form: ArchiveSearchForm) -> dict:
-        outcome = evaluate(form)
+        outcome = run_search(form)
         facets = {
             dimension: [
                 {
@@ -184,7 +184,7 @@ class SearchApiView(SearchFormMixin, View):
         if not form.is_valid():
             return JsonResponse({"errors": _errors(form)}, status=400)
         try:
-            outcome = evaluate(form)
+            outcome = run_search(form)
         except EmptyPage:
             return JsonResponse({"errors": {"page": ["There is no such page."]}}, status=400)
         except SearchUnavailable:

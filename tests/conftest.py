@@ -27,8 +27,11 @@ def search_index(tmp_path_factory):
     test settings do), so tests never see each other's documents."""
     from haystack import connections
 
+    from search.policy import SearchPolicy
+
     info = connections.connections_info["default"]
     old = info.get("PATH")
+    info["POLICY"] = SearchPolicy(strict_queries=True)  # a query the engine cannot run: a bug
     if info["ENGINE"].endswith("WhooshEngine"):
         info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))  # apart from the test's files
         # An empty index, as a fresh install has one: reads never create an index while the
@@ -37,6 +40,7 @@ def search_index(tmp_path_factory):
     connections.reload("default")
     yield Path(info.get("PATH") or "")
     info["PATH"] = old
+    info.pop("POLICY")
     connections.reload("default")
 
 
@@ -45,6 +49,22 @@ def throttle_slots(settings, tmp_path_factory):
     """Each test its own slot files for the per-client bounds (archive/throttle.py): a
     streamed export a test leaves unread must not hold the next test's export slot."""
     settings.THROTTLE_DIR = str(tmp_path_factory.mktemp("slots"))
+
+
+@pytest.fixture
+def search_policy(search_index):
+    """Give this test's search backend a policy (search.policy): `search_policy(drain_chunk=5)`
+    changes those knobs for the test; a forked index writer is handed the same policy."""
+    import dataclasses
+
+    from haystack import connections
+
+    def use(**changes):
+        backend = connections["default"].get_backend()
+        backend.policy = dataclasses.replace(backend.policy, **changes)
+        return backend.policy
+
+    return use
 
 
 @pytest.fixture

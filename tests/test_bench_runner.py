@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import run, workload
+from bench import report, run, workload
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 N = 60
@@ -94,7 +94,7 @@ def test_runner_writes_every_section_with_sane_values(result):
     assert all(v is None or v > 0 for v in base["ratios"].values())
 
     labels = [row[0] for row in r["table"]]
-    assert set(labels) <= {label for label, _, _ in run.TARGETS.values()}
+    assert set(labels) <= {label for label, _, _ in report.TARGETS.values()}
     assert "search API p95 (ms)" in labels and "bulk import, end to end (articles/s)" in labels
     assert all(row[3] in ("yes", "NO", "") for row in r["table"])
 
@@ -130,7 +130,7 @@ def test_percentiles_are_ordered_and_medians_keep_the_ladder():
 def test_readme_section_replaces_only_the_benchmarks_section(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("# Archive\n\nIntro.\n\n## Benchmarks\n\nold table\n")
-    run.update_readme({"results": {}}, readme)
+    report.update_readme({"results": {}}, readme)
     text = readme.read_text()
     assert text.startswith("# Archive\n\nIntro.\n\n## Benchmarks\n")
     assert "old table" not in text and text.count("## Benchmarks") == 1

@@ -3,18 +3,13 @@ repaired, and importing again finishes the job without duplicates."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
-
 import pytest
 
 from archive import ingest
 from archive.models import Article, Original
 from archive.sanitize import clean_html, content_hash, html_to_text
 from tests.e2e.hostile import say
-from tests.e2e.live import MANAGE, REPO, manage, server_env
+from tests.e2e.live import kill_when, manage
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
@@ -42,20 +37,11 @@ def test_a_killed_import_leaves_whole_articles_and_can_be_finished(
     transactional_db, search_index, corpora, capsys
 ):
     paths = bbc_files(corpora, FILES)
-    importer = subprocess.Popen(
-        [*MANAGE, "import_articles", *paths],
-        cwd=REPO,
-        env=server_env(search_index),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    kill_when(
+        ["import_articles", *paths],
+        index_dir=search_index,
+        ready=lambda: Article.objects.count() >= 40,
     )
-    deadline = time.monotonic() + 60
-    while Article.objects.count() < 40 and time.monotonic() < deadline:
-        assert importer.poll() is None, "the import finished before it could be killed"
-        time.sleep(0.05)
-    os.killpg(importer.pid, signal.SIGKILL)
-    importer.wait()
     killed_at = Article.objects.count()
     assert 0 < killed_at < FILES
 

@@ -1,9 +1,12 @@
 """Saves and deletes reach the index after commit, in batches, and survive a held lock."""
 
+import contextlib
 import datetime as dt
 import json
 import os
 import random
+import signal
+import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -12,9 +15,12 @@ from django.utils import timezone
 from haystack import connections
 
 from archive.models import Article, Author
-from search import indexing
+from search import index_writer, outbox
+from search.backend import ArchiveWhooshBackend
 from search.consistency import compare, indexed_ids
 from search.models import PendingIndexUpdate
+from search.policy import SearchPolicy
+from search.search_indexes import ArticleIndex
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +83,8 @@ def test_renaming_an_author_reindexes_their_articles(on_commit):
 
 
 @pytest.mark.django_db(transaction=True)  # real commits, so on_commit runs at each one
-def test_an_import_writes_the_index_in_batches(monkeypatch):
-    monkeypatch.setattr(indexing, "BATCH_SIZE", 10)
-    monkeypatch.setattr(indexing, "BATCH_MAX_DELAY", 3600)
+def test_an_import_writes_the_index_in_batches(monkeypatch, search_policy):
+    search_policy(import_batch_articles=10, import_batch_delay=3600)
     calls = []
     original = backend().apply_changes
     monkeypatch.setattr(
@@ -87,7 +92,7 @@ def test_an_import_writes_the_index_in_batches(monkeypatch):
     )
 
     def bulk():
-        with indexing.batched_index_updates():
+        with index_writer.batched_index_updates():
             for i in range(25):
                 make_article(title=f"Batch {i}")
 
@@ -96,8 +101,8 @@ def test_an_import_writes_the_index_in_batches(monkeypatch):
     assert len(indexed_ids()) == 25
 
 
-def test_a_held_lock_delays_an_update_but_never_loses_it(on_commit, monkeypatch):
-    monkeypatch.setattr(indexing, "REQUEST_LOCK_WAIT", 0.1)
+def test_a_held_lock_delays_an_update_but_never_loses_it(on_commit, search_policy):
+    search_policy(request_lock_wait=0.1)
     doomed = on_commit(make_article, title="Doomed summit")
     doomed_pk = doomed.pk
     writer = backend().index.writer()  # another process's long write holds the lock
@@ -108,7 +113,7 @@ def test_a_held_lock_delays_an_update_but_never_loses_it(on_commit, monkeypatch)
         assert PendingIndexUpdate.objects.count() >= 2
     finally:
         writer.cancel()
-    indexing.flush()  # the next flush, by whoever comes next, catches up
+    outbox.flush()  # the next flush, by whoever comes next, catches up
     assert found("zanzibar") == {article.pk} and found("doomed") == set()
     assert PendingIndexUpdate.objects.count() == 0
 
@@ -116,7 +121,7 @@ def test_a_held_lock_delays_an_update_but_never_loses_it(on_commit, monkeypatch)
 def test_reindex_articles_rewrites_the_given_ids(on_commit):
     article = make_article(title="Unindexed summit")  # no on_commit: never indexed
     assert found("unindexed") == set()
-    assert indexing.reindex_articles([article.pk]) == 1
+    assert outbox.reindex_articles([article.pk]) == 1
     assert found("unindexed") == {article.pk}
 
 
@@ -153,18 +158,18 @@ def test_a_failed_bulk_run_leaves_the_index_as_it_was(search_index, monkeypatch,
     for n in range(3):
         make_article(body=f"<p>Barley prices, day {n}.</p>")
     call_command("update_index", verbosity=0)
-    real = backend()._add
+    real = ArticleIndex.full_prepare
 
-    def fail_on_second(writer, index, load, calls=[]):  # noqa: B006 - a counter
+    def fail_on_second(index, obj, calls=[]):  # noqa: B006 - a counter
         calls.append(1)
         if len(calls) >= 2:  # every retry too
             raise RuntimeError("disk full")
-        return real(writer, index, load)
+        return real(index, obj)
 
-    monkeypatch.setattr(backend(), "_add", fail_on_second)
+    monkeypatch.setattr(ArticleIndex, "full_prepare", fail_on_second)
     with pytest.raises(RuntimeError):
         call_command("update_index", batchsize=1, max_retries=1, verbosity=0)
-    monkeypatch.setattr(backend(), "_add", real)
+    monkeypatch.undo()
     assert len(found("barley")) == 3  # nothing half-written; the lock is free again
     on_commit(make_article, body="<p>Barley exports.</p>")
     assert len(found("barley")) == 4
@@ -203,16 +208,30 @@ def _jsonl(path, n, title="Writer"):
     return path
 
 
-def _record_index_writes(monkeypatch, log_path):
-    """Each index write appends its process id to log_path (a forked writer inherits this)."""
-    original = indexing._apply
+def _record_index_writes(monkeypatch, log_path, method="apply_changes"):
+    """Each index commit (or bulk run) appends its process id to log_path: the backend's
+    public write method, wrapped on the class so a forked writer's own backend has it too."""
+    original = getattr(ArchiveWhooshBackend, method)
 
-    def apply(*args, **kwargs):
+    def record():
         with open(log_path, "a") as f:
             f.write(f"{os.getpid()}\n")
-        return original(*args, **kwargs)
 
-    monkeypatch.setattr(indexing, "_apply", apply)
+    if method == "bulk_writes":
+
+        @contextlib.contextmanager
+        def wrapped(self, *args, **kwargs):
+            record()
+            with original(self, *args, **kwargs):
+                yield
+
+    else:
+
+        def wrapped(self, *args, **kwargs):
+            record()
+            return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ArchiveWhooshBackend, method, wrapped)
 
 
 def _writers(log_path):
@@ -232,24 +251,23 @@ def test_an_import_is_indexed_by_a_writer_process_beside_it(tmp_path, monkeypatc
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_writer_process_writes_the_backlog_left_at_the_end_in_bulk(tmp_path, monkeypatch):
+def test_a_writer_process_writes_the_backlog_left_at_the_end_in_bulk(
+    tmp_path, monkeypatch, search_policy
+):
     from archive import services
 
-    monkeypatch.setattr(indexing, "_writer_due", lambda state: False)  # all left to the end
-    monkeypatch.setattr(indexing, "BACKLOG_IN_BULK", 20)
-    original = indexing._drain_backlog
-
-    def drain_backlog():
-        written = original()
-        (tmp_path / "bulk").write_text(f"{os.getpid()} {written}")
-        return written
-
-    monkeypatch.setattr(indexing, "_drain_backlog", drain_backlog)
+    # The writer's commits never come due (an import's rows wait for the delay): all is
+    # left to the end, over the bulk threshold.
+    search_policy(import_batch_delay=3600, backlog_in_bulk=20)
+    _record_index_writes(monkeypatch, tmp_path / "bulk", "bulk_writes")
+    _record_index_writes(monkeypatch, tmp_path / "commits")
     caught_up = []
     services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 30))], on_indexing=caught_up.append)
     assert caught_up == [30]
-    pid, written = map(int, (tmp_path / "bulk").read_text().split())
-    assert pid != os.getpid() and written == 30
+    bulk = _writers(tmp_path / "bulk")
+    assert len(bulk) == 1 and os.getpid() not in bulk  # one bulk run, in the writer process
+    # Its 30 rows were one write inside that run (drain_chunk is 500), and none came after.
+    assert (tmp_path / "commits").read_text().split() == [str(p) for p in bulk]
     assert len(found("harbour")) == 30 and PendingIndexUpdate.objects.count() == 0
 
 
@@ -257,9 +275,11 @@ def test_a_writer_process_writes_the_backlog_left_at_the_end_in_bulk(tmp_path, m
 def test_an_import_whose_writer_process_dies_indexes_everything_itself(tmp_path, monkeypatch):
     from archive import services
 
-    monkeypatch.setattr(indexing, "_writer_main", lambda *args: os._exit(1))
     _record_index_writes(monkeypatch, tmp_path / "writes")
-    report = services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 30))])
+    with index_writer.batched_index_updates(writer_process=True) as batch:
+        os.kill(batch.writer.pid, signal.SIGKILL)  # the import (nested) keeps this batch
+        batch.writer.process.join()
+        report = services.import_paths([str(_jsonl(tmp_path / "a.jsonl", 30))])
     assert report.count(services.IMPORTED) == 30
     assert len(found("harbour")) == 30 and PendingIndexUpdate.objects.count() == 0
     assert _writers(tmp_path / "writes") == {os.getpid()}
@@ -278,17 +298,68 @@ def test_inside_a_transaction_an_import_indexes_in_its_own_process(tmp_path, mon
 def test_a_request_leaves_a_running_imports_rows_to_the_import(on_commit):
     imported = make_article(title="Imported summit")
     PendingIndexUpdate.objects.all().delete()
-    PendingIndexUpdate.objects.create(article_id=imported.pk, bulk=True)  # by an import
+    # By an import running in this very process (alive, on this host).
+    PendingIndexUpdate.objects.create(
+        article_id=imported.pk, bulk=True, owner_host=outbox.HOST, owner_pid=os.getpid()
+    )
     edited = on_commit(make_article, title="Edited summit")  # the request's own flush
     assert found("summit") == {edited.pk}
     assert PendingIndexUpdate.objects.filter(article_id=imported.pk).exists()
-    # An import gone for longer than BULK_ROWS_OWNED left it: the next request writes it.
-    PendingIndexUpdate.objects.update(
-        created=timezone.now() - dt.timedelta(seconds=indexing.BULK_ROWS_OWNED + 1)
-    )
-    indexing.flush(batch=False)
+    # Rows older than the ownership window are anyone's, the import alive or not.
+    window = backend().policy.import_rows_owned
+    PendingIndexUpdate.objects.update(created=timezone.now() - dt.timedelta(seconds=window + 1))
+    outbox.flush(request=True)
     assert found("summit") == {edited.pk, imported.pk}
     assert PendingIndexUpdate.objects.count() == 0
+
+
+def test_a_request_writes_the_rows_of_an_import_whose_process_is_gone_at_once(on_commit):
+    ended = subprocess.Popen(["true"])  # a process that has come and gone
+    ended.wait()
+    imported = make_article(title="Imported summit")
+    PendingIndexUpdate.objects.all().delete()
+    PendingIndexUpdate.objects.create(
+        article_id=imported.pk, bulk=True, owner_host=outbox.HOST, owner_pid=ended.pid
+    )
+    edited = on_commit(make_article, title="Edited summit")  # well within the window
+    assert found("summit") == {edited.pk, imported.pk}
+    assert PendingIndexUpdate.objects.count() == 0
+
+
+def test_a_request_leaves_rows_of_an_import_on_another_host_to_the_window(on_commit):
+    imported = make_article(title="Imported summit")
+    PendingIndexUpdate.objects.all().delete()
+    PendingIndexUpdate.objects.create(
+        article_id=imported.pk, bulk=True, owner_host="elsewhere", owner_pid=1
+    )
+    edited = on_commit(make_article, title="Edited summit")  # its pid means nothing here
+    assert found("summit") == {edited.pk}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the import is another process
+def test_a_killed_imports_saved_articles_are_indexed_at_once_by_check_index(tmp_path, search_index):
+    from tests.e2e.live import kill_when, manage
+
+    total = 400
+    backend().setup()
+    lock = backend().index.writer()  # its writer process cannot commit: every row waits
+    try:
+        kill_when(  # the import and its index writer, 30 articles in
+            ["import_articles", str(_jsonl(tmp_path / "a.jsonl", total))],
+            index_dir=search_index,
+            ready=lambda: Article.objects.count() >= 30,
+            timeout=90,
+        )
+    finally:
+        lock.cancel()
+    saved = set(Article.objects.values_list("pk", flat=True))
+    assert 0 < len(saved) < total
+    assert indexed_ids() == set()
+    assert set(PendingIndexUpdate.objects.values_list("article_id", flat=True)) == saved
+    # Well within the ownership window, the importing process is gone: nothing to wait for.
+    assert manage("check_index", index_dir=search_index).stdout.strip() == "in sync"
+    assert indexed_ids() == saved and PendingIndexUpdate.objects.count() == 0
 
 
 def test_a_batch_writes_a_requests_rows_first_and_alone(monkeypatch):
@@ -297,40 +368,39 @@ def test_a_batch_writes_a_requests_rows_first_and_alone(monkeypatch):
     for article, bulk in zip(articles, (True, False, True, False), strict=True):
         PendingIndexUpdate.objects.create(article_id=article.pk, bulk=bulk)
     commits = []
-    original = indexing._apply
+    original = ArchiveWhooshBackend.apply_changes
 
-    def apply(backend, index, load, wait, batch):
+    def apply(self, index, load, wait=None, batch=True):
         def recorded():
             live, gone = load()
             commits.append((sorted(a.pk for a in live), batch))
             return live, gone
 
-        return original(backend, index, recorded, wait, batch)
+        return original(self, index, recorded, wait=wait, batch=batch)
 
-    monkeypatch.setattr(indexing, "_apply", apply)
-    indexing.flush(batch=True)
+    monkeypatch.setattr(ArchiveWhooshBackend, "apply_changes", apply)
+    outbox.flush()
     first, second, third, fourth = (a.pk for a in articles)
     # The request's rows alone, in a request's commit (no big merges); then the import's.
     assert commits == [([second, fourth], False), ([first, third], True)]
     assert indexed_ids() == {a.pk for a in articles}
 
 
-def test_an_imports_backlog_is_written_in_one_bulk_commit_and_only_then_cleared(monkeypatch):
+def test_an_imports_backlog_is_written_in_one_bulk_commit_and_only_then_cleared():
     articles = [make_article(title=f"Backlog summit {i}") for i in range(6)]
     PendingIndexUpdate.objects.all().delete()
     for article in articles:
         PendingIndexUpdate.objects.create(article_id=article.pk, bulk=True)
-    monkeypatch.setattr(indexing, "BACKLOG_IN_BULK", 7)
-    assert indexing._drain_backlog() == 0  # too few: left for the writer's commits
-    monkeypatch.setattr(indexing, "BACKLOG_IN_BULK", 6)
-    monkeypatch.setattr(indexing, "BATCH_LOCK_WAIT", 0.1)
+    policy = SearchPolicy(backlog_in_bulk=7)
+    assert index_writer.drain_backlog(policy) == 0  # too few: left for the writer's commits
+    policy = SearchPolicy(backlog_in_bulk=6, batch_lock_wait=0.1)
     backend().setup()
     writer = backend().index.writer()  # the lock held: nothing written, nothing cleared
     try:
-        assert indexing._drain_backlog() == 0
+        assert index_writer.drain_backlog(policy) == 0
     finally:
         writer.cancel()
     assert PendingIndexUpdate.objects.count() == 6 and indexed_ids() == set()
-    assert indexing._drain_backlog() == 6
+    assert index_writer.drain_backlog(policy) == 6
     assert indexed_ids() == {a.pk for a in articles}
     assert PendingIndexUpdate.objects.count() == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.backend import SUGGEST_MAX_WORDS
+from search.capabilities import policy
 
 
 def suggestion(client, q):
@@ -23,7 +23,7 @@ def test_only_the_first_few_unknown_words_are_corrected(client, seeds):
     words = ["Schoenbch", "Kulebba", "Ryabkv", "Stoltenbrg", "Lavrv", "Shermann", "Ukrane"]
     got = suggestion(client, " ".join(words)).split()
     changed = [a for a, b in zip(words, got, strict=True) if a != b]
-    assert 1 <= len(changed) <= SUGGEST_MAX_WORDS
+    assert 1 <= len(changed) <= policy().suggest_max_words
     assert changed == words[: len(changed)]  # in the order the reader wrote them
 
 

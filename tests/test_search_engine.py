@@ -22,8 +22,9 @@ from whoosh.writing import NO_MERGE
 
 from search.backend import _text_field, name_analyzer
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, whoosh_chain
-from search.backend.engine import Segments, evaluate, top
-from search.backend.postings import PostingsCache, read_postings
+from search.backend.columns import SegmentStore
+from search.backend.engine import Segments, UnsupportedQuery, evaluate, top
+from search.backend.postings import read_postings
 from tests.conftest import CORPORA
 
 PARAGRAPHS = [
@@ -93,7 +94,7 @@ def _whoosh_scores(searcher, q) -> dict[int, float]:
 
 
 def _ours(searcher, q) -> dict[int, float]:
-    segs = Segments(searcher, PostingsCache(8 * 1024 * 1024))
+    segs = Segments(searcher, SegmentStore(postings_bytes=8 * 1024 * 1024))
     found = evaluate(q, segs)
     live = np.array([not searcher.reader().is_deleted(int(d)) for d in found.ids], dtype=bool)
     return {int(d): float(s) for d, s in zip(found.ids[live], found.scores[live], strict=True)}
@@ -170,11 +171,22 @@ def test_a_prefix_matches_every_word_it_begins(index):
 def test_top_ranks_by_score_then_document_number(index):
     q = QueryParser("text", schema=index.schema).parse("rates OR oil")
     with index.searcher() as searcher:
-        found = evaluate(q, Segments(searcher, PostingsCache(1 << 20)))
+        found = evaluate(q, Segments(searcher, SegmentStore(postings_bytes=1 << 20)))
     keep = np.ones(len(found), dtype=bool)
     ids, scores = top(found, keep, 5)
     expected = sorted(zip(found.scores, found.ids, strict=True), key=lambda p: (-p[0], p[1]))[:5]
     assert list(zip(scores, ids, strict=True)) == expected
+
+
+@pytest.mark.parametrize("index", [False], indirect=True)
+def test_a_query_type_the_engine_does_not_know_raises_when_strict_and_is_logged_else(index, caplog):
+    q = wq.TermRange("text", "oil", "rates")  # our parser never emits one
+    with index.searcher() as searcher:
+        with pytest.raises(UnsupportedQuery, match="TermRange"):
+            evaluate(q, Segments(searcher, SegmentStore(postings_bytes=1 << 20), strict=True))
+        found = evaluate(q, Segments(searcher, SegmentStore(postings_bytes=1 << 20)))
+        assert set(found.ids) == _whoosh_scores(searcher, q).keys() != set()
+    assert "TermRange query answered by Whoosh's matchers" in caplog.text
 
 
 def _tokens(analyzer, text, **kwargs):
@@ -257,7 +269,7 @@ def test_key_terms_are_whooshs_bo1_key_terms(index):
     from search.backend.engine import key_terms
 
     with index.searcher() as searcher:
-        segs = Segments(searcher, PostingsCache(1 << 20))
+        segs = Segments(searcher, SegmentStore(postings_bytes=1 << 20))
         for text in PARAGRAPHS[:5] + _texts(CORPORA if CORPORA.is_dir() else None)[-3:]:
             theirs = searcher.key_terms_from_text("text", text, numterms=5, normalize=False)
             ours = key_terms(segs, "text", text, 5)
@@ -329,23 +341,24 @@ def test_a_dead_worker_fails_the_commit_and_leaves_the_index_as_it_was(tmp_path)
     assert ix.doc_count() == 2
 
 
-def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path, monkeypatch):
-    import search.backend as backend
+def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path):
+    from search.backend import batch_merge
+    from search.policy import SearchPolicy
 
-    monkeypatch.setattr(backend, "MERGE_MAX_DOCS", 40)
+    policy = SearchPolicy(merge_max_docs=40)
     ix = FileStorage(str(tmp_path)).create_index(_schema())
 
     def commit(n_docs, tag):
         writer = ix.writer()
         for n in range(n_docs):
             writer.add_document(id=f"{tag}-{n}", text=PARAGRAPHS[n % len(PARAGRAPHS)])
-        writer.commit(mergetype=backend._merge_tiered)
+        writer.commit(mergetype=batch_merge(policy))
 
     def sizes():
         return sorted(s.doc_count_all() for s in ix._segments())
 
-    factor = backend.TIER_FACTOR
-    commit(45, "big")  # over MERGE_MAX_DOCS: never rewritten
+    factor = policy.tier_factor
+    commit(45, "big")  # over merge_max_docs: never rewritten
     for k in range(factor):
         commit(2, f"small{k}")
     assert sizes() == [2] * factor + [45]
@@ -353,5 +366,5 @@ def test_batch_commits_merge_segments_of_like_size_and_never_a_big_one(tmp_path,
     assert sizes() == [2 * factor + 2, 45]
     for k in range(factor * 3):
         commit(2, f"more{k}")
-    assert max(sizes()[:-1]) <= 40 and sizes()[-1] == 45  # never over MERGE_MAX_DOCS
+    assert max(sizes()[:-1]) <= 40 and sizes()[-1] == 45  # never over merge_max_docs
     assert ix.doc_count() == 45 + 2 * (factor * 4 + 1)

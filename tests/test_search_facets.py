@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from tests.factories import make_article
 
@@ -147,6 +148,8 @@ def test_the_database_lists_filters_as_the_index_does(articles, params):
     assert [h.article.pk for h in index.page(1).hits] == [
         h.article.pk for h in database.page(1).hits
     ]
+    if connection.vendor == "sqlite":  # SQLite's own queries, and the ORM's elsewhere
+        assert database.sql_summary() == database.orm_summary()
 
 
 def test_the_month_facet_lists_every_month_not_the_top_twenty(client, on_commit):

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_import_looks_each_name_up_once(django_assert_max_num_queries):
-    names = services.Names()
+    names = services.NameCache()
     for _ in range(2):  # made by the first, found (and remembered) by the second
         services.save_article(parsed=parsed(authors=("Ann Writer", "Bo Li")), names=names)
     with django_assert_max_num_queries(30) as captured:
@@ -30,7 +30,7 @@ def test_an_import_looks_each_name_up_once(django_assert_max_num_queries):
 
 
 def test_a_failed_save_forgets_the_names_it_made(monkeypatch):
-    names = services.Names()
+    names = services.NameCache()
     real_save = Original.save
 
     def fail_once(self, *args, **kwargs):

@@ -33,6 +33,14 @@ def test_nonsense_booleans_are_refused():
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
+def test_nonsense_connection_ages_and_log_levels_are_refused():
+    result = _run({"CONN_MAX_AGE": "forever"}, "check")
+    assert result.returncode != 0 and "CONN_MAX_AGE='forever' is not a whole" in result.stderr
+    result = _run({"LOG_LEVEL": "chatty"}, "check")
+    assert result.returncode != 0 and "LOG_LEVEL='CHATTY' is not one of" in result.stderr
+    assert _run({"CONN_MAX_AGE": "0", "LOG_LEVEL": "debug"}, "check").returncode == 0
+
+
 def test_an_unknown_search_url_is_refused():
     result = _run({"SEARCH_URL": "solr://x"}, "check")
     assert result.returncode != 0 and "SEARCH_URL" in result.stderr

@@ -15,12 +15,13 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 
-from archive.ingest.clean import Hints, build_article
+from archive.ingest.clean import build_article
 from archive.ingest.encoding import decode
 from archive.ingest.files import DEFAULT_LIMITS, iter_documents, size_limit, too_big, zip_documents
 from archive.ingest.types import (
     FORMATS,
     TAG_KINDS,
+    Hints,
     IngestError,
     Limits,
     Outcome,

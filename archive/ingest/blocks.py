@@ -81,7 +81,7 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
-def html_to_text(fragment: str) -> str:
+def fragment_text(fragment: str) -> str:
     """Plain text of an HTML fragment, whitespace-normalized."""
     parser = _TextExtractor()
     parser.feed(fragment)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from archive.ingest import metadata
 from archive.ingest.blocks import Block, normalize_ws, render_blocks, word_count
@@ -20,6 +19,7 @@ from archive.ingest.types import (
     LATEST_DATE,
     MAX_AUTHORS,
     MAX_TAGS,
+    Hints,
     IngestError,
     ParsedArticle,
     RemovedLine,
@@ -43,23 +43,6 @@ _MEDIA_LABEL = re.compile(
     r"|^(interactive|watch|video|live|photos?|gallery|in pictures|read|listen)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class Hints:
-    """Metadata the container (HTML meta tags, JSON keys) already gave; wins over the text's."""
-
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    published: dt.date | dt.datetime | None = None
-    source: str = ""
-    original_url: str = ""
-    tags: list[tuple[str, str]] = field(default_factory=list)
-    language: str = ""
-    standfirst: str = ""
-    extra: dict = field(default_factory=dict)
-    removed: list[RemovedLine] = field(default_factory=list)
-    drop_teasers: bool = True  # only scrapes carry unmarked links to other articles
 
 
 def build_article(

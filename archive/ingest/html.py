@@ -13,11 +13,11 @@ import re
 import lxml.html
 from lxml import etree
 
-from archive.ingest.blocks import Block, html_to_text, normalize_ws
-from archive.ingest.clean import Hints
+from archive.ingest.blocks import Block, fragment_text, normalize_ws
 from archive.ingest.dates import parse_loose
 from archive.ingest.names import clean_author, split_names
 from archive.ingest.text import read_text
+from archive.ingest.types import Hints
 
 _INLINE = {"#i": "em", "#b": "strong", "#u": "em", "#t": "", "#sub": "", "#sup": ""}
 _HEAD = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
@@ -99,7 +99,7 @@ def _body_blocks(body: etree._Element) -> list[Block]:
         elif tag == "list":
             kind = "ol" if element.get("rend") == "ol" else "ul"
             items = "".join(f"<li>{_inline(item)}</li>" for item in element if item.tag == "item")
-            blocks.append(Block(kind, items, html_to_text(items)))
+            blocks.append(Block(kind, items, fragment_text(items)))
         elif tag == "table":
             for row in element.iter("row"):
                 cells = " | ".join(_inline(cell) for cell in row if cell.tag == "cell")
@@ -111,7 +111,7 @@ def _body_blocks(body: etree._Element) -> list[Block]:
 
 def _block(kind: str, inner: str) -> Block:
     inner = normalize_ws(inner)
-    return Block(kind, inner, html_to_text(inner))
+    return Block(kind, inner, fragment_text(inner))
 
 
 def _inline(element: etree._Element) -> str:
@@ -172,7 +172,7 @@ def _collect(container: etree._Element, blocks: list[Block]) -> None:
                     for li in child
                     if isinstance(li.tag, str) and li.tag.lower() == "li"
                 )
-                blocks.append(Block(tag, items, html_to_text(items)))
+                blocks.append(Block(tag, items, fragment_text(items)))
             elif tag not in _DROP:
                 blocks.append(_block(_BLOCK_TAGS[tag], _inline(child)))
         elif tag == "br" and len(loose) > 0 and (child.tail or "").strip() == "":

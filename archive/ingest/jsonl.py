@@ -10,11 +10,10 @@ import json
 import re
 from collections.abc import Callable
 
-from archive.ingest.clean import Hints
 from archive.ingest.dates import parse_loose
 from archive.ingest.metadata import BYLINE
 from archive.ingest.names import clean_author, split_names
-from archive.ingest.types import TAG_KINDS, RemovedLine
+from archive.ingest.types import TAG_KINDS, Hints, RemovedLine
 
 # our key -> accepted spellings, first found wins
 KEYS: dict[str, tuple[str, ...]] = {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from archive.ingest.blocks import Block, word_count
 from archive.ingest.dates import find_dateline
 from archive.ingest.names import clean_author, merge_authors, split_names
+from archive.ingest.types import Metadata
 
 HEAD_BLOCKS = 10  # how far from the top bylines and datelines are looked for
 
@@ -44,15 +45,10 @@ _NOT_A_PUBLISHER = re.compile(r"^(admin|staff|editor|guest|home|news|menu)$", re
 
 
 @dataclass
-class Meta:
+class Meta(Metadata):
     """Metadata found in the text, and which blocks carried it (index -> (rule, reason))."""
 
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    published: dt.date | dt.datetime | None = None
-    source: str = ""
     original_source: str = ""
-    tags: list[tuple[str, str]] = field(default_factory=list)
     consumed: dict[int, tuple[str, str]] = field(default_factory=dict)
     lead_before: int = -1  # blocks before this index (after the title) are a marked lead
     known_date: dt.date | None = None

@@ -12,7 +12,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from archive.ingest.blocks import Block, html_to_text, normalize_ws, text_block
+from archive.ingest.blocks import Block, fragment_text, normalize_ws, text_block
 
 _DEAD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:#[^)\s]*|\s*)\)")
 _ONE_LINK = re.compile(r"\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
@@ -103,14 +103,14 @@ def _markdown_blocks(source: str, kind: str = "") -> Block:
         if tag == "blockquote":
             inner = re.sub(r"</?p>", " ", inner)
         inner = normalize_ws(inner.replace("\n", " "))
-        return Block(kind or tag, inner, html_to_text(inner))
+        return Block(kind or tag, inner, fragment_text(inner))
     inline = [t for t in tokens if t.type == "inline"]
     html = " ".join(
         _md.renderer.renderInline(t.children or [], _md.options, {}) for t in inline
     ).replace("\n", " ")
     html = normalize_ws(html)
     block_kind = kind or _HEADING_KIND.get(tag, "p")
-    return Block(block_kind, html, html_to_text(html))
+    return Block(block_kind, html, fragment_text(html))
 
 
 def _merge_lists(blocks: list[Block]) -> list[Block]:

@@ -33,6 +33,30 @@ class RemovedLine:
 
 
 @dataclass
+class Metadata:
+    """An article's metadata as one reader found it: what Hints (the container's) and
+    metadata.Meta (the text's) have in common; the cleaner merges them, the container's first."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: dt.date | dt.datetime | None = None
+    source: str = ""
+    tags: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Hints(Metadata):
+    """Metadata the container (HTML meta tags, JSON keys) already gave; wins over the text's."""
+
+    original_url: str = ""
+    language: str = ""
+    standfirst: str = ""
+    extra: dict = field(default_factory=dict)
+    removed: list[RemovedLine] = field(default_factory=list)
+    drop_teasers: bool = True  # only scrapes carry unmarked links to other articles
+
+
+@dataclass
 class ParsedArticle:
     """Everything parsing learnt about one article.
 

@@ -28,7 +28,7 @@ What this adds to haystack's Whoosh backend, and why (measured traps, issues 4 a
   Whoosh's match-all (which reads every posting: seconds at 10,000 articles).
 - Spelling suggestions when a query finds few results (haystack gives none when there are none).
 - Writes retry with backoff on the writer lock and raise IndexLocked when it stays held, so the
-  caller (search.indexing) keeps the update for later instead of dropping it silently.
+  caller (search.outbox) keeps the update for later instead of dropping it silently.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.encoding import force_str
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
@@ -62,46 +63,13 @@ from whoosh.reading import SegmentReader
 
 from search.backend import columns, engine
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
-from search.backend.postings import PostingsCache, read_postings
 from search.backend.writing import ParallelWriter, segment_writer
+from search.capabilities import Capabilities
+from search.policy import SearchPolicy
 
 log = logging.getLogger(__name__)
 
-# Results below this count get a spelling suggestion, when a better spelling exists.
-SUGGEST_BELOW = 3
-# A suggestion corrects this many unknown words at most (each is a fuzzy scan of the lexicon),
-# none longer than this, and gives up after this long: one query must never hold a worker.
-SUGGEST_MAX_WORDS = 4
-SUGGEST_MAX_WORD_LENGTH = 30
-SUGGEST_SECONDS = 0.25
-# How long one write waits for another process's writer lock before giving up for now.
-LOCK_WAIT_SECONDS = 10.0
-MLT_TEXT = 2000  # characters of an article (its title and lead) whose key terms pick related ones
-MLT_TERMS = 5  # key terms of it searched for (as Whoosh's more_like)
 MATCH_ALL = {"*", "*:*"}  # haystack's matching_all_fragment() for Whoosh, and its usual form
-MATCHES_CACHE = 4  # query results kept per process (a page, its export, its feed)
-# Decoded posting lists kept per process: the words people search for come back.
-POSTINGS_CACHE_BYTES = 32 * 1024 * 1024
-
-
-# update_index/rebuild_index read this many articles from the database at a time (haystack's
-# default is 1,000); they all go to one bulk writer (bulk_writes), not a commit each.
-BATCH_SIZE = 5000
-# Memory for a batch commit's postings (an import's flush, a check_index repair) before they
-# spill to temporary files: Whoosh's default of 128 MB spilled a batch of 5,000 articles
-# (about 1.5 million postings, ~260 MB by Whoosh's own estimate).
-POOL_MB = 512
-# update_index's one writer (bulk_writes) spills sorted runs to disk past this, in chunks.
-BULK_POOL_MB = 256
-BULK_LOCK_WAIT = 60.0
-# Worker processes of a bulk run, a segment each: the parent reads the database and prepares
-# the documents, the workers analyse and write them (1.5x on two cores at 100k articles).
-BULK_PROCS = min(2, os.cpu_count() or 1)
-
-TIER_FACTOR = 4  # an import's commits merge this many segments of like size into one...
-MERGE_MAX_DOCS = 10_000  # ...up to this many documents: bigger ones are never rewritten
-TINY_SEGMENT = 10  # documents; a request's commit merges segments this small...
-TINY_MERGE_AT = 8  # ...once there are this many of them (at most 80 documents: under 1 s)
 
 
 class IndexLocked(Exception):
@@ -118,6 +86,30 @@ def _text_field(boost: float = 1.0) -> TEXT:
     field = TEXT(analyzer=text_analyzer(), field_boost=boost)
     field.format = FoldedStemPositions(field_boost=boost)
     return field
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the backend serves, as its one SearchIndex (ArticleIndex) declares it: the model
+    (results name it) and the date field with the facet derived from it (a date filter does
+    not narrow that facet: every month stays listed)."""
+
+    app_label: str
+    model_name: str
+    date_field: str
+    date_facet: str
+
+    @classmethod
+    def of(cls, unified_index) -> Served:
+        indexes = list(unified_index.get_indexes().values())
+        if len(indexes) != 1:
+            raise ImproperlyConfigured(f"this backend serves one SearchIndex, not {len(indexes)}")
+        index = indexes[0]
+        meta = index.get_model()._meta
+        return cls(meta.app_label, meta.model_name, index.date_field, index.date_facet)
+
+    def result(self, result_class, pk, score):
+        return result_class(self.app_label, self.model_name, pk, score)
 
 
 @dataclass
@@ -142,21 +134,21 @@ class ArchiveWhooshSearchQuery(WhooshSearchQuery):
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
-    supports_multiselect_facets = True
-    # A match-all query with filters, facets and a date sort is answered from the columns
-    # in milliseconds: search.results lists an empty query through the index.
-    supports_fast_listing = True
+    # What callers may ask of it (search.capabilities): every one of them.
+    capabilities = Capabilities.every()
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
-        self.batch_size = options.get("BATCH_SIZE", BATCH_SIZE)
+        # The tuning knobs (search.policy); a test or a deployment passes its own.
+        self.policy: SearchPolicy = options.get("POLICY") or SearchPolicy()
+        self.batch_size = options.get("BATCH_SIZE", self.policy.rebuild_read_batch)
         self.include_spelling = True
         self._lock = threading.RLock()
         self._searcher = None
         self._view: _View | None = None  # for self._searcher
-        self._segment_columns: dict[str, columns.Columns] = {}
-        self._matches: OrderedDict = OrderedDict()
-        self._postings = PostingsCache(POSTINGS_CACHE_BYTES)
+        self._store = columns.SegmentStore()  # what is read of each segment (per setup)
+        self._matches: OrderedDict = OrderedDict()  # query results of the current view
+        self.served: Served | None = None  # the model and date fields, from its SearchIndex
         self._bulk = None  # the writer of a bulk_writes() block
         self.facet_fields: list[str] = []
         self.multi_valued: set[str] = set()
@@ -206,8 +198,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not os.access(self.path, os.W_OK):
             raise OSError(f"The search index directory {self.path} is not writable.")
         self.storage = FileStorage(self.path, supports_mmap=False)
-        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
-        self.content_field_name, self.schema = self.build_schema(fields)
+        unified = connections[self.connection_alias].get_unified_index()
+        self.content_field_name, self.schema = self.build_schema(unified.all_searchfields())
+        self.served = Served.of(unified)
         self.parser = QueryParser(self.content_field_name, schema=self.schema)
         if whoosh_index.exists_in(self.path):
             self.index = self.storage.open_index(schema=self.schema)
@@ -222,8 +215,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         with self._lock:
             self._searcher = None
             self._view = None
-            self._segment_columns = {}
+            self._store = self._new_store()
             self._matches.clear()
+
+    def _new_store(self) -> columns.SegmentStore:
+        date_field = self.served.date_field if self.served.date_field in self.schema else ""
+        single = tuple(f for f in self.facet_fields if f not in self.multi_valued)
+        multi = tuple(f for f in self.facet_fields if f in self.multi_valued)
+        return columns.SegmentStore(
+            columns.Layout(id_field=DJANGO_ID, date_field=date_field, single=single, multi=multi),
+            postings_bytes=self.policy.postings_cache_bytes,
+            max_values=self.policy.facet_values_max,
+        )
 
     # --- the one searcher ---------------------------------------------------------------------
     def searcher(self):
@@ -250,50 +253,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return self._view
 
     def _make_view(self, searcher) -> _View:
-        parts, live = [], set()
-        for reader, offset in searcher.reader().leaf_readers():
-            segment_id = engine.segment_id(reader)
-            live.add(segment_id)
-            cols = self._segment_columns.get(segment_id)
-            if cols is None:
-                cols = self._segment_columns[segment_id] = self._read_segment(reader)
-            parts.append((cols, offset, _live_mask(reader)))
-        self._segment_columns = {k: v for k, v in self._segment_columns.items() if k in live}
-        self._postings.forget_segments(live)
-        engine.forget_segments(live)
-        segs = engine.Segments(searcher, self._postings)
+        """A view of the searcher: the store keeps only its segments, and a new segment's
+        columns are read now (the others' were, in their segment's life)."""
+        leaves = searcher.reader().leaf_readers()
+        store = self._store
+        store.keep({engine.segment_id(reader) for reader, _offset in leaves})
+        parts = [
+            (store.columns(engine.segment_id(r), r, engine.read_numbers), offset, _live_mask(r))
+            for r, offset in leaves
+        ]
+        segs = engine.Segments(searcher, store, strict=self.policy.strict_queries)
         return _View(searcher, segs, columns.merge(parts))
-
-    def _read_segment(self, reader) -> columns.Columns:
-        n = reader.doc_count_all()
-        pks = np.zeros(n, dtype=np.int64)
-        if reader.has_column(DJANGO_ID):
-            for docnum, value in enumerate(reader.column_reader(DJANGO_ID)):
-                pks[docnum] = int(value) if value else 0
-        dates = np.zeros(n, dtype=np.int64)
-        if "published" in self.schema and reader.has_column("published"):
-            raw = engine.read_numbers(reader, "published", n)
-            missing = (raw == 0) | (raw >= 2**63)
-            dates = np.where(missing, 0, raw).astype(np.int64)
-        cols = columns.Columns(n, pks, dates)
-        for name in self.facet_fields:
-            vocabulary = columns.vocabulary(name)
-            owners, codes = [], []
-            if name in reader.indexed_field_names():
-                for term in reader.lexicon(name):
-                    code = vocabulary.code(term.decode("utf-8"))
-                    ids = read_postings(reader, name, term).ids
-                    owners.append(ids)
-                    codes.append(np.full(len(ids), code, dtype=np.int32))
-            owners = np.concatenate(owners) if owners else np.zeros(0, np.int32)
-            codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
-            if name in self.multi_valued:
-                cols.multi[name] = columns.MultiValues(owners.astype(np.int32), codes)
-            else:
-                single = np.full(n, columns.NO_VALUE, dtype=np.int32)
-                single[owners] = codes
-                cols.single[name] = single
-        return cols
 
     # --- writing ------------------------------------------------------------------------------
     def _writer(self, wait: float, limitmb: int, procs: int = 1):
@@ -311,7 +281,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
-    def apply_changes(self, index, load, wait: float = LOCK_WAIT_SECONDS, batch: bool = True):
+    def apply_changes(self, index, load, wait: float | None = None, batch: bool = True):
         """Take the writer lock, then call `load()` for (objects to index, document ids to
         remove) and write them in one commit.
 
@@ -319,7 +289,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         commit stays short whatever the index holds: a Whoosh merge rewrites every posting of
         the merged segments at about 75 documents/s (4.8 s for 364 documents at 10k) with the
         lock held, and the save is searchable only after it. Batch commits (imports, outbox
-        drains) merge segments of like size, never into one over MERGE_MAX_DOCS
+        drains) merge segments of like size, never into one over the policy's merge_max_docs
         (_merge_tiered), which keeps the segment count down without ever rewriting the
         whole index.
 
@@ -333,8 +303,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if self._bulk is not None:
             self._add(self._bulk, index, load)
             return
+        policy = self.policy
         self.index = self.index.refresh()
-        writer = self._writer(wait, POOL_MB if batch else 64)
+        wait = policy.batch_lock_wait if wait is None else wait
+        writer = self._writer(wait, policy.pool_mb if batch else policy.request_pool_mb)
         try:
             if not self._add(writer, index, load):
                 writer.cancel()  # an empty commit would still make every searcher reopen
@@ -342,7 +314,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=_merge_tiered if batch else _merge_tiny)
+        writer.commit(mergetype=batch_merge(policy) if batch else request_merge(policy))
 
     def _add(self, writer, index, load) -> bool:
         """Write load()'s changes with `writer`; False when there were none."""
@@ -367,7 +339,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return True
 
     @contextlib.contextmanager
-    def bulk_writes(self, wait: float = BULK_LOCK_WAIT):
+    def bulk_writes(self, wait: float | None = None):
         """Every update() and remove() inside goes through one writer, committed at the end:
         a whole update_index run becomes one segment per worker process (a segment per batch
         made 21 at 100,000 articles, each with its own copy of the vocabulary: an index 1.8
@@ -375,8 +347,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         lock is held throughout; other processes' saves wait in the outbox meanwhile."""
         if not self.setup_complete:
             self.setup()
+        policy = self.policy
         self.index = self.index.refresh()
-        writer = self._writer(wait, BULK_POOL_MB, procs=BULK_PROCS)
+        wait = policy.bulk_lock_wait if wait is None else wait
+        writer = self._writer(wait, policy.bulk_pool_mb, procs=policy.bulk_procs)
         self._bulk = writer
         try:
             yield
@@ -386,7 +360,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             raise
         self._bulk = None
         # Existing segments merge as a batch commit's do (on an empty index: none to merge).
-        writer.commit(mergetype=_merge_tiered)
+        writer.commit(mergetype=batch_merge(policy))
 
     def update(self, index, iterable, commit=True):
         objs = list(iterable)
@@ -441,7 +415,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             found = engine.Matches(found.ids[live], found.scores[live])
         with self._lock:
             self._matches[query_string] = found
-            while len(self._matches) > MATCHES_CACHE:
+            while len(self._matches) > self.policy.matches_cache:
                 self._matches.popitem(last=False)
         return found
 
@@ -455,8 +429,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def _narrowing(self, view: _View, q) -> _Narrowing:
         """A narrow query as a mask over every document number."""
         cols = view.cols
-        if isinstance(q, wq.NumericRange) and q.fieldname == "published":
-            return _Narrowing({"published"}, cols.date_mask(q.start, q.end))
+        date_field = self.served.date_field
+        if isinstance(q, wq.NumericRange) and q.fieldname == date_field:
+            return _Narrowing({date_field}, cols.date_mask(q.start, q.end))
         terms = (
             [q] if isinstance(q, wq.Term) else list(q.subqueries) if isinstance(q, wq.Or) else []
         )
@@ -516,9 +491,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         facet_counts = self._count_facets(view, in_query, narrowings, list(facets or ()))
         page = self._page(view, found, keep, sort_by, start_offset, end_offset)
         result_class = result_class or SearchResult
-        results = [result_class("archive", "article", pk, score) for pk, score in page]
+        results = [self.served.result(result_class, pk, score) for pk, score in page]
         suggestion = None
-        if hits < SUGGEST_BELOW and spelling_query:
+        if hits < self.policy.suggest_below and spelling_query:
             suggestion = self.create_spelling_suggestion(spelling_query)
         return {
             "results": results,
@@ -539,10 +514,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             counts[name] = view.cols.counts(name, selected)
         return counts
 
-    @staticmethod
-    def _touches(narrowing: _Narrowing, facet: str) -> bool:
+    def _touches(self, narrowing: _Narrowing, facet: str) -> bool:
+        served = self.served
         return facet in narrowing.fieldnames or (
-            facet == "month" and "published" in narrowing.fieldnames
+            facet == served.date_facet and served.date_field in narrowing.fieldnames
         )
 
     def _page(self, view: _View, found, keep, sort_by, start_offset, end_offset):
@@ -575,25 +550,26 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         nothing changes. Operators, fields and punctuation are kept as they were.
 
         The cost is bounded whatever the query: each distinct word is looked up once, at most
-        SUGGEST_MAX_WORDS unknown words are corrected (a fuzzy scan of the lexicon each), words
-        longer than SUGGEST_MAX_WORD_LENGTH are left alone, and once SUGGEST_SECONDS have gone
-        the rest of the query is kept as written."""
+        the policy's suggest_max_words unknown words are corrected (a fuzzy scan of the lexicon
+        each), words longer than suggest_max_word_length are left alone, and once
+        suggest_seconds have gone the rest of the query is kept as written."""
+        policy = self.policy
         searcher = self.searcher()
         reader = searcher.reader()
         field_name = self.content_field_name
         analyzer = self.schema[field_name].analyzer
-        deadline = time.monotonic() + SUGGEST_SECONDS
+        deadline = time.monotonic() + policy.suggest_seconds
         fixed: dict[str, str] = {}  # word -> its replacement (itself when kept)
         lookups = 0
 
         def correct(word: str) -> str:
             nonlocal lookups
-            if len(word) > SUGGEST_MAX_WORD_LENGTH:
+            if len(word) > policy.suggest_max_word_length:
                 return word
             stems = [t.text for t in analyzer(word, mode="query")]
             if len(stems) != 1 or reader.doc_frequency(field_name, stems[0]):
                 return word
-            if lookups >= SUGGEST_MAX_WORDS or time.monotonic() > deadline:
+            if lookups >= policy.suggest_max_words or time.monotonic() > deadline:
                 return word
             lookups += 1
             for maxdist in (1, 2) if len(stems[0]) >= 5 else (1,):
@@ -650,7 +626,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not text.strip():
             return empty
         field = self.content_field_name
-        terms = engine.key_terms(view.segs, field, text[:MLT_TEXT], MLT_TERMS)
+        policy = self.policy
+        terms = engine.key_terms(
+            view.segs, field, text[: policy.related_text_chars], policy.related_terms
+        )
         q = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
         found = engine.evaluate(q, view.segs)
         cols = view.cols
@@ -660,7 +639,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         ids, scores = engine.top(found, keep, top)
         result_class = result_class or SearchResult
         results = [
-            result_class("archive", "article", int(cols.pks[d]), float(score))
+            self.served.result(result_class, int(cols.pks[d]), float(score))
             for d, score in zip(ids, scores, strict=True)
         ]
         return {"results": results, "hits": len(results)}
@@ -726,31 +705,42 @@ class ArchiveWhooshEngine(WhooshEngine):
     query = ArchiveWhooshSearchQuery
 
 
-def _merge_tiny(writer, segments):
+def request_merge(policy: SearchPolicy):
+    """The Whoosh merge policy (mergetype) of a request's commit."""
+    return lambda writer, segments: _merge_tiny(writer, segments, policy)
+
+
+def batch_merge(policy: SearchPolicy):
+    """The Whoosh merge policy (mergetype) of a batch commit and of a bulk run."""
+    return lambda writer, segments: _merge_tiered(writer, segments, policy)
+
+
+def _merge_tiny(writer, segments, policy: SearchPolicy):
     """Whoosh merge policy for a request's commit: merge the tiny segments (single saves)
-    once there are TINY_MERGE_AT of them; never touch a bigger one."""
-    tiny = [s for s in segments if s.doc_count_all() <= TINY_SEGMENT]
-    if len(tiny) < TINY_MERGE_AT:
+    once there are tiny_merge_at of them; never touch a bigger one."""
+    tiny = [s for s in segments if s.doc_count_all() <= policy.tiny_segment]
+    if len(tiny) < policy.tiny_merge_at:
         return segments
     return _merge(writer, segments, tiny)
 
 
-def _merge_tiered(writer, segments):
+def _merge_tiered(writer, segments, policy: SearchPolicy):
     """Whoosh merge policy for batch commits (imports, outbox drains): segments of like size
-    (by powers of TIER_FACTOR) are merged TIER_FACTOR at a time, smallest first, and never
-    into one over MERGE_MAX_DOCS. Whoosh's MERGE_SMALL merges "every segment up to the merge
+    (by powers of tier_factor) are merged tier_factor at a time, smallest first, and never
+    into one over merge_max_docs. Whoosh's MERGE_SMALL merges "every segment up to the merge
     point", which at 100,000 articles included the biggest: an import rewrote the whole
     index every twenty commits or so, holding the writer lock for minutes (the 100k import
     fell from 64 to 51 articles/s as the index grew). Here each article is rewritten a few
-    times at most, and a merge holds the lock for at most MERGE_MAX_DOCS documents' worth."""
+    times at most, and a merge holds the lock for at most merge_max_docs documents' worth."""
+    factor, biggest = policy.tier_factor, policy.merge_max_docs
     tiers: dict[int, list] = {}
     for segment in segments:
         count = segment.doc_count_all()
-        if count < MERGE_MAX_DOCS:
-            tiers.setdefault(_tier(count), []).append(segment)
+        if count < biggest:
+            tiers.setdefault(_tier(count, factor), []).append(segment)
     for tier in sorted(tiers):
-        group = sorted(tiers[tier], key=lambda s: s.doc_count_all())[:TIER_FACTOR]
-        if len(group) == TIER_FACTOR and sum(s.doc_count_all() for s in group) <= MERGE_MAX_DOCS:
+        group = sorted(tiers[tier], key=lambda s: s.doc_count_all())[:factor]
+        if len(group) == factor and sum(s.doc_count_all() for s in group) <= biggest:
             return _merge(writer, segments, group)
     return segments
 
@@ -764,9 +754,9 @@ def _merge(writer, segments, group):
     return [s for s in segments if s not in group]
 
 
-def _tier(count: int) -> int:
+def _tier(count: int, factor: int) -> int:
     tier = 0
-    while count >= TIER_FACTOR:
-        count //= TIER_FACTOR
+    while count >= factor:
+        count //= factor
         tier += 1
     return tier

@@ -5,7 +5,7 @@ RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() 
 StemFilter(lang="en"), which the index was first built with (so an index built either way
 answers the same), but in one loop: the chain passes every word through five generators
 and an LFU cache wrapper, a third of the time of indexing an article.
-tests/test_search_analysis.py compares the two on real news text.
+tests/test_search_engine.py compares the two, on real news text too.
 """
 
 from __future__ import annotations

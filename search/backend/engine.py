@@ -8,12 +8,14 @@ an intersection checked against positions, and every match is scored with BM25F 
 Whoosh's default weighting scores it (same idf, same field lengths, same B and K1).
 
 Node types our query language produces are handled here: Term, Phrase, Prefix (expanded to
-its terms), And, Or, Not, AndNot, NullQuery. Anything else falls back to Whoosh's own
-matchers for the set of documents, each scored as the node's boost.
+its terms), And, Or, Not, AndNot, NullQuery. Any other type reaching the engine is a bug (our
+parser never emits it): it raises UnsupportedQuery under a strict policy (the tests'), and in
+production is logged and answered by Whoosh's own matchers, each match scored as its boost.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -23,8 +25,9 @@ from whoosh.classify import Bo1Model
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from search.backend.postings import EMPTY_IDS, Postings, PostingsCache, read_postings
+from search.backend.postings import EMPTY_IDS, Postings, read_postings
 
+log = logging.getLogger(__name__)
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F defaults, the weighting haystack's searcher uses
 MAX_EXPANSION = 256  # terms a prefix expands to at most (the most frequent are kept)
 _LENGTH_OF_BYTE = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -46,15 +49,18 @@ class Matches:
 
 
 class Segments:
-    """The searcher's segments: reader, document offset and id of each, plus field lengths."""
+    """The searcher's segments: reader, document offset and id of each, and the store
+    (search.backend.columns.SegmentStore) of what is read of them."""
 
-    def __init__(self, searcher, cache: PostingsCache):
+    def __init__(self, searcher, store, *, strict: bool = False):
         self.searcher = searcher
+        self.strict = strict  # a query node the engine does not know raises (tests)
         self.reader = searcher.reader()
         self.parts = [
             (leaf, offset, segment_id(leaf)) for leaf, offset in self.reader.leaf_readers()
         ]
-        self.cache = cache
+        self.store = store
+        self.cache = store.postings
         self.doc_count_all = self.reader.doc_count_all()
         self._avg: dict = {}
 
@@ -70,6 +76,10 @@ class Segments:
             key, lambda: read_postings(leaf, fieldname, text, positions=positions)
         )
 
+    def lengths(self, leaf, segment_id: str, fieldname: str) -> np.ndarray:
+        """Each document's length of `fieldname` in one segment (read once in its life)."""
+        return self.store.lengths(segment_id, fieldname, lambda: read_lengths(leaf, fieldname))
+
     def avg_length(self, fieldname: str) -> float:
         if fieldname not in self._avg:
             self._avg[fieldname] = self.searcher.avg_field_length(fieldname) or 1.0
@@ -80,16 +90,8 @@ class Segments:
         return math.log(max(self.doc_count_all, 1) / (df + 1)) + 1
 
 
-# Field lengths are the same for a segment's whole life: kept per process, by segment id.
-_LENGTHS_CACHE: dict = {}
-
-
-def _read_lengths(leaf, fieldname: str) -> np.ndarray:
+def read_lengths(leaf, fieldname: str) -> np.ndarray:
     """Each document's length of `fieldname` in one segment (1 where unknown)."""
-    key = (segment_id(leaf), fieldname)
-    found = _LENGTHS_CACHE.get(key)
-    if found is not None:
-        return found
     size = leaf.doc_count_all()
     raw = np.zeros(size, dtype=np.uint8)
     perdoc = leaf._perdoc
@@ -104,15 +106,7 @@ def _read_lengths(leaf, fieldname: str) -> np.ndarray:
             raw[:] = np.fromiter(column, dtype=np.uint8, count=size)
     lengths = _LENGTH_OF_BYTE[raw]
     lengths[raw == 0] = 1.0  # Whoosh scores an unknown length as 1
-    _LENGTHS_CACHE[key] = lengths
     return lengths
-
-
-def forget_segments(live: set[str]) -> None:
-    for key in [k for k in _LENGTHS_CACHE if k[0] not in live]:
-        del _LENGTHS_CACHE[key]
-    for sid in [sid for sid in _WEIGHTS if sid not in live]:
-        del _WEIGHTS[sid]
 
 
 def read_numbers(leaf, fieldname: str, size: int) -> np.ndarray:
@@ -171,7 +165,7 @@ def _term(fieldname: str, text, boost: float, segs: Segments) -> Matches:
             continue
         tf = postings.weights.astype(np.float64)
         if scorable:
-            dl = _read_lengths(leaf, fieldname)[postings.ids]
+            dl = segs.lengths(leaf, segment_id, fieldname)[postings.ids]
             score = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * dl / avg))
         else:
             score = tf
@@ -302,32 +296,35 @@ def _among(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return sorted_keys[at] == keys
 
 
+class UnsupportedQuery(NotImplementedError):
+    """A query node type the engine does not evaluate (our parser never emits one)."""
+
+
 def _fallback(q, segs: Segments) -> Matches:
-    """Whoosh's own matching, for a node type not handled above (not one of ours)."""
+    """Whoosh's own matching, for a node type not handled above: a bug, so loud."""
+    kind = type(q).__name__
+    if segs.strict:
+        raise UnsupportedQuery(f"the search engine does not evaluate {kind} queries: {q!r}")
+    log.error("search engine: %s query answered by Whoosh's matchers (a bug): %r", kind, q)
     ids = np.fromiter(sorted(segs.searcher.docs_for_query(q)), dtype=np.int64)
     return Matches(ids, np.ones(len(ids), dtype=np.float64) * getattr(q, "boost", 1.0))
 
 
 # --------------------------------------------------------------------------- key terms
 
-# Collection weights of terms, per segment id: segments never change, and the words of one
-# article are mostly the words of the next.
-_WEIGHTS: dict[str, dict[tuple[str, str], float]] = {}
-WEIGHTS_PER_SEGMENT = 100_000
-
 
 def _collection_weight(segs: Segments, fieldname: str, text: str) -> float:
+    """A term's collection weight, each segment's kept in the store: segments never change,
+    and the words of one article are mostly the words of the next."""
     total = 0.0
     for leaf, _offset, sid in segs.parts:
-        known = _WEIGHTS.setdefault(sid, {})
+        known = segs.store.weights(sid)
         weight = known.get((fieldname, text))
         if weight is None:
             try:
                 weight = leaf.term_info(fieldname, text).weight()
             except Exception:  # TermNotFound: not in this segment
                 weight = 0.0
-            if len(known) >= WEIGHTS_PER_SEGMENT:
-                known.clear()
             known[(fieldname, text)] = weight
         total += weight
     return total

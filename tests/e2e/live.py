@@ -71,6 +71,26 @@ def manage(*args: str, index_dir: Path | str, timeout: float = 120, check: bool 
     return result
 
 
+def kill_when(args: list[str], *, index_dir: Path | str, ready, timeout: float = 60) -> None:
+    """Start manage.py ARGS in its own process group on the test database and SIGKILL the
+    whole group (the command and the processes it started) once ready() holds; fails if the
+    command ends before that."""
+    process = subprocess.Popen(
+        [*MANAGE, *args],
+        cwd=REPO,
+        env=server_env(index_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    while not ready() and time.monotonic() < deadline:
+        assert process.poll() is None, f"manage.py {args[0]} finished before it could be killed"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 _static_collected = False
 
 

@@ -118,7 +118,7 @@ def save_groups() -> list[tuple[object, list]]:
 
 
 def services_batch():
-    from search.indexing import batched_index_updates
+    from search.index_writer import batched_index_updates
 
     return batched_index_updates()
 

@@ -11,6 +11,8 @@ import contextlib
 from haystack import connections
 from haystack.management.commands.update_index import Command as HaystackUpdateIndex
 
+from search import capabilities
+
 
 class Command(HaystackUpdateIndex):
     def handle(self, **options):
@@ -19,6 +21,6 @@ class Command(HaystackUpdateIndex):
                 aliases = options.get("using") or list(connections.connections_info)
                 for alias in aliases:
                     backend = connections[alias].get_backend()
-                    if hasattr(backend, "bulk_writes"):
+                    if capabilities.of(backend).bulk_writes:
                         stack.enter_context(backend.bulk_writes())
             return super().handle(**options)
