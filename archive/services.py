@@ -435,6 +435,8 @@ def apply_corrections(*, parsed: ParsedArticle, corrections: dict) -> None:
         parsed.published = dt.date.fromisoformat(value) if value else None
     if "authors" in corrections:
         parsed.authors = list(corrections["authors"])
+    if "source" in corrections:  # "" when the editor cleared it: no source
+        parsed.source = corrections["source"]
 
 
 # --- Editors' bulk changes and reverts --------------------------------------------------------

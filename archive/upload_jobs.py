@@ -230,7 +230,7 @@ def _save(outcome, job: UploadJob, correction: dict | None, names) -> services.S
     source = job.options.get("source", "")
     if outcome.article is not None and correction:
         services.apply_corrections(parsed=outcome.article, corrections=correction)
-        source = correction.get("source") or source  # the editor's word wins
+        source = correction.get("source", source)  # the editor's word wins, "" included
     return services.save_outcomes([outcome], source=source, names=names)[0]
 
 

@@ -292,3 +292,16 @@ def test_confirms_sent_at_once_start_one_job(staff_client, django_user_model):
     assert UploadJob.objects.count() == 1
     assert "imported 1, duplicates 0, failed 0" in report
     assert Article.objects.count() == 1
+
+
+def test_a_source_cleared_in_the_preview_is_saved_as_unknown(staff_client):
+    preview = staff_client.post(
+        UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)], "source": "Named At Upload"}
+    )
+    assert 'value="Named At Upload"' in preview.content.decode()
+    _report(
+        staff_client,
+        _confirm(staff_client, preview, **{"0-title": "A test headline about talks",
+                 "0-published": "2022-01-10", "0-source": "", "0-authors": "Jane Reporter"}),
+    )  # fmt: skip
+    assert Article.objects.get().source is None
