@@ -183,6 +183,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="archive_article_revert",
             ),
             path("upload/", upload, name="archive_article_upload"),
+            path("upload/preview/<str:token>/", upload, name="archive_article_upload_preview"),
             path("upload/<int:job_id>/", report, name="archive_article_upload_report"),
             *super().get_urls(),
         ]

@@ -435,6 +435,8 @@ def apply_corrections(*, parsed: ParsedArticle, corrections: dict) -> None:
         parsed.published = dt.date.fromisoformat(value) if value else None
     if "authors" in corrections:
         parsed.authors = list(corrections["authors"])
+    if "source" in corrections:  # "" when the editor cleared it: no source
+        parsed.source = corrections["source"]
 
 
 # --- Editors' bulk changes and reverts --------------------------------------------------------
@@ -456,10 +458,12 @@ def bulk_edit_articles(*, article_ids: Iterable[int], change: str, value=None, u
     ids = sorted(set(article_ids))
     with transaction.atomic():
         ids = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        before = history.snapshots(ids)
+        fields = _BULK_FIELDS.get(change, (change,))
+        before = history.snapshots(ids, fields)
         _BULK[change](Article.objects.filter(pk__in=ids), value)
         Article.objects.filter(pk__in=ids).update(updated=timezone.now())
-        history.record_many(before=before, kind="bulk", user=user, note=_bulk_note(change, value))
+        note = _bulk_note(change, value)
+        history.record_many(before=before, kind="bulk", user=user, note=note, fields=fields)
         enqueue(ids)  # queryset updates send no signals: the outbox is told here
     return len(ids)
 
@@ -498,6 +502,15 @@ def _remove_tags(qs, pairs) -> None:
     tags = Tag.objects.filter(wanted) if pairs else Tag.objects.none()
     Article.tags.through.objects.filter(article__in=qs, tag__in=tags).delete()
 
+
+# The tracked fields (archive.history) each bulk change may touch.
+_BULK_FIELDS = {
+    "published": ("published", "published_time"),
+    "add_tags": ("tags",),
+    "remove_tags": ("tags",),
+    "publish": ("is_public",),
+    "hide": ("is_public",),
+}
 
 _BULK = {
     "source": _set_source,

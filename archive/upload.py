@@ -2,8 +2,9 @@
 
 The preview shows what saving would make of each file (cleaned body, removed lines,
 warnings) and lets the editor leave files out and correct title, date, source and authors.
-Confirming starts an UploadJob (archive.upload_jobs) and redirects to its report page, which
-refreshes itself while the job saves and survives reload and Back (post/redirect/get).
+Both steps are post/redirect/get: the upload redirects to the preview's page, and confirming
+starts an UploadJob (archive.upload_jobs) and redirects to its report page, which refreshes
+itself while the job saves; reload and Back are safe everywhere.
 """
 
 from __future__ import annotations
@@ -128,10 +129,22 @@ class UploadView(View):
             **extra,
         }
 
-    def get(self, request):
-        return render(request, self.template_name, self.context(request, form=UploadForm()))
+    def get(self, request, token: str = ""):
+        if not token:
+            return render(request, self.template_name, self.context(request, form=UploadForm()))
+        # The preview of stashed files (a GET, so Back from the report comes here safely).
+        job = (
+            UploadJob.objects.filter(token=token).first()
+            if upload_jobs.valid_token(token)
+            else None
+        )
+        if job is not None and upload_jobs.stash_folder(token) is None:
+            return redirect(reverse("admin:archive_article_upload_report", args=[job.pk]))
+        if upload_jobs.stash_folder(token) is None:
+            return self.expired(request)
+        return self.preview(request, token)
 
-    def post(self, request):
+    def post(self, request, token: str = ""):
         if "confirm" in request.POST:
             return self.confirm(request)
         form = UploadForm(request.POST, request.FILES)
@@ -141,7 +154,7 @@ class UploadView(View):
         token = upload_jobs.stash_files(
             files=data["files"], format=data["format"], source=data["source"]
         )
-        return self.preview(request, token)
+        return redirect(reverse("admin:archive_article_upload_preview", args=[token]))
 
     def preview(self, request, token: str, *, bound=None, error: str = ""):
         folder = upload_jobs.stash_folder(token)

@@ -27,7 +27,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from archive import ingest, services
+from archive.ingest.files import zip_documents
+from archive.ingest.parallel import parse_stream
 from archive.models import UploadJob, UploadResult
+from archive.sanitize import clean_ahead
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +94,26 @@ def iter_stash(folder: Path) -> Iterator[ingest.Outcome]:
     """The stash's documents parsed, one at a time, always in the same order: a position
     in this sequence names one document in the preview, the job and its report alike."""
     options = stash_options(folder)
+    limits = _limits()
+    # As the import command parses: in worker processes under the parse budget, on every
+    # core the settings allow, each article's HTML cleaned where it was parsed.
+    for outcomes in parse_stream(
+        _stashed_documents(folder, limits), format=options["format"],
+        source=options["source"], limits=limits, workers=settings.IMPORT_WORKERS,
+        finish=clean_ahead,
+    ):  # fmt: skip
+        yield from outcomes
+
+
+def _stashed_documents(folder: Path, limits: ingest.Limits):
+    """The stash's (name, data, error) documents, a zip's members one by one."""
     for data_path in sorted(folder.glob("*.bin")):
         name = data_path.with_suffix(".name").read_text()
-        yield from ingest.parse_upload(
-            name, data_path.read_bytes(), format=options["format"], source=options["source"],
-            limits=_limits(),
-        )  # fmt: skip
+        data = data_path.read_bytes()
+        if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+            yield from zip_documents(data, name, limits)
+        else:
+            yield name, data, ""
 
 
 def clean_stashes(*, policy: UploadPolicy = POLICY) -> int:
@@ -213,7 +230,7 @@ def _save(outcome, job: UploadJob, correction: dict | None, names) -> services.S
     source = job.options.get("source", "")
     if outcome.article is not None and correction:
         services.apply_corrections(parsed=outcome.article, corrections=correction)
-        source = correction.get("source") or source  # the editor's word wins
+        source = correction.get("source", source)  # the editor's word wins, "" included
     return services.save_outcomes([outcome], source=source, names=names)[0]
 
 

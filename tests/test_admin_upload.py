@@ -59,7 +59,7 @@ def _report(client, confirm_response) -> tuple[UploadJob, str]:
 
 
 def test_upload_previews_then_saves_on_confirm(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]}, follow=True)
     html = preview.content.decode()
     assert preview.status_code == 200
     assert "A test headline about talks" in html and "Jane Reporter" in html
@@ -76,7 +76,7 @@ def test_upload_previews_then_saves_on_confirm(staff_client):
 
 
 def test_a_zip_of_a_thousand_tiny_files_is_saved_whole_outside_the_request(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_zip(_tiny(1000))]})
+    preview = staff_client.post(UPLOAD, {"files": [_zip(_tiny(1000))]}, follow=True)
     assert preview.context["ready"] == 1000
     started = time.monotonic()
     confirm = _confirm(staff_client, preview)
@@ -93,7 +93,7 @@ def test_a_zip_of_a_thousand_tiny_files_is_saved_whole_outside_the_request(staff
 
 
 def test_the_report_survives_reload_and_a_resubmitted_confirm(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]}, follow=True)
     first = _confirm(staff_client, preview)
     _report(staff_client, first)
     again = _confirm(staff_client, preview)  # Back, then the confirm sent again
@@ -115,7 +115,7 @@ def test_a_running_job_shows_progress_and_refreshes_itself(staff_client, django_
 def test_an_orphaned_job_is_resumed_where_it_stopped(staff_client):
     import datetime as dt
 
-    preview = staff_client.post(UPLOAD, {"files": [_zip(_tiny(5))]})
+    preview = staff_client.post(UPLOAD, {"files": [_zip(_tiny(5))]}, follow=True)
     token = preview.context["token"]
     # A job whose process died after saving nothing: its heartbeat is old.
     old = _now() - dt.timedelta(hours=1)
@@ -127,14 +127,16 @@ def test_an_orphaned_job_is_resumed_where_it_stopped(staff_client):
 
 
 def test_a_zip_with_a_failing_member_reports_each_file(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_zip({"one.txt": SEED_LIKE, "empty.txt": ""})]})
+    preview = staff_client.post(
+        UPLOAD, {"files": [_zip({"one.txt": SEED_LIKE, "empty.txt": ""})]}, follow=True
+    )
     assert preview.context["ready"] == 1
     _job, report = _report(staff_client, _confirm(staff_client, preview))
     assert "imported 1, duplicates 0, failed 1" in report
 
 
 def test_an_expired_upload_says_so_and_offers_the_form(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]}, follow=True)
     token = preview.context["token"]
     import shutil
 
@@ -156,7 +158,7 @@ def test_upload_confirm_with_a_bad_token_is_a_message_not_an_error(staff_client)
 def test_the_preview_corrections_are_what_gets_saved(staff_client):
     other = SEED_LIKE.replace("talks", "other talks").replace("Geneva", "Vienna")
     files = [_file("talks.txt", SEED_LIKE), _file("other.txt", other)]
-    preview = staff_client.post(UPLOAD, {"files": files})
+    preview = staff_client.post(UPLOAD, {"files": files}, follow=True)
     html = preview.content.decode()
     assert 'name="0-title"' in html and 'name="1-published"' in html
     _confirm(
@@ -180,14 +182,14 @@ def test_the_preview_corrections_are_what_gets_saved(staff_client):
 def test_a_file_left_out_is_not_saved_and_is_reported(staff_client):
     other = SEED_LIKE.replace("talks", "other talks").replace("Geneva", "Vienna")
     files = [_file("talks.txt", SEED_LIKE), _file("other.txt", other)]
-    preview = staff_client.post(UPLOAD, {"files": files})
+    preview = staff_client.post(UPLOAD, {"files": files}, follow=True)
     _job, report = _report(staff_client, _confirm(staff_client, preview, **{"leave-1": "1"}))
     assert "imported 1, duplicates 0, failed 0, left out 1" in report
     assert list(Article.objects.values_list("title", flat=True)) == ["A test headline about talks"]
 
 
 def test_a_bad_corrected_date_is_shown_on_the_preview_and_nothing_is_saved(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]}, follow=True)
     response = staff_client.post(
         UPLOAD,
         {"token": preview.context["token"], "confirm": "1", "0-title": "x",
@@ -200,12 +202,12 @@ def test_a_bad_corrected_date_is_shown_on_the_preview_and_nothing_is_saved(staff
 
 def test_the_preview_warns_when_no_date_is_found(staff_client):
     undated = "A headline without a date\n\nSome words of a body that has no date at all.\n"
-    preview = staff_client.post(UPLOAD, {"files": [_file("undated.txt", undated)]})
+    preview = staff_client.post(UPLOAD, {"files": [_file("undated.txt", undated)]}, follow=True)
     assert "Warning: no date found" in preview.content.decode()
 
 
 def test_many_files_get_a_compact_table_without_correction_fields(staff_client):
-    preview = staff_client.post(UPLOAD, {"files": [_zip(_tiny(60))]})
+    preview = staff_client.post(UPLOAD, {"files": [_zip(_tiny(60))]}, follow=True)
     html = preview.content.decode()
     assert 'name="0-title"' not in html
     assert 'name="leave-59"' in html
@@ -221,7 +223,7 @@ def test_symlink_members_of_a_zip_are_skipped_not_imported(staff_client):
         z.writestr(link, "/etc/passwd")
     buffer.seek(0)
     buffer.name = "links.zip"
-    preview = staff_client.post(UPLOAD, {"files": [buffer]})
+    preview = staff_client.post(UPLOAD, {"files": [buffer]}, follow=True)
     assert "symbolic link" in preview.content.decode()
     _report(staff_client, _confirm(staff_client, preview))
     assert list(Article.objects.values_list("title", flat=True)) == ["A test headline about talks"]
@@ -268,7 +270,7 @@ def test_confirms_sent_at_once_start_one_job(staff_client, django_user_model):
     from django.db import connection
     from django.test import Client
 
-    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    preview = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]}, follow=True)
     token = preview.context["token"]
     user = django_user_model.objects.get(username="editor")
     barrier = threading.Barrier(4)
@@ -292,3 +294,42 @@ def test_confirms_sent_at_once_start_one_job(staff_client, django_user_model):
     assert UploadJob.objects.count() == 1
     assert "imported 1, duplicates 0, failed 0" in report
     assert Article.objects.count() == 1
+
+
+def test_a_source_cleared_in_the_preview_is_saved_as_unknown(staff_client):
+    preview = staff_client.post(
+        UPLOAD,
+        {"files": [_file("talks.txt", SEED_LIKE)], "source": "Named At Upload"},
+        follow=True,
+    )
+    assert 'value="Named At Upload"' in preview.content.decode()
+    _report(
+        staff_client,
+        _confirm(staff_client, preview, **{"0-title": "A test headline about talks",
+                 "0-published": "2022-01-10", "0-source": "", "0-authors": "Jane Reporter"}),
+    )  # fmt: skip
+    assert Article.objects.get().source is None
+
+
+def test_the_upload_redirects_to_a_preview_page_that_survives_reload(staff_client):
+    response = staff_client.post(UPLOAD, {"files": [_file("talks.txt", SEED_LIKE)]})
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    assert "/upload/preview/" in preview_url
+    for _ in range(2):  # a reload parses the same stash again; nothing is saved
+        page = staff_client.get(preview_url)
+        assert "1 of 1 article ready to import" in page.content.decode()
+    assert Article.objects.count() == 0
+    _job, report = _report(staff_client, _confirm(staff_client, page))
+    assert "imported 1" in report
+    # Back to the preview after the job ended: its files are gone, so to the report.
+    back = staff_client.get(preview_url)
+    assert back.status_code == 302 and "/upload/" in back["Location"]
+    assert staff_client.get(back["Location"]).status_code == 200
+    assert Article.objects.count() == 1
+
+
+def test_a_preview_page_of_an_unknown_token_says_expired(staff_client):
+    page = staff_client.get(f"{UPLOAD}preview/nosuchtoken123/")
+    assert page.status_code == 200
+    assert "That upload has expired" in page.content.decode()

@@ -87,7 +87,7 @@ def test_staff_without_add_permission_cannot_post_an_upload(client, django_user_
 
 
 def test_a_confirm_token_is_useless_without_the_permission(staff_client, client, django_user_model):
-    preview = staff_client.post(UPLOAD, {"files": [upload_file()]})
+    preview = staff_client.post(UPLOAD, {"files": [upload_file()]}, follow=True)
     token = preview.context["token"]
     intern = django_user_model.objects.create_user("intern", password="pw-1", is_staff=True)
     client.force_login(intern)
@@ -235,7 +235,9 @@ def test_upload_works_with_the_token_from_its_form(csrf_client):
         LOGIN, {"username": "editor", "password": "right-pw-123", "csrfmiddlewaretoken": token}
     )
     token = csrf_token(csrf_client.get(UPLOAD).content.decode())
-    preview = csrf_client.post(UPLOAD, {"files": [upload_file()], "csrfmiddlewaretoken": token})
+    preview = csrf_client.post(
+        UPLOAD, {"files": [upload_file()], "csrfmiddlewaretoken": token}, follow=True
+    )
     assert preview.status_code == 200
     confirm_token = csrf_token(preview.content.decode())
     report = csrf_client.post(

@@ -80,7 +80,9 @@ def test_each_bad_file_gets_its_own_message_and_the_good_ones_are_saved(
     staff_client, small_limits, on_commit
 ):
     files = {**bad_files(), **good_files()}
-    preview = staff_client.post(UPLOAD, {"files": [named(d, n) for n, d in files.items()]})
+    preview = staff_client.post(
+        UPLOAD, {"files": [named(d, n) for n, d in files.items()]}, follow=True
+    )
     assert preview.status_code == 200
     rows = preview.context["preview"]
     problems = {row["name"]: row["error"] for row in rows if not row["ok"]}
@@ -160,7 +162,7 @@ def test_a_nonsense_content_length_is_a_400(client):
 
 def test_uploaded_file_names_are_never_paths(staff_client):
     evil = named(GOOD.format(n=7).encode(), "../../../../tmp/evil-upload.txt")
-    preview = staff_client.post(UPLOAD, {"files": [evil]})
+    preview = staff_client.post(UPLOAD, {"files": [evil]}, follow=True)
     assert preview.status_code == 200
     folder = UPLOAD_DIR / preview.context["token"]
     assert sorted(p.name for p in folder.iterdir()) == [

@@ -109,7 +109,7 @@ def zip_of(files: dict[str, bytes]) -> io.BytesIO:
 @pytest.mark.django_db(transaction=True)
 def test_hostile_files_through_the_upload_preview_and_confirm(staff_client, on_commit, capsys):
     files = hostile_files(VECTORS, size=40)
-    preview = staff_client.post(UPLOAD, {"files": [zip_of(files)], "format": "auto"})
+    preview = staff_client.post(UPLOAD, {"files": [zip_of(files)], "format": "auto"}, follow=True)
     assert preview.status_code == 200
     assert admin_problems(preview) == []
     assert Article.objects.count() == 0

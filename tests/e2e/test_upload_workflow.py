@@ -95,10 +95,15 @@ def test_upload_correct_confirm_reload(
     assert page.url == report_url
     assert "imported 2, duplicates 0, failed 0, left out 1" in page.content()
     ok(page)
-    page.go_back()  # to the preview, from the browser's cache: nothing is sent again
-    ok(page)
-    page.go_forward()
+    # Back: to the preview's page (a GET); its files are saved and gone, so it sends the
+    # editor to the report again, never to a browser error or an "expired" upload.
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url == report_url
     assert "imported 2, duplicates 0, failed 0, left out 1" in page.content()
+    ok(page)
+    page.go_back()  # the upload form
+    assert page.locator("input[name=files]").count() == 1
     assert Article.objects.count() == 2 and UploadJob.objects.count() == 1
     ok(page)
 
