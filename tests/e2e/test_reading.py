@@ -239,3 +239,20 @@ def test_back_does_not_bring_back_a_date_the_address_does_not_have(site, browser
         assert problems_of(page, "/search/") == []
     finally:
         page.context.close()
+
+
+def test_the_first_result_is_three_tabs_away_after_a_search(site, browser, gunicorn_server):
+    page = new_watched_page(browser, gunicorn_server.url)
+    try:
+        page.goto("/search/?q=harbour")
+        page.keyboard.press("Tab")  # "Skip to content"
+        page.keyboard.press("Tab")  # "Skip to the results"
+        assert page.evaluate("() => document.activeElement.textContent") == "Skip to the results"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.closest('article.card h2') !== null")
+        assert focused
+        first_title = page.locator(".results article.card h2 a").first.inner_text()
+        assert page.evaluate("() => document.activeElement.textContent") == first_title
+    finally:
+        page.context.close()
