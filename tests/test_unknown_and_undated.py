@@ -89,7 +89,7 @@ def test_the_search_page_shows_unknown_source_and_undated(client, articles):
     assert "Unknown source" in html and "?source=-" in html
     assert "Undated: 2 articles" in html
     chosen = client.get("/search/", {"source": "-"}).content.decode()
-    assert "source: Unknown source" in chosen
+    assert "Remove the filter Unknown source" in chosen  # the chip, in words
 
 
 def test_the_sources_page_says_how_many_have_no_source(client, articles):
