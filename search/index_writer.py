@@ -72,7 +72,7 @@ class IndexWriterProcess:
     def __init__(self, policy: SearchPolicy):
         context = multiprocessing.get_context("fork")
         self.policy = policy
-        self._stop = context.Event()
+        self._stop = _StopSignal(context)
         # A forked child must not share the parent's database connections: close them (they
         # reopen on next use) so neither process ever talks over the other's.
         db_connections.close_all()
@@ -105,6 +105,25 @@ class IndexWriterProcess:
             log.warning("the index writer process did not finish in %.0fs; stopping it", timeout)
             self.process.terminate()
             self.process.join()
+
+
+class _StopSignal:
+    """An Event over a pipe. multiprocessing's Event deadlocked the importer when the writer
+    was killed inside wait(): set() then waits for the dead waiter to say it woke up. A byte
+    in a pipe asks nothing of the reader."""
+
+    def __init__(self, context):
+        self._reader, self._writer = context.Pipe(duplex=False)
+
+    def set(self) -> None:
+        with contextlib.suppress(OSError):
+            self._writer.send_bytes(b"stop")
+
+    def wait(self, timeout: float) -> bool:
+        return self._reader.poll(timeout)
+
+    def is_set(self) -> bool:
+        return self._reader.poll(0)
 
 
 def _run(stop, parent_pid: int, policy: SearchPolicy) -> None:
