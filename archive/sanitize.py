@@ -141,11 +141,14 @@ def _unparsable(html: str) -> str:
     return _SURROGATES.sub("\ufffd", html)
 
 
-# URLs in text become links: "http://", "https://" or "www." at a word's start, up to the next
-# space, quote or bracket-like character (bleach strips trailing punctuation). Bleach's own
-# pattern, which also finds bare domains, began with \(* and was quadratic on a run of "(".
+# URLs in text become links: "http://", "https://" or "www." at a word's start, an ASCII host
+# name with a dot, then the path's ASCII URL characters (bleach strips trailing punctuation).
+# Bleach's own pattern, which also finds bare domains, began with \(* and was quadratic on a
+# run of "(". Each part here begins where the last must end: linear.
 _URL_IN_TEXT = re.compile(
-    r"(?<![\w@./:])(?:https?://|www\.)[^\s<>\"'`{}|\\^\[\]\ue001\ue002]+", re.IGNORECASE
+    r"(?<![\w@./:])(?:https?://|www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?"
+    r"(?:[/?#][!#$%()*+,\-./0-9:;=?@A-Z_a-z~\ue000]*)?",  # \ue000 is "&" (_TEXT_MARKS)
+    re.IGNORECASE,
 )
 _LINK_HINTS = ("http://", "https://", "www.", "<a ")
 
