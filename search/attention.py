@@ -168,8 +168,10 @@ class Series:
     search_url: str
     total: int
     counts: list[int] = field(default_factory=list)
-    shares: list[float] = field(default_factory=list)
-    points: str = ""  # the SVG polyline
+    shares: list[float | None] = field(default_factory=list)
+    # The SVG polylines: one, or for shares one per run of periods the archive has articles
+    # in (a share of nothing is not 0 %: the line breaks there).
+    segments: list[str] = field(default_factory=list)
     dots: list[dict] = field(default_factory=list)
 
 
@@ -195,7 +197,7 @@ class Attention:
                     {
                         "count": s.counts[i],
                         "share": s.shares[i],
-                        "share_text": _format(s.shares[i], "share"),
+                        "share_text": _share_text(s.shares[i]),
                     }
                     for s in self.series
                 ],  # fmt: skip
@@ -290,7 +292,7 @@ def measure_attention(form: AttentionForm, url_for_search) -> Attention | None:
                 search_url=url_for_search(search),
                 total=sum(values),
                 counts=values,
-                shares=[n / t if t else 0.0 for n, t in zip(values, totals, strict=True)],
+                shares=[n / t if t else None for n, t in zip(values, totals, strict=True)],
             )
         )
     labels = [period_label(p, interval) for p in periods]
@@ -310,12 +312,29 @@ def _format(value: float, measure: str) -> str:
     return f"{int(value):,}"
 
 
+def _share_text(share: float | None) -> str:
+    return "no articles that period" if share is None else _format(share, "share")
+
+
+def _segments(points: list[tuple[float, float | None]]) -> list[str]:
+    """Polyline point lists, broken where a point is missing."""
+    segments, run = [], []
+    for px, py in [*points, (0, None)]:
+        if py is None:
+            if run:
+                segments.append(" ".join(run))
+            run = []
+        else:
+            run.append(f"{px},{py}")
+    return segments
+
+
 def draw(attention: Attention, policy: AttentionPolicy) -> dict:
     """Coordinates for the SVG: one polyline per query (and a dot per period when there are
     few), y ticks at 0, half and the top, a few x labels."""
     share = attention.measure == "share"
-    top_value = max((max(s.shares if share else s.counts, default=0) for s in attention.series),
-                    default=0) or 1  # fmt: skip
+    top_value = max((max((v for v in (s.shares if share else s.counts) if v is not None),
+                         default=0) for s in attention.series), default=0) or 1  # fmt: skip
     plot_w = policy.width - policy.left - policy.right
     plot_h = policy.height - policy.top - policy.bottom
     n = len(attention.periods)
@@ -328,12 +347,12 @@ def draw(attention: Attention, policy: AttentionPolicy) -> dict:
 
     for s in attention.series:
         values = s.shares if share else s.counts
-        s.points = " ".join(f"{x(i)},{y(v)}" for i, v in enumerate(values))
+        s.segments = _segments([(x(i), None if v is None else y(v)) for i, v in enumerate(values)])
         if n <= 60:
             s.dots = [
                 {"x": x(i), "y": y(v), "title": f"{attention.labels[i]}: "
-                 f"{s.counts[i]:,} ({_format(s.shares[i], 'share')})"}
-                for i, v in enumerate(values)
+                 f"{s.counts[i]:,} ({_share_text(s.shares[i])})"}
+                for i, v in enumerate(values) if v is not None
             ]  # fmt: skip
     step = max(1, (n - 1) // max(policy.x_labels - 1, 1)) if n > 1 else 1
     x_labels = [

@@ -408,7 +408,8 @@ class AttentionCsvView(View):
         for row in found.rows:
             cells = [row["start"].isoformat(), row["label"], row["total"]]
             for cell in row["cells"]:
-                cells += [cell["count"], f"{cell['share']:.6f}"]
+                share = cell["share"]  # none when the archive has no article that period
+                cells += [cell["count"], "" if share is None else f"{share:.6f}"]
             writer.writerow([csv_safe(v) for v in cells])
         response = HttpResponse(
             UTF8_BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8"

@@ -163,3 +163,18 @@ def test_periods_never_run_past_the_last_date_python_holds():
         dt.date(9999, 12, 1)
     ]
     assert attention.period_start(dt.date(2022, 1, 23), "week") == dt.date(2022, 1, 17)
+
+
+def test_a_share_of_nothing_is_a_gap_not_zero(client, coverage):
+    params = {"q": "bridge", "interval": "day", "measure": "share"}
+    response = client.get("/search/attention/", params)
+    found = response.context["attention"]
+    by_day = dict(zip(found.periods, found.series[0].shares, strict=True))
+    assert by_day[dt.date(2022, 1, 21)] == 1.0  # the bridge article is that day's only one
+    assert by_day[dt.date(2022, 1, 22)] is None  # the archive has nothing that day
+    assert by_day[dt.date(2022, 1, 25)] == 0.0  # "Council meets": something, but no bridge
+    html = response.content.decode()
+    assert html.count("<polyline") == len(found.series[0].segments) > 1
+    assert "no articles that period" in html
+    csv_rows = {r[0]: r for r in rows_of(client.get("/search/attention.csv", params))}
+    assert csv_rows["2022-01-22"][4] == "" and csv_rows["2022-01-25"][4] == "0.000000"
