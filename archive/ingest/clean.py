@@ -43,6 +43,7 @@ class Hints:
 
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
     published: dt.date | dt.datetime | None = None
     source: str = ""
     original_url: str = ""
@@ -66,6 +67,8 @@ def build_article(
     meta = metadata.extract(blocks, known_date=hints.published)
     if hints.title:
         meta.consumed = _without_title_unless_repeated(meta, hints.title, blocks)
+    if hints.drop_teasers:  # a scrape: its furniture is still in the text
+        _mark_navigation(blocks, meta)
     blocks = _apply_consumed(blocks, meta, removed)
     blocks, dropped = strip_boilerplate(blocks)
     removed.extend(dropped)
@@ -85,6 +88,7 @@ def build_article(
         body_html=render_blocks(blocks),
         standfirst=hints.standfirst or standfirst,
         authors=merge_authors(hints.authors, meta.authors) if hints.authors else meta.authors,
+        organisations=list(dict.fromkeys(hints.organisations + meta.organisations)),
         published=hints.published or meta.published,
         source=source or hints.source or meta.source or _agency(removed),
         original_source=meta.original_source,
@@ -127,6 +131,23 @@ def _without_title_unless_repeated(meta: metadata.Meta, title: str, blocks: list
         if rule == "metadata:title" and normalize_ws(blocks[index].text) != normalize_ws(title):
             del consumed[index]
     return consumed
+
+
+def _mark_navigation(blocks: list[Block], meta: metadata.Meta) -> None:
+    """A scrape's menus and link lists: above the title every short line that is not a
+    sentence (the title is where the article starts), and anywhere a block that is mostly
+    links (metadata.is_navigation). Long paragraphs always stay."""
+    for index, block in enumerate(blocks):
+        if index in meta.consumed:
+            continue
+        if not block.text:  # an empty list item ("-" alone on a line)
+            meta.consumed[index] = ("separator", "separator line")
+            continue
+        above = index < meta.title_index and word_count(block.text) < metadata.BODY_WORDS
+        if above and not metadata.ends_sentence(block.text):
+            meta.consumed[index] = ("navigation-above-title", "site navigation above the title")
+        elif metadata.is_navigation(block):
+            meta.consumed[index] = ("navigation", "navigation or a list of links")
 
 
 def _apply_consumed(blocks: list[Block], meta: metadata.Meta, removed: list) -> list[Block]:

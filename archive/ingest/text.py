@@ -24,6 +24,11 @@ _MD_SIGNALS = re.compile(
     r"^#{1,6}\s|\[[^\]\n]+\]\([^)\n]*\)|^\s*[-*+]\s+\S|\*\*\S|\\[*_#\[\]]|<https?://|^>\s",
     re.MULTILINE,
 )
+# "31. Dezember 2019", "1. November 2023" at the start of a line are datelines, not ordered
+# lists: markdown would eat the day as a list number. Bounded: one line, a few words.
+_DAY_DOT_LINE = re.compile(r"^(\s{0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4}\b)", re.M)
+_LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
+MAX_LINKS = 20  # link texts kept per block (for bylines; a menu has many)
 _HEADING_KIND = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -74,11 +79,28 @@ def read_markdown(text: str) -> list[Block]:
         if url:
             blocks.append(text_block(url.group(1)))
             continue
-        new = _markdown_blocks(source)
+        new = _markdown_blocks(_DAY_DOT_LINE.sub(r"\1\\.", source))
         if isinstance(new, Block):
             new.link_only = _ONE_LINK.fullmatch(source.strip()) is not None
+            new.link_density = link_density(source)
+            new.link_texts = tuple(
+                normalize_ws(m.group(1)) for m in _LINK_TEXT.finditer(source) if m.group(1).strip()
+            )[:MAX_LINKS]
             blocks.append(new)
     return _merge_lists(blocks)
+
+
+def link_density(source: str) -> float:
+    """Share of a markdown paragraph's visible characters that are link text."""
+    linked = sum(_letters(m.group(1)) for m in _LINK_TEXT.finditer(source))
+    if not linked:
+        return 0.0
+    visible = _letters(_LINK_TEXT.sub(lambda m: m.group(1), source))
+    return min(1.0, linked / visible) if visible else 1.0
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def _markdown_blocks(source: str, kind: str = "") -> Block:

@@ -39,7 +39,8 @@ class ParsedArticle:
     body_html: str
     title_derived: bool = False
     standfirst: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # people
+    organisations: list[str] = field(default_factory=list)  # credited agencies and publishers
     published: dt.datetime | dt.date | None = None
     source: str = ""  # publisher; "" when unknown (never "admin")
     original_source: str = ""  # "The original source of this article is X"
