@@ -126,9 +126,7 @@ def _source(name: str, names: Names) -> Source | None:
     return found or Source.objects.get_or_create(name=name)[0]
 
 
-def _authors(
-    given: Iterable[str], names: Names, organisations: Iterable[str] = ()
-) -> list[Author]:
+def _authors(given: Iterable[str], names: Names, organisations: Iterable[str] = ()) -> list[Author]:
     """The people, then the organisations credited (an agency, a publisher), as Authors."""
     authors = []
     credits = [(n, Author.Kind.PERSON) for n in given] + [

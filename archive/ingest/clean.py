@@ -28,6 +28,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
 _URL_ONLY = re.compile(r"https?://\S+")
 _ABBREVIATION_END = re.compile(r"(\b[A-Z]\.|\b(Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|No|Gov|Sen)\.)$")
 TEASER_MAX_WORDS = 16
+LANGUAGE_SAMPLE = 1000  # characters of the body the language is told from
 # "Headline - Source", "INTERACTIVE- chart", "Who: what they said"
 _HEADLINE_ATTRIBUTION = re.compile(r"\S\s*[-–—]\s+\S|^[^:]{3,60}:\s+\S")
 _MEDIA_LABEL = re.compile(
@@ -308,5 +309,7 @@ def detect_language(text: str) -> str:
         return ""
     import py3langid  # loads its model on first use; keep import cost off non-text paths
 
-    lang, _score = py3langid.classify(text[:5000])
+    # A thousand characters tell the language as well as five thousand, at a fifth of the cost
+    # (py3langid's features are linear in the text: it was a third of a scrape's parse time).
+    lang, _score = py3langid.classify(text[:LANGUAGE_SAMPLE])
     return str(lang)

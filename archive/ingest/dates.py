@@ -36,8 +36,8 @@ _DATE_RE = re.compile(
 )
 # Words a dateline may carry besides the date itself.
 _PREFIX = re.compile(
-    r"^(?:posted|published|updated|last updated|first published|date|dated|stand|veröffentlicht|"
-    r"aktualisiert|erschienen)(?:\s+(?:on|at|am))?\s*:?\s*",
+    r"^(?:posted|published|first published|date|dated|veröffentlicht|erschienen)"
+    r"(?:\s+(?:on|at|am))?\s*:?\s*",
     re.IGNORECASE,
 )
 _NOISE = re.compile(r"\b(?:clock|uhr|o'clock)\b\.?", re.IGNORECASE)
@@ -61,6 +61,8 @@ def find_dateline(text: str) -> tuple[str, dt.date | dt.datetime] | None:
     The line must be short and the date must be most of it; anything before the date is
     returned (it is often the publisher) and at most a couple of words may follow it.
     """
+    if _UPDATED.search(text[:SEARCH_MAX_CHARS]):
+        return None  # "Last updated …", "Stand: …", copyright lines: not when it was published
     line = _NOISE.sub("", _PREFIX.sub("", text.strip())).strip(" |·-–—")
     if not line or len(line.split()) > 12:
         return None
@@ -95,8 +97,8 @@ _SEARCH_RE = re.compile(
     re.VERBOSE,
 )
 _UPDATED = re.compile(
-    r"\b(?:updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|actualizado|"
-    r"aggiornato|bijgewerkt|atualizado|©|copyright)\b",
+    r"(?:\b(?:updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|"
+    r"actualizado|aggiornato|bijgewerkt|atualizado|copyright|stand)\b|©)",
     re.IGNORECASE,
 )
 SEARCH_MAX_CHARS = 300  # longer lines are text, not datelines

@@ -112,6 +112,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
         if index in meta.consumed or block.kind not in _HEAD_KINDS:
             pending_by = False
             continue
+        if index > title_index >= 0 and _ends_head(block):
+            head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
         if in_head and pending_by and _read_names(block.text, meta, index, "metadata:byline"):
             pending_by = False
@@ -141,7 +143,7 @@ def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: 
     long paragraph, never in 'updated' or copyright lines (dates.search_date)."""
     for index in range(start, min(len(blocks), max(title_index, 0) + HEAD_BLOCKS)):
         block = blocks[index]
-        if index > title_index and word_count(block.text) >= BODY_WORDS:
+        if index > title_index and (word_count(block.text) >= BODY_WORDS or _ends_head(block)):
             return
         if block.kind == "title" and index == title_index:
             continue
@@ -162,7 +164,7 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
     """The title: the first top heading that is not navigation, near the top or below a
     scrape's navigation; else the first line when it looks like one. Its index, or -1."""
     for index, block in enumerate(blocks[:TITLE_BLOCKS]):
-        if block.kind == "title" and not is_navigation(block):
+        if block.kind == "title" and not _navigation_heading(block):
             meta.title = block.text
             meta.consumed[index] = ("metadata:title", "used as the title")
             return index
@@ -179,6 +181,22 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
     return -1
 
 
+def _navigation_heading(block: Block) -> bool:
+    """A top heading of the site's furniture ('Navigation', 'Hauptmenü', a heading of links);
+    a headline linked to itself is still the title."""
+    if NAVIGATION.match(block.text.strip(" #*|>-")):
+        return True
+    return block.link_density >= NAV_LINK_DENSITY and not block.link_only
+
+
+def _ends_head(block: Block) -> bool:
+    """A list of links or a linked headline below the title: other stories begin (a link-dense
+    line may still be a byline or a tag line, and is read as one)."""
+    if block.kind in ("ul", "ol"):
+        return block.link_density >= NAV_LINK_DENSITY
+    return block.link_only and (block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 5)
+
+
 def is_navigation(block: Block) -> bool:
     """A line of the site's furniture: a navigation word, or mostly links (a menu, a list of
     other stories); never a long paragraph."""
@@ -188,8 +206,8 @@ def is_navigation(block: Block) -> bool:
         return True
     if block.kind in ("ul", "ol") and block.link_density >= NAV_LINK_DENSITY:
         return True
-    if block.link_only:  # a linked headline of another story; a short one may be a name
-        return word_count(block.text) >= 5 and block.kind != "title"
+    if block.link_only:  # a linked headline of another story; a short line may be a name
+        return block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 5
     return block.link_density >= NAV_LINK_DENSITY
 
 
@@ -228,6 +246,8 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     byline = BYLINE.match(text)  # before datelines: "| By X | April 13, 2020" names X
     if byline and _read_names(byline["names"], meta, index, "metadata:byline"):
         return True
+    if _read_linked_byline(block, meta, index):  # "Veröffentlicht am … von [Heiko](#)"
+        return True
     found = find_dateline(text) if block.kind in ("p", "title") else None
     if (
         found is not None
@@ -240,8 +260,6 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         if before and not meta.source and not _NOT_A_PUBLISHER.match(before):
             meta.source = before
         meta.consumed[index] = ("metadata:dateline", "publication date line")
-        return True
-    if _read_linked_byline(block, meta, index):
         return True
     if (
         block.kind == "p"

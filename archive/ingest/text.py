@@ -9,13 +9,14 @@ split into paragraphs by blank lines, or by indented first lines (Reuters style)
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 
 from markdown_it import MarkdownIt
 
 from archive.ingest.blocks import Block, html_to_text, normalize_ws, text_block
 
 _DEAD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:#[^)\s]*|\s*)\)")
-_ONE_LINK = re.compile(r"\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
+_ONE_LINK = re.compile(r"(?:#{1,6}[ \t]{1,4})?\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
 _DOUBLE_ESCAPE = re.compile(r"\\\\(?=[_*#\[\]`])")  # "\\_" -> "\_": scrapers escape twice
 _BLANK = re.compile(r"\n[ \t\u00a0]*\n")
 _CAPTION = re.compile(r"(©|\(c\)|photo:|foto:|image:|picture:|bild:|credit:)", re.IGNORECASE)
@@ -28,6 +29,13 @@ _MD_SIGNALS = re.compile(
 # lists: markdown would eat the day as a list number. Bounded: one line, a few words.
 _DAY_DOT_LINE = re.compile(r"^(\s{0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4}\b)", re.M)
 _LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
+# Anything markdown might read as markup; a paragraph without any is plain text.
+_MARKUP = re.compile(
+    r"[\\`*_\[\]<>#&!|~]|^[ \t]{0,3}(?:[-+*>]|\d{1,9}[.)])(?:[ \t]|$)|^[ \t]{0,3}[=-]+[ \t]*$"
+    r"|^[ \t]{4}",
+    re.MULTILINE,
+)
+_NOT_LETTER = re.compile(r"[\W_]+")
 MAX_LINKS = 20  # link texts kept per block (for bylines; a menu has many)
 _HEADING_KIND = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
 
@@ -100,12 +108,15 @@ def link_density(source: str) -> float:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)
+    return len(_NOT_LETTER.sub("", text))
 
 
 def _markdown_blocks(source: str, kind: str = "") -> Block:
     """One paragraph of markdown -> one Block (its first top-level element decides the kind)."""
     source = _DOUBLE_ESCAPE.sub(r"\\", _DEAD_LINK.sub(r"\1", source))
+    if not _MARKUP.search(source):  # plain prose: what markdown-it would make of it, cheaply
+        text = normalize_ws(source)
+        return Block(kind or "p", html_escape(text, quote=False), text)
     tokens = _md.parse(source)
     if not tokens:
         return text_block(source, kind or "p")
