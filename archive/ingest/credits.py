@@ -21,8 +21,19 @@ AGENCIES = {
     "RIA Novosti", "anadolu": "Anadolu", "anadolu agency": "Anadolu", "pti": "PTI", "ians":
     "IANS", "yonhap": "Yonhap", "bloomberg": "Bloomberg", "sid": "SID", "ddp": "ddp", "belga":
     "Belga", "ats": "ATS", "europa press": "Europa Press", "cna": "CNA", "aap": "AAP",
-    "dpa-afx": "dpa-AFX", "ap/dpa": "AP", "afp/dpa": "AFP", "kipa": "KIPA", "ktipp": "KTipp",
+    "dpa-afx": "dpa-AFX", "kipa": "KIPA", "jiji": "Jiji", "jiji press": "Jiji", "ntb": "NTB",
+    "tt": "TT", "ritzau": "Ritzau", "pap": "PAP", "čtk": "ČTK", "mti": "MTI", "hina": "HINA",
 }  # fmt: skip
+# Names a page gives where an author stands that are its software's or nobody's.
+ACCOUNTS = {"name", "human", "super user", "superuser", "wordpressadmin", "wpadmin", "no author",
+            "unknown author", "by", "von", "posted by", "redaktion", "editorial team",
+            "webredaktion", "online-redaktion", "onlineredaktion"}  # fmt: skip
+# A byline word left on a name ("Par Stefan Häne", "Von Roland Brockmann", "记者 焦鹏").
+_BY_PREFIX = re.compile(
+    r"^(?:(?i:by|von|par|por|door|from|written by|posted by|author|autor|autorin|auteur|text|"
+    r"texto|texte)|di|av|af|作者|记者|記者|责任编辑|編輯|编辑|撰文|文|기자|글)\s*[:：]?\s+"
+)  # "di", "av", "af" only in lower case: "Di Maio" is a name
+_LABEL_PREFIX = re.compile(r"^(?:作者|记者|記者|责任编辑|編輯|编辑|撰文|文|기자|글)\s*[:：]\s*")
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,9 @@ def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
     people: list[str] = []
     organisations: list[str] = []
     for raw in candidates:
+        raw = _LABEL_PREFIX.sub("", _BY_PREFIX.sub("", raw.strip()))
+        if " ".join(raw.lower().split()) in ACCOUNTS:
+            continue
         org = organisation(raw)
         if org:
             if org not in organisations:

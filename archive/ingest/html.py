@@ -118,18 +118,28 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
 
 def _page_date(value, page: PageMeta, url: str):
     """The page's date (htmldate's, through trafilatura) when the page shows it: written in
-    its text or its address; else the dateline under the headline; else a date stated in
-    the markup (meta tags, JSON-LD, <time>) when the page writes no date at all. A date
-    nothing shows is a crawl or modification time: no date is better than an invented one."""
+    its text or its address; else the dateline under the headline. A date only the markup
+    states (a meta tag, JSON-LD) on a page that shows none is a crawl, template or
+    modification time as often as not (recipe, product and archive pages): measured on
+    ingest-dev, trusting it found 22 more right dates and invented 26. Only an article's
+    own published time (Open Graph's article:published_time, JSON-LD datePublished) is
+    taken then."""
     if value is not None:
-        day = value.date() if isinstance(value, dt.datetime) else value
+        day = _day(value)
         if day in page.visible_dates or any(f.format(d=day) in url for f in _URL_DATES):
             return value
     if page.head_date is not None:
         return page.head_date
-    if value is not None and page.stated and not page.visible_dates:
+    stated = parse_loose(page.article_published or page.published)
+    if page.visible_dates or stated is None:
+        return None
+    if value is not None and _day(value) == _day(stated):
         return value
-    return None
+    return stated
+
+
+def _day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 _URL_DATES = ("/{d:%Y}/{d:%m}/{d:%d}/", "{d:%Y-%m-%d}", "/{d:%Y}/{d:%m}/", "{d:%Y%m%d}")

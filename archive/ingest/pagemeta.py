@@ -23,6 +23,7 @@ MAX_H1 = 3
 MAX_TEXT_NODES = 3000  # text nodes looked at for a visible date
 HEAD_NODES_BELOW = 40  # a dateline stands this close below the headline (elements)
 HEAD_NODES_ABOVE = 15  # or this close above it
+_ARTICLE_PUBLISHED = {"article:published_time", "og:article:published_time"}
 # Meta tags that state when the article was published (not modified, not crawled).
 _PUBLISHED_META = {"article:published_time", "og:published_time", "og:article:published_time",
                    "date", "pubdate", "publishdate", "publish-date", "publish_date",
@@ -41,6 +42,7 @@ class PageMeta:
     organisations: list[str] = field(default_factory=list)  # JSON-LD Organization authors
     published: str = ""  # JSON-LD datePublished, as written
     stated: bool = False  # the page states a publication date in its markup
+    article_published: str = ""  # article:published_time, the Open Graph article's own date
     visible_dates: set = field(default_factory=set)  # days written in the page's short texts
     head_date: object = None  # the day written nearest below the headline (or just above it)
 
@@ -70,6 +72,8 @@ def read_page_meta(tree) -> PageMeta:
             url = content
         if name in _PUBLISHED_META or (el.get("itemprop") or "").lower() == "datepublished":
             meta.stated = meta.stated or bool(content.strip() or el.get("datetime"))
+        if name in _ARTICLE_PUBLISHED and content.strip():
+            meta.article_published = meta.article_published or content.strip()
     if not url:
         canonical = tree.find(".//link[@rel='canonical']")
         url = canonical.get("href", "") if canonical is not None else ""
