@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.ingest.blocks import Block, word_count
-from archive.ingest.credits import sort_credits
+from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
 from archive.ingest.dates import find_dateline, search_date
 from archive.ingest.names import clean_author, merge_authors, split_names
 
@@ -52,7 +52,9 @@ NAVIGATION = re.compile(
     r"kommentare|comments|werbung|advertisement|anzeige|cookie(?:s| settings)?|"
     r"datenschutz(?:erklärung)?|privacy policy|impressum|kontakt|contact(?: us)?|"
     r"s'abonner|se connecter|connexion|rechercher|buscar|iniciar sesión|cerca|accedi|"
-    r"categories|kategorien|archive|archiv|tags|schlagwörter|recent posts|neueste beiträge)"
+    r"categories|kategorien|archive|archiv|tags|schlagwörter|recent posts|neueste beiträge|"
+    r"top stories|latest news|latest stories|more news|breaking news|most read|editors' picks|"
+    r"live|video|videos|podcast|podcasts|opinion|meinung|politik|wirtschaft|sport|kultur)"
     r"\s*:?$",
     re.IGNORECASE,
 )
@@ -134,7 +136,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
     return meta
 
 
-_HEAD_KINDS = ("p", "title", "h2", "h3", "h4")
+_HEAD_KINDS = ("p", "title", "h2", "h3", "h4", "ul")
 
 
 def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
@@ -192,8 +194,8 @@ def _navigation_heading(block: Block) -> bool:
 def _ends_head(block: Block) -> bool:
     """A list of links or a linked headline below the title: other stories begin (a link-dense
     line may still be a byline or a tag line, and is read as one)."""
-    if block.kind in ("ul", "ol"):
-        return block.link_density >= NAV_LINK_DENSITY
+    if block.kind in ("ul", "ol"):  # a one-item list is a line ("* [Ronja Beck](#)")
+        return block.link_density >= NAV_LINK_DENSITY and block.html.count("<li>") > 1
     return block.link_only and (block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 5)
 
 
@@ -261,6 +263,8 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
             meta.source = before
         meta.consumed[index] = ("metadata:dateline", "publication date line")
         return True
+    if _read_name_link(block, meta, index):
+        return True
     if (
         block.kind == "p"
         and block.link_only
@@ -284,8 +288,9 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
     for link in block.link_texts:
         at = lowered.find(link.casefold())
         if at > 0 and _BY_BEFORE_LINK.search(lowered[max(0, at - 30) : at]):
-            name = clean_author(link)
-            if name:
+            # after "Autor:" a link is the author even as a handle ("gnaddrig", "c1ph4")
+            name = clean_author(link) or (link if _HANDLE.fullmatch(link) else "")
+            if name and name.lower() not in ACCOUNTS:
                 names.append(name)
     if not names:
         return False
@@ -298,6 +303,20 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
 
 _BY_BEFORE_LINK = re.compile(rf"(?:^|[^\w]|\d)(?:{_BY_WORDS}|{_BY_LABELS})\s*:?\s*$", re.IGNORECASE)
 SEARCH_MAX_LINE = 300
+_HANDLE = re.compile(r"[^\W_][\w.-]{1,29}")
+
+
+def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
+    """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
+    list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
+    if not block.link_only or index <= meta.title_index or meta.title_index < 0:
+        return False
+    text = block.text
+    if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
+        return False
+    meta.authors = merge_authors(meta.authors, [text])
+    meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
+    return True
 
 
 def _looks_like_person(text: str) -> bool:
