@@ -173,8 +173,14 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
         if index >= 2 and word_count(block.text) >= BODY_WORDS and not is_navigation(block):
             break  # the article has begun without a heading
     for index, block in enumerate(blocks[:HEAD_BLOCKS]):
-        if _is_dateline(block.text) or BYLINE.match(block.text) or is_navigation(block):
+        if _is_dateline(block.text) or BYLINE.match(block.text) or _BY_ALONE.match(block.text):
             continue
+        if block.kind in ("h2", "h3") and not NAVIGATION.match(block.text.strip(" #*|>-")):
+            meta.title = block.text  # no top heading: the first heading, linked or not
+            meta.consumed[index] = ("metadata:title", "used as the title")
+            return index
+        if is_navigation(block) or (block.link_only and word_count(block.text) <= 4):
+            continue  # a menu, a site's or an author's name
         if looks_like_title(block) and index < len(blocks) - 1:  # a lone line is the article
             meta.title = block.text
             meta.consumed[index] = ("metadata:title", "used as the title")
