@@ -56,6 +56,7 @@ REGION_COVERAGE = 0.9  # share of the true body's words an element must hold to 
 REGION_WIDEN = 2.0  # widen to the title's ancestor while the text at most doubles
 MIN_LANGUAGE_PAGES = 15  # smaller languages are pooled into "other"
 _WORD = re.compile(r"\w+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 _AND = re.compile(r"\s+(?:and|und|et|y|e|&)\s+")
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"',
@@ -168,7 +169,8 @@ def scraped_text(html_text: str, page: Page, *, region: bool) -> str:
     """The page (or its article region) as scraped markdown-like text."""
     import lxml.html
 
-    root = lxml.html.document_fromstring(html_text)
+    # lxml refuses str input that declares its encoding (XHTML pages): the text is decoded.
+    root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html_text, count=1))
     for bad in root.iter(*_DROP_TAGS):
         bad.drop_tree() if bad.getparent() is not None else None
     body = root.find("body")

@@ -18,6 +18,7 @@ from archive.ingest.dates import find_dateline, search_date
 from archive.ingest.names import clean_author, merge_authors, split_names
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
+DATE_BLOCKS = 15  # how far below the title a date inside a line is searched for
 TITLE_BLOCKS = 40  # how far down a scrape's navigation the title heading may stand
 BEFORE_TITLE = 5  # datelines and bylines may stand this many blocks above the title
 DATELINE_WORDS = 14  # a line with a date and more words than this is a sentence, not a dateline
@@ -31,13 +32,18 @@ _BY_WORDS = (
     r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by"
 )
 _BY_LABELS = (
-    r"text|texte|texto|author|authors|autor|autorin|autoren|auteur|auteurs|autore|writer|"
+    r"text|texte|texto|author|authors|autor|autorin|autoren|autor/in|autor\*in|autor:in|"
+    r"auteur|auteurs|autore|writer|"
     r"author of the article|autor des artikels|redakteur|redakteurin|reporter|verfasser|"
     r"verfasserin|escrito por|por|von|by"
 )
 BYLINE = re.compile(
     rf"^[|/·•\-–—\s]{{0,3}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*:)\s*(?P<names>.+)$",
     re.IGNORECASE,
+)
+# "18.03.2020 13:15 Uhr  Autor/in: Korinna Hennig": a labelled byline inside a head line.
+_LABEL_INLINE = re.compile(
+    rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*:\s*(?P<names>[^|•·\n]{{2,80}})", re.IGNORECASE
 )
 _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
 # Headings and lines of a site's furniture, never the title (a lexicon, many languages).
@@ -143,9 +149,12 @@ def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: 
     """A date inside a head line that is not only a dateline ('Von X // 1. November 2023',
     '12:20pm Jan 7, 2024'): searched from a few blocks above the title to the article's first
     long paragraph, never in 'updated' or copyright lines (dates.search_date)."""
-    for index in range(start, min(len(blocks), max(title_index, 0) + HEAD_BLOCKS)):
+    long_paragraphs = 0  # a standfirst may come before the dateline; the text's second not
+    for index in range(start, min(len(blocks), max(title_index, 0) + DATE_BLOCKS)):
         block = blocks[index]
-        if index > title_index and (word_count(block.text) >= BODY_WORDS or _ends_head(block)):
+        if index > title_index and word_count(block.text) >= BODY_WORDS:
+            long_paragraphs += 1
+        if index > title_index and (long_paragraphs >= 2 or _ends_head(block)):
             return
         if block.kind == "title" and index == title_index:
             continue
@@ -255,6 +264,11 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     if byline and _read_names(byline["names"], meta, index, "metadata:byline"):
         return True
     if _read_linked_byline(block, meta, index):  # "Veröffentlicht am … von [Heiko](#)"
+        return True
+    inline = _LABEL_INLINE.search(text) if len(text) <= SEARCH_MAX_LINE else None
+    if inline and _read_names(inline["names"], meta, index, "metadata:byline"):
+        if meta.published is None and meta.known_date is None:
+            meta.published = search_date(text[: inline.start()])
         return True
     found = find_dateline(text) if block.kind in ("p", "title") else None
     if (

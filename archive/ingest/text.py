@@ -87,7 +87,7 @@ def read_markdown(text: str) -> list[Block]:
         if url:
             blocks.append(text_block(url.group(1)))
             continue
-        new = _markdown_blocks(_DAY_DOT_LINE.sub(r"\1\\.", source))
+        new = _markdown_blocks(source)
         if isinstance(new, Block):
             new.link_only = _ONE_LINK.fullmatch(source.strip()) is not None
             new.link_density = link_density(source)
@@ -114,6 +114,7 @@ def _letters(text: str) -> int:
 def _markdown_blocks(source: str, kind: str = "") -> Block:
     """One paragraph of markdown -> one Block (its first top-level element decides the kind)."""
     source = _DOUBLE_ESCAPE.sub(r"\\", _DEAD_LINK.sub(r"\1", source))
+    source = _DAY_DOT_LINE.sub(r"\1\\.", source)  # "28. Januar 2015" is no list item
     if not _MARKUP.search(source):  # plain prose: what markdown-it would make of it, cheaply
         text = normalize_ws(source)
         return Block(kind or "p", html_escape(text, quote=False), text)
