@@ -73,11 +73,34 @@ def test_the_title_is_what_h1_og_title_and_title_agree_on():
         {"h1": ["Alles Neue mach der Mai…"], "title": ["Alles Neue mach der Mai… | Bibliothek 2.0"]}
     )
     assert choose_title(candidates) == "Alles Neue mach der Mai…"
-    # the header's <h1> is the blog's name, the last part of <title>: the post's title wins
+    # the header's <h1> is the blog's name, the last part of <title>, while the first part is
+    # the headline elsewhere (JSON-LD): the post's title wins
     logo = TitleCandidates(
-        {"h1": ["Bibliothek 2.0 und mehr"], "title": ["Alles Neue | Bibliothek 2.0 und mehr"]}
+        {
+            "h1": ["Bibliothek 2.0 und mehr"],
+            "title": ["Alles Neue | Bibliothek 2.0 und mehr"],
+            "jsonld": ["Alles Neue"],
+        }
     )
     assert choose_title(logo) == "Alles Neue"
+    # a section's name before the headline: the <h1> (backed by JSON-LD) wins over <title>
+    section = TitleCandidates(
+        {
+            "h1": ["Mit Musiker Voodoo Jürgens in Wien"],
+            "title": ["Durch die Gegend | Mit Musiker Voodoo Jürgens in Wien"],
+            "jsonld": ["Mit Musiker Voodoo Jürgens in Wien"],
+        }
+    )
+    assert choose_title(section) == "Mit Musiker Voodoo Jürgens in Wien"
+    # widget headings are no headline: the one og:title and JSON-LD agree on is
+    widgets = TitleCandidates(
+        {
+            "h1": ["Neueste Kommentare", "Wann, wenn nicht jetzt..."],
+            "og": ["Das schönste Ende der Welt: Montauk"],
+            "jsonld": ["Das schönste Ende der Welt: Montauk"],
+        }
+    )
+    assert choose_title(widgets) == "Das schönste Ende der Welt: Montauk"
 
 
 def test_a_page_title_loses_its_site_name():

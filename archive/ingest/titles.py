@@ -14,10 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from archive.ingest.metadata import NAVIGATION
+
 # " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / " between a title and a site name.
 _SEPARATOR = re.compile(r"\s+(?:[|·•–—~»«/-]|::|:)\s+|\s*[|•»«]\s*")
 _DATE_SEGMENT = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _NOT_KEY = re.compile(r"[\W_]+")
+_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?[\w-]{1,63}(?:\.[\w-]{1,63}){0,3}\.[A-Za-z]{2,6}/?")
 _COMMON_TLDS = {"www", "com", "org", "net", "co", "uk", "de", "fr", "es", "it", "ch", "at",
                 "news", "info", "edu", "gov", "io", "cz", "pl", "ru", "jp", "kr", "cn", "ar",
                 "br", "mx", "cl", "pe", "eu", "nl", "be", "au", "ca", "in", "us", "m"}  # fmt: skip
@@ -73,7 +76,12 @@ def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
         return "" if keys and key(title) in keys else title
 
     def removable(segment: str) -> bool:
-        return _is_site(segment, keys) or _DATE_SEGMENT.fullmatch(segment.strip()) is not None
+        segment = segment.strip()
+        return (
+            _is_site(segment, keys)
+            or _DATE_SEGMENT.fullmatch(segment) is not None
+            or _DOMAIN.fullmatch(segment) is not None  # "… - Helge.at", "… | FASSETTE.NET"
+        )
 
     while len(parts) > 1 and removable(parts[-1]):
         parts.pop()
@@ -93,13 +101,17 @@ def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
 def _logo_headings(candidates: TitleCandidates) -> list[str]:
     """An <h1> that is the last segment of '<title>' ("Post | Blog Name" beside <h1>Blog
     Name</h1>) is the site's name in its header, by the convention of the site name last."""
-    ends = set()
+    ends, firsts = set(), set()
     for source in ("title", "og", "twitter"):
         for text in candidates.by_source.get(source, []):
             parts = _SEPARATOR.split(text)
             if len(parts) > 1:
                 ends.add(key(parts[-1]))
-    return [h for h in candidates.by_source.get("h1", []) if key(h) and key(h) in ends]
+                firsts.add(key(parts[0]))
+    h1s = candidates.by_source.get("h1", [])
+    others = {key(v) for s in ("h1", "jsonld") for v in candidates.by_source.get(s, [])}
+    # only when the first part is the headline somewhere else too (another <h1>, JSON-LD)
+    return [h for h in h1s if key(h) and key(h) in ends and firsts & (others - {key(h)})]
 
 
 def _agree(a: str, b: str) -> bool:
@@ -111,27 +123,51 @@ def _agree(a: str, b: str) -> bool:
 
 
 def choose_title(candidates: TitleCandidates) -> str:
-    """The title most of the page's candidates agree on, each with the site name off."""
-    candidates = TitleCandidates(
-        dict(candidates.by_source), candidates.site_names + _logo_headings(candidates),
-        candidates.domain,
-    )  # fmt: skip
-    cleaned: list[tuple[str, str]] = []
+    """The page's headline: its <h1> when it has one that is not the site's name or a menu
+    heading (the headline a reader sees; og:title and <title> are often an SEO variant of
+    it), the one the other candidates back when there are several; else the candidate most
+    sources agree on. Each with the site name off."""
+    keys = site_keys(candidates.site_names + _logo_headings(candidates), candidates.domain)
+    names = candidates.site_names + _logo_headings(candidates)
+    cleaned: dict[str, list[str]] = {}
     for source in SOURCES:
         for text in candidates.by_source.get(source, [])[:3]:
-            value = strip_site_name(text, candidates.site_names, candidates.domain)
-            if value:
-                cleaned.append((source, value))
-    if not cleaned:
-        return ""
-    sources_of = {}
-    for source, value in cleaned:
-        sources_of.setdefault(value, set()).add(source)
+            value = strip_site_name(text, names, candidates.domain)
+            menu = _MENU.match(value) or NAVIGATION.match(value) or _DOMAIN.fullmatch(value)
+            if value and not (source == "h1" and (key(value) in keys or menu)):
+                cleaned.setdefault(source, []).append(value)
+    if not cleaned:  # everything looked like the site's name: the page's own words, then
+        return next((v[0] for s in SOURCES if (v := candidates.by_source.get(s))), "")
 
-    def support(item: tuple[int, tuple[str, str]]) -> tuple[int, int]:
-        index, (source, value) = item
-        others = {s for s, v in cleaned if s != source and _agree(v, value)}
-        return (len(others), -index)
+    def support(value: str, own: str) -> int:
+        """Families of sources that agree: the meta tags and <title> copy each other."""
+        families = {_FAMILY.get(s, s) for s, vs in cleaned.items() if s != own and
+                    any(_agree(v, value) or _segment_of(value, v) for v in vs)}  # fmt: skip
+        return len(families)
 
-    _index, (_source, best) = max(enumerate(cleaned), key=support)
-    return best
+    ranked = [(support(v, s), -i, v) for i, (s, v) in enumerate(
+        (s, v) for s in SOURCES if s != "h1" for v in cleaned.get(s, []))]  # fmt: skip
+    h1s = cleaned.get("h1", [])
+    if h1s:
+        best = max(h1s, key=lambda v: (support(v, "h1"), -h1s.index(v)))
+        # An <h1> nothing backs, beside a headline the meta tags and JSON-LD agree on, is a
+        # widget's or a kicker's heading ("Neueste Kommentare", "Wann, wenn nicht jetzt...").
+        if support(best, "h1") == 0 and ranked and max(ranked)[0] >= 1:
+            return max(ranked)[2]
+        return best
+    return max(ranked)[2]
+
+
+_FAMILY = {"og": "meta", "twitter": "meta", "title": "meta", "trafilatura": "meta"}
+_MENU = re.compile(
+    r"^(?:navigation|menu|menü|hauptmenü|search|suche|home|startseite|post navigation|"
+    r"beitragsnavigation|allgemein|uncategorized|aktuelles|news|blog|archiv|archive|sections|"
+    r"about|neueste kommentare|neueste beiträge|recent comments|kategorien|meta)$",
+    re.IGNORECASE,
+)
+
+
+def _segment_of(value: str, other: str) -> bool:
+    """'Mit Musiker Voodoo Jürgens in Wien' is a part of 'Durch die Gegend | Mit Musiker …'."""
+    parts = _SEPARATOR.split(other)
+    return len(parts) > 1 and any(key(p) == key(value) for p in parts)
