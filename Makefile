@@ -34,7 +34,7 @@ run: setup
 
 serve:
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --timeout 60 --graceful-timeout 10
+		--access-logfile - --timeout 60 --graceful-timeout 10 --limit-request-line 8190
 
 # Debian's chromium for the browser tests (playwright cannot download its own here).
 browser:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
 from archive import services
+from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.models import Article, Author, Original, Source, Tag
 from archive.sanitize import clean_html, content_hash, html_to_text
 from archive.upload import UploadView
@@ -105,6 +108,10 @@ class ArticleAdminForm(forms.ModelForm):
         return data
 
 
+def _archive_year(value: str) -> bool:
+    return value.isdigit() and EARLIEST_DATE.year <= int(value) <= LATEST_DATE.year
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -129,6 +136,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def changelist_view(self, request, extra_context=None):
+        # Django's date hierarchy steps to the next year unchecked: ?published__year=9999 was a
+        # 500. A year outside what the archive holds is an invalid lookup, as Django's own are.
+        year = request.GET.get("published__year")
+        if year is not None and not _archive_year(year):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="authors")
     def author_names(self, obj):

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -68,7 +69,10 @@ class LatestFeed(ArticleFeed):
 
 class SourceFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Source, slug=slug)
+        source = get_object_or_404(Source, slug=slug)
+        if not Article.objects.public().from_source(source).exists():
+            raise Http404("No public articles from this source.")
+        return source
 
     def title(self, obj):
         return f"News archive: {xml_text(obj.name)}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.sanitize import clean_html, clean_name, content_hash, html_to_text, web_url
 
 
@@ -183,7 +185,12 @@ class Article(models.Model):
     )
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    published = models.DateField(null=True, blank=True, help_text="Publication date, when known.")
+    published = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Publication date, when known.",
+        validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
+    )
     published_time = models.TimeField(null=True, blank=True, help_text="Time, when known.")
     language = models.CharField(max_length=12, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 
 from archive import ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
-from archive.ingest.parallel import parse_stream
+from archive.ingest.parallel import parse_bounded, parse_stream
 from archive.models import Article, Author, Original, Source, Tag
-from archive.sanitize import clean_ahead
+from archive.sanitize import clean_ahead, clean_name
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +118,15 @@ class Names:
         self._found.clear()
 
 
+def _name(raw: str, longest: int) -> str:
+    """A name as it is stored (spaces folded, controls gone: clean_name, as the models' save()
+    does) and looked up: "Middle  East" and "The\tGuardian" find the rows of their plain forms
+    instead of failing on the unique name."""
+    return clean_name(raw or "")[:longest].strip()
+
+
 def _source(name: str, names: Names) -> Source | None:
-    name = name.strip()[:200]
+    name = _name(name, 200)
     if not name:
         return None
     found = names.get(("source", name), Source.objects.filter(name__iexact=name).first)
@@ -133,8 +140,8 @@ def _authors(given: Iterable[str], names: Names, organisations: Iterable[str] = 
         (n, Author.Kind.ORGANISATION) for n in organisations
     ]
     seen = set()
-    for name, kind in credits:
-        name = (name or "").strip()[:200]
+    for raw, kind in credits:
+        name = _name(raw, 200)
         if not name or name.lower() in seen:
             continue
         seen.add(name.lower())
@@ -149,7 +156,7 @@ def _credits(parsed: ParsedArticle, names: Names) -> list[Author]:
 
 def _tags(pairs: Iterable[tuple[str, str]], names: Names) -> list[Tag]:
     tags = []
-    for kind, name in dict.fromkeys((k, n.strip()[:100]) for k, n in pairs if n and n.strip()):
+    for kind, name in dict.fromkeys((k, _name(n, 100)) for k, n in pairs if _name(n, 100)):
         kind = kind if kind in Tag.Kind.values else Tag.Kind.KEYWORD
         lookup = Tag.objects.filter(kind=kind, name__iexact=name).first
         found = names.get(("tag", kind, name), lookup)
@@ -241,7 +248,7 @@ def reparse_article(*, article: Article) -> SaveResult:
     original = getattr(article, "original", None)
     if original is None:
         return SaveResult(FAILED, str(article.pk), article, "no raw original is stored")
-    outcomes = ingest.parse(
+    outcomes = parse_bounded(
         bytes(original.raw), name=original.name, format=original.format or "auto",
         source=original.source_given,
     )  # fmt: skip
@@ -270,6 +277,12 @@ def reparse_article(*, article: Article) -> SaveResult:
     return SaveResult(UPDATED, original.name, article, changed=changed)
 
 
+def _unparsed(outcome: Outcome) -> SaveResult:
+    if outcome.repeats:
+        return SaveResult(DUPLICATE, outcome.name, message=f"repeats {outcome.repeats} exactly")
+    return SaveResult(FAILED, outcome.name, message=outcome.error)
+
+
 def save_outcomes(
     outcomes: Iterable[Outcome], *, source: str = "", names: Names | None = None
 ) -> list[SaveResult]:
@@ -278,7 +291,7 @@ def save_outcomes(
     names = names or Names()
     for outcome in outcomes:
         if outcome.article is None:
-            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            results.append(_unparsed(outcome))
             continue
         try:
             results.append(
@@ -344,7 +357,7 @@ def _dry_run(outcomes: Iterable[Outcome]) -> list[SaveResult]:
     results = []
     for outcome in outcomes:
         if outcome.article is None:
-            results.append(SaveResult(FAILED, outcome.name, message=outcome.error))
+            results.append(_unparsed(outcome))
             continue
         article, existing = preview_article(outcome.article)
         if existing:

@@ -2,7 +2,8 @@
 embedded archive (SQLite + a Whoosh index under var/), safe to run with DEBUG off.
 
 Environment: DATABASE_URL, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, LOG_LEVEL,
-IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH.
+IMPORT_MAX_FILE_MB, UPLOAD_MAX_FILES, UPLOAD_MAX_MB, SEARCH_MAX_QUERY_LENGTH,
+SEARCH_CLIENT_CONCURRENCY, EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR.
 """
 
 import os
@@ -31,7 +32,7 @@ def _bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false).")
 
 
-def _positive_int(name: str, default: int) -> int:
+def _positive_int(name: str, default: int, *, allow_zero: bool = False) -> int:
     raw = env.str(name, default="").strip()
     if raw == "":
         return default
@@ -39,7 +40,7 @@ def _positive_int(name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.")
-    if value <= 0:
+    if value < 0 or (value == 0 and not allow_zero):
         raise ImproperlyConfigured(f"{name} must be positive, not {value}.")
     return value
 
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "archive.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.throttle.ClientBoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +187,15 @@ HAYSTACK_ITERATOR_LOAD_PER_QUERY = 200
 
 SEARCH_MAX_QUERY_LENGTH = _positive_int("SEARCH_MAX_QUERY_LENGTH", 500)
 
+# --- Bounds on expensive requests (archive/throttle.py) -------------------------------------
+# Searches (page, API, feed) one client may run at once on this host; 0 turns the bound off.
+# One, below the default two workers, so that a burst from one address leaves a worker free.
+SEARCH_CLIENT_CONCURRENCY = _positive_int("SEARCH_CLIENT_CONCURRENCY", 1, allow_zero=True)
+EXPORT_CONCURRENCY = _positive_int("EXPORT_CONCURRENCY", 1)  # streamed exports, all clients
+# Behind a reverse proxy every request comes from the proxy: name the header it sets.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")  # e.g. HTTP_X_FORWARDED_FOR
+THROTTLE_DIR = env.str("THROTTLE_DIR", default=str(VAR_DIR / "run" / "slots"))
+
 # --- Import and upload limits ---------------------------------------------------------------
 IMPORT_MAX_FILE_BYTES = _positive_int("IMPORT_MAX_FILE_MB", 20) * 1024 * 1024
 # Processes that parse documents during a bulk import (the saving stays in one process).
@@ -202,6 +213,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# After a log-in whose ?next= is unsafe (another site), Django goes here; its default,
+# /accounts/profile/, is no page of ours.
+LOGIN_REDIRECT_URL = "/"
 LOGIN_MAX_FAILURES = _positive_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = _positive_int("LOGIN_LOCKOUT_SECONDS", 900)
 

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from archive.models import Article, Source
@@ -19,7 +20,8 @@ class SourceSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Source.objects.order_by("name")
+        public = Article.objects.public().filter(source=OuterRef("pk"))
+        return Source.objects.filter(Exists(public)).order_by("name")
 
 
 class PageSitemap(Sitemap):

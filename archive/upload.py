@@ -178,7 +178,8 @@ class UploadView(View):
 
 
 def _preview_row(outcome: ingest.Outcome) -> dict:
-    row = {"name": outcome.name, "ok": False, "error": outcome.error, "article": outcome.article}
+    error = outcome.error or (f"repeats {outcome.repeats} exactly" if outcome.repeats else "")
+    row = {"name": outcome.name, "ok": False, "error": error, "article": outcome.article}
     if outcome.article is None:
         return row
     probe, duplicate = services.preview_article(outcome.article)

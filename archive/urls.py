@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from archive import feeds, views
 from archive.health import healthz
+from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.security import ThrottledAdminLoginForm
 from archive.sitemaps import SITEMAPS
 
@@ -29,7 +30,16 @@ class TwoDigits(_Digits):
 
 
 class Year(_Digits):
+    """A year the archive can hold (EARLIEST_DATE to LATEST_DATE); others are 404, not a 500
+    from a date view stepping past year 9999."""
+
     width = 4
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+            raise ValueError(f"year {year} is outside the archive")
+        return year
 
 
 register_converter(TwoDigits, "dd")

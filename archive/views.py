@@ -67,9 +67,10 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         counts = Article.objects.public_counts_by_source()
-        sources = list(Source.objects.order_by("name"))
+        # Only sources with public articles: a hidden article's source is not to be known.
+        sources = [s for s in Source.objects.order_by("name") if counts.get(s.pk)]
         for source in sources:
-            source.article_count = counts.get(source.pk, 0)
+            source.article_count = counts[source.pk]
         return sources
 
 
@@ -79,6 +80,7 @@ class _FilteredArticleList(ListView):
     model_class = None
     by_date = True
     paginate_by = PAGE_SIZE
+    allow_empty = False  # a name with no public article is not shown (404), as if unknown
     context_object_name = "articles"
     template_name = "archive/filtered_list.html"
     kind = ""
@@ -155,11 +157,16 @@ class _DateMixin:
 
 
 def _next(start: dt.date, date_type: str) -> dt.date:
-    if date_type == "year":
-        return start.replace(year=start.year + 1)
-    if date_type == "month":
-        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start + dt.timedelta(days=1)
+    """The start of the period after the one `start` begins; date.max past the calendar's
+    end (an article dated 9999-12-31 must not make the archive page fail)."""
+    try:
+        if date_type == "year":
+            return start.replace(year=start.year + 1)
+        if date_type == "month":
+            return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start + dt.timedelta(days=1)
+    except (OverflowError, ValueError):
+        return dt.date.max
 
 
 def _periods(first: dt.date, last: dt.date, date_type: str):
@@ -168,7 +175,10 @@ def _periods(first: dt.date, last: dt.date, date_type: str):
     )
     while start <= last:
         yield start
-        start = _next(start, date_type)
+        following = _next(start, date_type)
+        if following <= start:  # the calendar's last period
+            return
+        start = following
 
 
 class ArchiveIndex(_DateMixin, ArchiveIndexView):

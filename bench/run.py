@@ -126,6 +126,10 @@ def bench_env(work: Path) -> dict:
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="archive.settings",
         PYTHONUNBUFFERED="1",
+        # The load steps' clients all come from 127.0.0.1, standing for many readers: the
+        # per-client bound (archive/throttle.py) would answer most of them 429.
+        SEARCH_CLIENT_CONCURRENCY="0",
+        THROTTLE_DIR=str(work / "slots"),
     )
     return env
 

@@ -56,4 +56,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return [t.slug for t in obj.tags.all()]
 
     def prepare_month(self, obj):
-        return obj.published.strftime("%Y-%m") if obj.published else None
+        # Not strftime: it writes year 1 as "1", and the month facet needs "0001-01".
+        day = obj.published
+        return f"{day.year:04d}-{day.month:02d}" if day else None

@@ -40,6 +40,13 @@ def search_index(tmp_path_factory):
     connections.reload("default")
 
 
+@pytest.fixture(autouse=True)
+def throttle_slots(settings, tmp_path_factory):
+    """Each test its own slot files for the per-client bounds (archive/throttle.py): a
+    streamed export a test leaves unread must not hold the next test's export slot."""
+    settings.THROTTLE_DIR = str(tmp_path_factory.mktemp("slots"))
+
+
 @pytest.fixture
 def corpora() -> Path:
     if not CORPORA.is_dir():

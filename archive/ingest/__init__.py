@@ -48,7 +48,8 @@ __all__ = [
 _HTML_NAME = re.compile(r"\.(html?|xhtml)$", re.IGNORECASE)
 _JSONL_NAME = re.compile(r"\.(jsonl|ndjson)(\.gz)?$", re.IGNORECASE)
 _MD_NAME = re.compile(r"\.(md|markdown)$", re.IGNORECASE)
-_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_OPENING = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_ELEMENT = re.compile(r"<[A-Za-z]")
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -76,11 +77,21 @@ def parse(
         fmt = detect_format(text, name) if format == "auto" else format
         if fmt == "jsonl":
             return _parse_jsonl(text, name=name, source=source, limits=limits)
+        if fmt == "html":
+            _check_elements(text, limits)
         return [Outcome(name, _parse_one(text, fmt, raw=data, name=name, source=source))]
     except IngestError as exc:
         return [Outcome(name, error=str(exc))]
     except RecursionError:
         return [Outcome(name, error="document nested too deeply to parse")]
+
+
+def _check_elements(text: str, limits: Limits) -> None:
+    for count, _match in enumerate(_ELEMENT.finditer(text), 1):
+        if count > limits.max_elements:
+            raise IngestError(
+                f"the page has more than {limits.max_elements:,} elements: not one article"
+            )
 
 
 def detect_format(text: str, name: str = "") -> str:
@@ -89,11 +100,27 @@ def detect_format(text: str, name: str = "") -> str:
 
     if _JSONL_NAME.search(name) or _looks_like_jsonl(text):
         return "jsonl"
-    if _HTML_NAME.search(name) or _HTML_START.match(text[:5000]):
+    if _HTML_NAME.search(name) or _starts_as_html_page(text[:5000]):
         return "html"
     if _MD_NAME.search(name) or looks_like_markdown(text):
         return "markdown"
     return "text"
+
+
+def _starts_as_html_page(text: str) -> bool:
+    """Whether the text opens with <!doctype html>, <html>, <head> or <body>, after any
+    white space and comments (licence headers). A loop of find()s: the regular expression
+    it replaces backtracked exponentially over a run of empty comments."""
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if not text.startswith("<!--", at):
+            return _HTML_OPENING.match(text, at) is not None
+        end = text.find("-->", at + 4)
+        if end < 0:
+            return False
+        at = end + 3
 
 
 def parse_upload(
@@ -104,12 +131,16 @@ def parse_upload(
     source: str = "",
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[Outcome]:
-    """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse."""
+    """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse,
+    each document parsed in a worker process under the time budget of `limits`."""
+    from archive.ingest.parallel import parse_stream
+
     if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
         documents: Iterable = zip_documents(data, name, limits)
     else:
         documents = [(name, data, "")]
-    return list(parse_all(documents, format=format, source=source, limits=limits))
+    lists = parse_stream(documents, format=format, source=source, limits=limits)
+    return [outcome for outcomes in lists for outcome in outcomes]
 
 
 def parse_all(
@@ -187,8 +218,12 @@ def _parse_jsonl(
     from archive.ingest import jsonl
 
     outcomes = []
+    seen: dict[str, str] = {}  # line -> the name of its first occurrence
     for number, line in jsonl.iter_lines(text, start=first_line or 1):
         line_name = f"{name}:{number}"
+        if line in seen:  # a file of one line repeated a million times parses it once a chunk
+            outcomes.append(Outcome(line_name, repeats=seen[line]))
+            continue
         raw = line.encode("utf-8")
         try:
             if len(raw) > limits.max_file_bytes:
@@ -196,6 +231,7 @@ def _parse_jsonl(
             body, body_format, hints = jsonl.record_hints(jsonl.load_record(line))
             article = _parse_record(body, body_format, hints, raw=raw, name=name, source=source)
             outcomes.append(Outcome(line_name, article))
+            seen[line] = line_name
         except (IngestError, ValueError) as exc:
             outcomes.append(Outcome(line_name, error=f"line {number}: {exc}"))
     if not outcomes and first_line is None:

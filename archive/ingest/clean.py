@@ -15,7 +15,15 @@ from archive.ingest import metadata
 from archive.ingest.blocks import Block, normalize_ws, render_blocks, word_count
 from archive.ingest.boilerplate import strip_boilerplate
 from archive.ingest.names import merge_authors
-from archive.ingest.types import IngestError, ParsedArticle, RemovedLine
+from archive.ingest.types import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_AUTHORS,
+    MAX_TAGS,
+    IngestError,
+    ParsedArticle,
+    RemovedLine,
+)
 
 _CONTINUES = re.compile(
     r"(,|\b(and|or|but|nor|of|the|a|an|to|in|on|at|by|with|for|from|that|which|who|as|its|"
@@ -83,24 +91,27 @@ def build_article(
     if not title:
         title, derived = derive_title(blocks), True
     body_text = " ".join(b.text for b in blocks if b.kind != "title")
+    warnings: list[str] = []
+    authors = merge_authors(hints.authors, meta.authors) if hints.authors else meta.authors
     return ParsedArticle(
         title=title,
         title_derived=derived,
         body_html=render_blocks(blocks),
         standfirst=hints.standfirst or standfirst,
-        authors=merge_authors(hints.authors, meta.authors) if hints.authors else meta.authors,
+        authors=_bounded(authors, MAX_AUTHORS, "authors", warnings),
         organisations=list(dict.fromkeys(hints.organisations + meta.organisations)),
-        published=hints.published or meta.published,
+        published=_in_range(hints.published or meta.published, warnings),
         source=source or hints.source or meta.source or _agency(removed),
         original_source=meta.original_source,
         original_url=hints.original_url,
-        tags=_merge_tags(hints.tags, meta.tags),
+        tags=_bounded(_merge_tags(hints.tags, meta.tags), MAX_TAGS, "tags", warnings),
         language=hints.language or detect_language(body_text),
         removed=removed,
         raw=raw,
         raw_name=name,
         raw_format=fmt,
         extra=hints.extra,
+        warnings=warnings,
     )
 
 
@@ -167,22 +178,32 @@ def _apply_consumed(blocks: list[Block], meta: metadata.Meta, removed: list) -> 
 
 def rejoin(blocks: list[Block]) -> list[Block]:
     """Join paragraphs a scraper broke mid-sentence ('...with the US and' / 'NATO to the')."""
-    out: list[Block] = []
+    # Runs of joined pieces are kept as lists and joined once: joining as they came was
+    # quadratic on a page of a million one-word paragraphs.
+    runs: list[list[Block]] = []
+    words = 0  # in the last run
     for block in blocks:
-        prev = out[-1] if out else None
-        if prev is not None and _broken_between(prev, block):
-            out[-1] = Block(
-                "p",
-                f"{prev.html} {block.html}",
-                f"{prev.text} {block.text}",
-                lead=prev.lead and block.lead,
-            )
+        if runs and _broken_between(runs[-1][-1], block, words):
+            runs[-1].append(block)
+            words += word_count(block.text)
         else:
-            out.append(block)
-    return out
+            runs.append([block])
+            words = word_count(block.text)
+    return [run[0] if len(run) == 1 else _joined(run) for run in runs]
 
 
-def _broken_between(prev: Block, block: Block) -> bool:
+def _joined(run: list[Block]) -> Block:
+    return Block(
+        "p",
+        " ".join(b.html for b in run),
+        " ".join(b.text for b in run),
+        lead=all(b.lead for b in run),
+    )
+
+
+def _broken_between(prev: Block, block: Block, run_words: int) -> bool:
+    """Whether `block` continues the sentence that `prev`, the last piece of a run of
+    `run_words` words, left open."""
     if prev.kind != "p" or block.kind != "p" or not prev.text or not block.text:
         return False
     if metadata.ends_sentence(prev.text):
@@ -190,7 +211,7 @@ def _broken_between(prev: Block, block: Block) -> bool:
     if _STARTS_LOWER.match(block.text):
         return True
     # A short line ending in "and" or a comma may be a label; only longer text clearly continues.
-    return word_count(prev.text) >= 4 and _CONTINUES.search(prev.text) is not None
+    return run_words >= 4 and _CONTINUES.search(prev.text[-12:]) is not None
 
 
 def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
@@ -274,11 +295,28 @@ def _near_duplicate(a: str, b: str) -> bool:
 
 
 def _merge_tags(first: list[tuple[str, str]], second: list[tuple[str, str]]) -> list:
-    tags: list[tuple[str, str]] = []
-    for tag in first + second:
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+    return list(dict.fromkeys(first + second))  # in order, each once
+
+
+def _bounded(items: list, most: int, what: str, warnings: list[str]) -> list:
+    """The first `most` items; a warning says how many more the document named."""
+    if len(items) > most:
+        warnings.append(f"{len(items) - most} more {what} than the {most} kept")
+    return items[:most]
+
+
+def _in_range(published, warnings: list[str]):
+    """A date the archive can show, or None (with a warning): "0001-01-01", a zero date of
+    some exports, or a year 9999 placeholder is no publication date."""
+    if published is None:
+        return None
+    day = published.date() if isinstance(published, dt.datetime) else published
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return published
+    warnings.append(
+        f"date {day.isoformat()} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}: not kept"
+    )
+    return None
 
 
 def derive_title(blocks: list[Block]) -> str:

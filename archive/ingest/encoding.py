@@ -38,21 +38,68 @@ def decode(data: bytes) -> str:
         return _check_text(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    return _check_text(_guess(data))
+    return _check_text(_decode_lines(data) or _guess(data))
+
+
+def _decode_lines(data: bytes) -> str | None:
+    """A UTF-8 document with a few stray bytes (a JSON-lines export with one Latin-1 line):
+    each line that is UTF-8 read as UTF-8, the others guessed together. None when no line
+    shows UTF-8 (no valid multi-byte sequence): then the document is in another encoding.
+
+    Guessing one encoding for the whole file from one bad byte made every other line
+    mojibake ("CafÃ© ZÃ¼rich")."""
+    lines: list[str | None] = []
+    bad: list[bytes] = []
+    utf8_seen = False
+    for line in data.split(b"\n"):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            lines.append(None)
+            bad.append(line)
+            continue
+        utf8_seen = utf8_seen or not text.isascii()
+        lines.append(text)
+    if not utf8_seen:
+        return None
+    guessed = iter(_guess(b"\n".join(bad)).split("\n"))
+    return "\n".join(line if line is not None else next(guessed, "") for line in lines)
+
+
+# Scripts written only in multi-byte encodings. A guess of such an encoding must show many of
+# their characters: a Latin-1 page whose one "£" charset-normalizer read as Shift-JIS came out
+# with a half-width katakana "｣" in it.
+_MULTIBYTE_SCRIPTS = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF), (0xFF61, 0xFF9F))
+_MULTIBYTE_MIN_SHARE = 0.3  # of the text's non-ASCII characters
 
 
 def _guess(data: bytes) -> str:
-    """Decode bytes that are not UTF-8: charset-normalizer first, cp1252/Latin-1 after."""
+    """Decode bytes that are not UTF-8: charset-normalizer first, cp1252/Latin-1 after.
+
+    A guessed multi-byte (CJK) encoding is taken only when the text it gives is plausibly
+    CJK: mostly-ASCII Western text must never decode to CJK."""
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding:
         try:
-            return data.decode(best.encoding)
+            text = data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
-            pass
+            text = None
+        if text is not None and _plausible(text):
+            return text
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _plausible(text: str) -> bool:
+    foreign = [ord(ch) for ch in text[:100_000] if ord(ch) > 127]
+    if not foreign:
+        return True
+    cjk = sum(1 for o in foreign if any(lo <= o <= hi for lo, hi in _MULTIBYTE_SCRIPTS))
+    if not cjk:
+        return True
+    return cjk >= 8 and cjk / len(foreign) >= _MULTIBYTE_MIN_SHARE
 
 
 def _check_text(text: str) -> str:

@@ -38,6 +38,8 @@ LABEL_KEYS = {
     "companies": "keyword",
 }
 _SIGNOFF = re.compile(r"(?<=\s)(?P<agency>Reuters?|REUTERS?)\s*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LANGUAGE = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{1,8})*")
 _HTML_START = re.compile(
     r"^\s*<(p|div|h[1-6]|article|section|ul|ol|blockquote|figure|table|span|br)\b", re.I
 )
@@ -49,9 +51,10 @@ def iter_lines(text: str, start: int = 1) -> list[tuple[int, str]]:
 
 
 def load_record(line: str) -> dict:
-    """One line -> its JSON object; ValueError with a readable message otherwise."""
+    """One line -> its JSON object; ValueError with a readable message otherwise. A lone
+    surrogate ("\\ud800", valid JSON but no text) in any string becomes U+FFFD."""
     try:
-        record = json.loads(line)
+        record = _without_surrogates(json.loads(line))
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
     except RecursionError:
@@ -59,6 +62,16 @@ def load_record(line: str) -> dict:
     if not isinstance(record, dict):
         raise ValueError(f"not a JSON object but {type(record).__name__}")
     return record
+
+
+def _without_surrogates(value):
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def record_hints(record: dict) -> tuple[str, str, Hints]:
@@ -76,7 +89,7 @@ def record_hints(record: dict) -> tuple[str, str, Hints]:
         source=_text(get("source")).strip(),
         original_url=_text(get("url")).strip(),
         tags=_tags(get("tags")) + _label_tags(record, used),
-        language=_text(get("language")).strip().lower()[:8],
+        language=_language(get("language")),
         drop_teasers=False,
     )
     hints.extra = {k: v for k, v in record.items() if k not in used}
@@ -107,6 +120,12 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
+def _language(value: object) -> str:
+    """An ISO 639-1 code ("en", from "en", "EN" or "en-GB"), or "" (then it is detected)."""
+    match = _LANGUAGE.fullmatch(_text(value).strip().lower())
+    return match[1] if match else ""
+
+
 def _guess_format(body: str) -> str:
     """Spec default is text; a body that plainly starts with block HTML is read as HTML."""
     return "html" if _HTML_START.match(body) else "text"
@@ -123,9 +142,9 @@ def _authors(value: object) -> list[str]:
         byline = BYLINE.match(raw.strip())
         for part in split_names(byline["names"] if byline else raw):
             name = clean_author(part)
-            if name and name not in authors:
+            if name:
                 authors.append(name)
-    return authors
+    return list(dict.fromkeys(authors))
 
 
 def _tags(value: object) -> list[tuple[str, str]]:
@@ -137,9 +156,9 @@ def _tags(value: object) -> list[tuple[str, str]]:
             kind = kind if kind in TAG_KINDS else "keyword"
         else:
             kind, name = "keyword", _text(item).strip()
-        if name and (kind, name) not in tags:
+        if name:
             tags.append((kind, name))
-    return tags
+    return list(dict.fromkeys(tags))
 
 
 def _label_tags(record: dict, used: set[str]) -> list[tuple[str, str]]:

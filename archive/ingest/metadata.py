@@ -412,4 +412,4 @@ def _is_dateline(text: str) -> bool:
 
 def ends_sentence(text: str) -> bool:
     """True when text ends with sentence punctuation (optionally inside a closing quote)."""
-    return _TERMINAL.search(text.rstrip()) is not None
+    return _TERMINAL.search(text.rstrip()[-16:]) is not None  # the end is all it reads

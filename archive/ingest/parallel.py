@@ -12,17 +12,18 @@ of chunks is in memory, where a whole parsed 2,000-line file used to be.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
 
 from archive.ingest.files import DEFAULT_LIMITS
 from archive.ingest.types import Limits, Outcome
 
-# Below this many articles, starting workers (each imports the parsing libraries: ~1 s)
-# costs more than it saves.
+# Below this many articles one worker parses them all: starting a second costs more than
+# it saves.
 INLINE_FIRST = 48
 # Tasks (documents or chunks of lines) submitted ahead of the one being saved: keeps both
 # cores busy, memory bounded.
@@ -84,6 +85,10 @@ def parse_stream(
     """(name, data, error) triples -> lists of Outcomes, in input order: one list per
     document, or per chunk of lines of a JSON-lines document.
 
+    Every document is parsed in a worker process under the time budget of `limits`
+    (Limits.parse_budget): one over it is stopped and reported as failed with the reason, and
+    the rest go on. Small imports use one worker; larger ones `workers`.
+
     `finish`, a module-level function (workers receive it pickled), is called on each
     list of outcomes where they were parsed: work the caller would otherwise do itself.
     """
@@ -91,20 +96,37 @@ def parse_stream(
     head, weight = [], 0
     for task in tasks:
         head.append(task)
-        weight += task[2]
+        weight += task.weight
         if weight >= INLINE_FIRST:
             break
-    for fn, args, _weight in head:
-        yield fn(*args)
-    if weight < INLINE_FIRST or workers <= 1:
-        for fn, args, _weight in tasks:
-            yield fn(*args)
-        return
-    yield from _parse_in_pool(tasks, workers)
+    count = workers if weight >= INLINE_FIRST else 1
+    with _BudgetedPool(max(1, count), limits) as pool:
+        yield from pool.run(itertools.chain(head, tasks))
 
 
-def _tasks(documents, format, source, limits, finish) -> Iterator[tuple]:
-    """(function, arguments, articles it parses about) for each piece of work."""
+def parse_bounded(
+    data: bytes,
+    *,
+    name: str,
+    format: str = "auto",
+    source: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Outcome]:
+    """parse() of one document, in a worker process under the time budget (as parse_stream)."""
+    return [o for outcomes in parse_stream([(name, data, "")], format=format, source=source,
+                                           limits=limits) for o in outcomes]  # fmt: skip
+
+
+@dataclass
+class _Task:
+    fn: Callable
+    args: tuple
+    weight: int  # articles it parses, about
+    name: str
+    size: int  # bytes
+
+
+def _tasks(documents, format, source, limits, finish) -> Iterator[_Task]:
     from archive.ingest import split_jsonl
 
     for document in documents:
@@ -113,36 +135,158 @@ def _tasks(documents, format, source, limits, finish) -> Iterator[tuple]:
         if data is not None:
             chunks = split_jsonl(data, name=name, format=format, limits=limits, lines=JSONL_LINES)
         if not chunks:
-            yield parse_document, (document, format, source, limits, finish), 1
+            args = (document, format, source, limits, finish)
+            yield _Task(parse_document, args, 1, name, len(data or b""))
             continue
         for chunk in chunks:
-            yield parse_chunk, (chunk, name, source, limits, finish), JSONL_LINES
+            args = (chunk, name, source, limits, finish)
+            yield _Task(parse_chunk, args, JSONL_LINES, name, len(chunk[1]))
 
 
-def _parse_in_pool(tasks, workers) -> Iterator[list[Outcome]]:
-    # forkserver: workers start from a clean interpreter, not a copy of a Django process
-    # with open database connections.
+def _over_budget(task: _Task, seconds: float) -> list[Outcome]:
+    where = ""
+    if task.fn is parse_chunk:
+        first, text = task.args[0]
+        where = f"lines {first}-{first + text.count(chr(10))}: "
+    reason = (
+        f"{where}parsing took longer than its budget of {seconds:.1f} s and was stopped "
+        "(too large or too unusual to read as an article)"
+    )
+    return [Outcome(task.name, error=reason)]
+
+
+def _context():
+    # forkserver: workers start from a clean interpreter, not a copy of a Django process with
+    # open database connections; the server imports the parsing libraries once, so each worker
+    # after the first starts in milliseconds.
     context = multiprocessing.get_context("forkserver")
-    pending: deque[tuple[tuple, Future | None]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for fn, args, _weight in tasks:
-            try:
-                future = pool.submit(fn, *args)
-            except BrokenProcessPool:
-                future = None  # the pool is gone: this and the rest are parsed here
-            pending.append(((fn, args), future))
-            if len(pending) >= WINDOW:
-                yield _result(*pending.popleft())
-        while pending:
-            yield _result(*pending.popleft())
+    context.set_forkserver_preload(["archive.ingest.warm"])
+    return context
 
 
-def _result(task: tuple, future: Future | None) -> list[Outcome]:
-    fn, args = task
-    if future is None:
-        return fn(*args)
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        # A worker died (killed, out of memory): parse here instead, so no document is lost.
-        return fn(*args)
+def _serve(conn) -> None:
+    """A worker: run each task it is sent, send back the outcomes, until told to stop."""
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        fn, args = task
+        conn.send(fn(*args))
+
+
+class _Worker:
+    def __init__(self, context):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: _Task | None = None
+        self.seq = -1
+        self.deadline = 0.0
+
+    def give(self, seq: int, task: _Task, seconds: float) -> None:
+        self.task, self.seq = task, seq
+        self.deadline = time.monotonic() + seconds
+        self.conn.send((task.fn, task.args))
+
+    def stop(self, *, kill: bool = False) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            if kill:
+                self.process.kill()
+            else:
+                self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class _BudgetedPool:
+    """Worker processes that each parse one task at a time; a task over its budget has its
+    worker killed (and replaced). Results come back in the order the tasks were given, with
+    at most WINDOW tasks given ahead of the one the caller waits for."""
+
+    def __init__(self, workers: int, limits: Limits):
+        self.size, self.limits = workers, limits
+        self.context = _context()
+        self.workers: list[_Worker] = []
+        self.unbounded: dict[int, list[Outcome]] = {}  # parsed here: no worker could start
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for worker in self.workers:
+            worker.stop(kill=worker.task is not None)
+        self.workers.clear()
+
+    def _idle_worker(self) -> _Worker:
+        for worker in self.workers:
+            if worker.task is None:
+                return worker
+        worker = _Worker(self.context)
+        self.workers.append(worker)
+        return worker
+
+    def run(self, tasks: Iterator[_Task]) -> Iterator[list[Outcome]]:
+        done: dict[int, list[Outcome]] = {}
+        given = 0  # tasks handed out so far (their sequence numbers)
+        wanted = 0  # the next sequence number to yield
+        tasks = iter(tasks)
+        exhausted = False
+        while True:
+            while not exhausted and given - wanted < WINDOW and self._busy() < self.size:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                    break
+                self._give(given, task)
+                given += 1
+            while wanted in done:
+                yield done.pop(wanted)
+                wanted += 1
+            if exhausted and wanted == given:
+                return
+            self._collect(done)
+
+    def _busy(self) -> int:
+        return sum(1 for w in self.workers if w.task is not None)
+
+    def _give(self, seq: int, task: _Task) -> None:
+        seconds = self.limits.parse_budget(task.size)
+        try:
+            self._idle_worker().give(seq, task, seconds)
+        except OSError:
+            self.unbounded[seq] = task.fn(*task.args)
+
+    def _collect(self, done: dict[int, list[Outcome]]) -> None:
+        """Wait for the next worker to finish or run out of time, and take what it gave."""
+        done.update(self.unbounded)
+        self.unbounded.clear()
+        busy = [w for w in self.workers if w.task is not None]
+        if not busy:
+            return
+        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        ready = wait([w.conn for w in busy], timeout=timeout)
+        now = time.monotonic()
+        for worker in busy:
+            task = worker.task
+            if worker.conn in ready:
+                try:
+                    done[worker.seq] = worker.conn.recv()
+                    worker.task = None
+                    continue
+                except (EOFError, OSError):
+                    # The worker died (killed, out of memory): parse here instead, so that no
+                    # document is lost.
+                    done[worker.seq] = task.fn(*task.args)
+            elif now < worker.deadline:
+                continue
+            else:
+                done[worker.seq] = _over_budget(task, self.limits.parse_budget(task.size))
+            worker.stop(kill=True)
+            self.workers.remove(worker)

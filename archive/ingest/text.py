@@ -21,8 +21,11 @@ _DOUBLE_ESCAPE = re.compile(r"\\\\(?=[_*#\[\]`])")  # "\\_" -> "\_": scrapers es
 _BLANK = re.compile(r"\n[ \t\u00a0]*\n")
 _CAPTION = re.compile(r"(©|\(c\)|photo:|foto:|image:|picture:|bild:|credit:)", re.IGNORECASE)
 _BARE_URL_BLOCK = re.compile(r"<?(https?://\S+?)>?")
+# Every alternative is anchored by a literal and bounded (a link's text by 300 characters,
+# its target by 2,000), and it runs on lines cut to MD_LINE: linear in the text.
 _MD_SIGNALS = re.compile(
-    r"^#{1,6}\s|\[[^\]\n]+\]\([^)\n]*\)|^\s*[-*+]\s+\S|\*\*\S|\\[*_#\[\]]|<https?://|^>\s",
+    r"^#{1,6}\s|\[[^\[\]\n]{1,300}\]\([^()\n]{0,2000}\)|^[ \t]*[-*+][ \t]+\S|\*\*\S"
+    r"|\\[*_#\[\]]|<https?://|^>\s",
     re.MULTILINE,
 )
 # "31. Dezember 2019", "1. November 2023" at the start of a line are datelines, not ordered
@@ -37,6 +40,8 @@ _MARKUP = re.compile(
 )
 _NOT_LETTER = re.compile(r"[\W_]+")
 MAX_LINKS = 20  # link texts kept per block (for bylines; a menu has many)
+MD_SAMPLE = 50_000  # characters of a text read to tell markdown from plain text
+MD_LINE = 2_500  # characters of a line looked at
 _HEADING_KIND = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -45,7 +50,8 @@ _md.disable(["code", "html_block", "html_inline", "image"])
 
 def looks_like_markdown(text: str) -> bool:
     """True when the text uses markdown syntax (links, headings, emphasis, escapes)."""
-    return len(_MD_SIGNALS.findall(text[:50_000])) >= 1
+    sample = "\n".join(line[:MD_LINE] for line in text[:MD_SAMPLE].split("\n"))
+    return _MD_SIGNALS.search(sample) is not None
 
 
 def split_paragraphs(text: str) -> list[list[str]]:

@@ -10,6 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 FORMATS = ("text", "markdown", "html", "jsonl")
+# Publication dates the archive keeps: what its pages can show, link and step through (a
+# date archive, a timeline, the admin's year list). Others are read as no date, with a warning.
+EARLIEST_DATE = dt.date(1000, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+MAX_AUTHORS = 50  # names kept of one article; a longer list is a parse gone wrong
+MAX_TAGS = 100  # tags kept of one article (20,000 distinct tags cost a minute to save)
 TAG_KINDS = ("region", "theme", "category", "keyword")
 
 
@@ -68,6 +74,7 @@ class Outcome:
     name: str
     article: ParsedArticle | None = None
     error: str = ""
+    repeats: str = ""  # the name of an earlier line of the same file this line repeats exactly
 
 
 @dataclass(frozen=True)
@@ -81,3 +88,13 @@ class Limits:
     # A JSON-lines file is a collection (Reuters-21578 is 28 MB), so the whole file may be this
     # big; each of its lines must still fit max_file_bytes.
     max_jsonl_bytes: int = 500 * 1024 * 1024
+    # The time one document (or chunk of JSON lines) may take to parse, in a worker process
+    # that is stopped past it: a base plus so much per MB (a 20 MB page: 32 s).
+    parse_seconds: float = 2.0
+    parse_seconds_per_mb: float = 1.5
+    # Elements of one HTML page: news pages have a few thousand; a million <p> would take
+    # the budget to find out what this check says at once.
+    max_elements: int = 100_000
+
+    def parse_budget(self, size: int) -> float:
+        return self.parse_seconds + self.parse_seconds_per_mb * size / (1024 * 1024)

@@ -69,6 +69,11 @@ log = logging.getLogger(__name__)
 
 # Results below this count get a spelling suggestion, when a better spelling exists.
 SUGGEST_BELOW = 3
+# A suggestion corrects this many unknown words at most (each is a fuzzy scan of the lexicon),
+# none longer than this, and gives up after this long: one query must never hold a worker.
+SUGGEST_MAX_WORDS = 4
+SUGGEST_MAX_WORD_LENGTH = 30
+SUGGEST_SECONDS = 0.25
 # How long one write waits for another process's writer lock before giving up for now.
 LOCK_WAIT_SECONDS = 10.0
 MLT_TEXT = 2000  # characters of an article (its title and lead) whose key terms pick related ones
@@ -567,31 +572,47 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
         word (by edit distance of the stems, then by how many documents hold it); None when
-        nothing changes. Operators, fields and punctuation are kept as they were."""
+        nothing changes. Operators, fields and punctuation are kept as they were.
+
+        The cost is bounded whatever the query: each distinct word is looked up once, at most
+        SUGGEST_MAX_WORDS unknown words are corrected (a fuzzy scan of the lexicon each), words
+        longer than SUGGEST_MAX_WORD_LENGTH are left alone, and once SUGGEST_SECONDS have gone
+        the rest of the query is kept as written."""
         searcher = self.searcher()
         reader = searcher.reader()
         field_name = self.content_field_name
         analyzer = self.schema[field_name].analyzer
-        changed = False
+        deadline = time.monotonic() + SUGGEST_SECONDS
+        fixed: dict[str, str] = {}  # word -> its replacement (itself when kept)
+        lookups = 0
 
-        def fix(match):
-            nonlocal changed
-            word = match.group(0)
-            if word in {"AND", "OR", "NOT"} or match.string[match.end() : match.end() + 1] == ":":
+        def correct(word: str) -> str:
+            nonlocal lookups
+            if len(word) > SUGGEST_MAX_WORD_LENGTH:
                 return word
             stems = [t.text for t in analyzer(word, mode="query")]
             if len(stems) != 1 or reader.doc_frequency(field_name, stems[0]):
                 return word
-            for maxdist in (1, 2):
+            if lookups >= SUGGEST_MAX_WORDS or time.monotonic() > deadline:
+                return word
+            lookups += 1
+            for maxdist in (1, 2) if len(stems[0]) >= 5 else (1,):
                 found = list(reader.terms_within(field_name, stems[0], maxdist, prefix=1))
                 if found:
                     best = max(found, key=lambda t: (reader.doc_frequency(field_name, t), t))
-                    changed = True
                     return self._surface_word(searcher, best)
             return word
 
+        def fix(match):
+            word = match.group(0)
+            if word in {"AND", "OR", "NOT"} or match.string[match.end() : match.end() + 1] == ":":
+                return word
+            if word not in fixed:
+                fixed[word] = correct(word)
+            return fixed[word]
+
         suggestion = re.sub(r"\w+", fix, query_string[:500])
-        return suggestion if changed else None
+        return suggestion if suggestion != query_string[:500] else None
 
     def _surface_word(self, searcher, stem: str) -> str:
         """A word as written that the index holds as `stem` ("negoti" -> "negotiations"),

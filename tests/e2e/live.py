@@ -88,8 +88,11 @@ def collect_static() -> None:
 
 
 class LiveServer:
-    def __init__(self, index_dir: Path | str, *, workers: int = 3, log: Path | None = None):
+    def __init__(
+        self, index_dir: Path | str, *, workers: int = 3, log: Path | None = None, **env: str
+    ):
         self.index_dir = Path(index_dir)
+        self.env = env  # extra environment of the server (settings)
         self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -106,8 +109,8 @@ class LiveServer:
                 "--workers", str(self.workers),
                 "--timeout", "60", "--graceful-timeout", "5",
             ],
-            cwd=REPO, env=server_env(self.index_dir), stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cwd=REPO, env=server_env(self.index_dir, **self.env), stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

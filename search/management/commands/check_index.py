@@ -2,7 +2,7 @@
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from search.consistency import compare, repair
 
@@ -14,12 +14,22 @@ class Command(BaseCommand):
         parser.add_argument("--repair", action="store_true")
 
     def handle(self, *args, **options):
+        try:
+            self.compare_and_repair(repair_it=options["repair"])
+        except OSError as exc:  # a read-only or missing index directory, a full disk
+            where = getattr(exc, "filename", None) or "the search index"
+            raise CommandError(
+                f"cannot use the search index ({exc.strerror or exc}: {where}); check that the "
+                "index directory (SEARCH_URL) exists and this user may write to it"
+            ) from None
+
+    def compare_and_repair(self, *, repair_it: bool) -> None:
         diff = compare()
         if diff.in_sync:
             self.stdout.write("in sync")
             return
         self.stdout.write(diff.describe())
-        if not options["repair"]:
+        if not repair_it:
             sys.exit(1)
         repair(diff)
         after = compare()

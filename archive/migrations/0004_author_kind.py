@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0002_cache_table'),
+        ('archive', '0003_article_published_range'),
     ]
 
     operations = [

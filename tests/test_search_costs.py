@@ -1,0 +1,35 @@
+"""What one query may cost: the spelling suggester looks up few words, whatever the query."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.backend import SUGGEST_MAX_WORDS
+
+
+def suggestion(client, q):
+    return client.get("/api/search/", {"q": q}).json()["suggestion"]
+
+
+def test_a_word_repeated_to_the_length_cap_is_looked_up_once_and_corrected_everywhere(
+    client, seeds
+):
+    q = ("Schoenbch " * 60)[:499].strip()
+    assert suggestion(client, q).split() == ["schoenbach"] * len(q.split())
+
+
+def test_only_the_first_few_unknown_words_are_corrected(client, seeds):
+    # Distinct misspellings of words the seeds hold: each would be a fuzzy scan of the lexicon.
+    words = ["Schoenbch", "Kulebba", "Ryabkv", "Stoltenbrg", "Lavrv", "Shermann", "Ukrane"]
+    got = suggestion(client, " ".join(words)).split()
+    changed = [a for a, b in zip(words, got, strict=True) if a != b]
+    assert 1 <= len(changed) <= SUGGEST_MAX_WORDS
+    assert changed == words[: len(changed)]  # in the order the reader wrote them
+
+
+@pytest.mark.parametrize("word", ["sxq", "economyy", "x" * 40])
+def test_adversarial_repetitions_answer_without_a_suggestion_loop(client, seeds, word):
+    q = ((word + " ") * 200)[:499]
+    response = client.get("/api/search/", {"q": q})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
