@@ -15,6 +15,7 @@ from archive.ingest import parse
 from archive.ingest.boilerplate import find_rule
 from archive.ingest.credits import organisation, sort_credits
 from archive.ingest.dates import search_date
+from archive.ingest.names import split_names
 from archive.ingest.titles import TitleCandidates, choose_title, strip_site_name
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "ingest-dev"
@@ -295,3 +296,23 @@ def test_author_of_the_article_label_is_a_byline_not_text():
     article = scrape(f"# Library to stay open\n\nAuthor of the article:\n\nAnn Lee\n\n{BODY}")
     assert article.authors == ["Ann Lee"]
     assert "Author of the article" not in article.body_html
+
+
+@pytest.mark.parametrize(
+    "name", ["Андрей Колесников", "松岡大地", "구현모", "Gàbor Muniér", "محمد علي"]
+)
+def test_names_in_every_script_are_kept(name):
+    article = scrape(f"# Library to stay open\n\nBy {name}\n\n{BODY}")
+    assert article.authors == [name]
+
+
+def test_a_surname_first_name_is_one_person_not_two():
+    assert split_names("Lenharo, Mariana") == ["Mariana Lenharo"]
+    assert split_names("Ann Lee, Bo Chan") == ["Ann Lee", "Bo Chan"]
+    assert split_names("Reuters, AP") == ["Reuters", "AP"]
+
+
+def test_a_real_page_credits_people_and_its_publisher_apart():
+    article = page(dev_page("faz.net.streaming.html").decode("utf-8"))
+    assert article.authors == ["Benjamin Fischer", "Marcus Theurer"]
+    assert "Benjamin Fischer" not in article.organisations
