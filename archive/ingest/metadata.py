@@ -18,6 +18,7 @@ from archive.ingest.dates import find_dateline, search_date
 from archive.ingest.names import clean_author, merge_authors, split_names
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
+NAME_LINK_BLOCKS = 3  # a bare name link is the byline only right below the title
 DATE_BLOCKS = 15  # how far below the title a date inside a line is searched for
 TITLE_BLOCKS = 40  # how far down a scrape's navigation the title heading may stand
 BEFORE_TITLE = 5  # datelines and bylines may stand this many blocks above the title
@@ -64,11 +65,25 @@ NAVIGATION = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+# Words of buttons and links, never of a person's name (a bare link below the title with one
+# of them is not a byline).
+INTERFACE_WORDS = {
+    "this", "ads", "ad", "theme", "chapter", "page", "more", "all", "here", "now", "read",
+    "share", "tweet", "email", "e-mail", "mail", "print", "report", "remove", "view", "show",
+    "hide", "login", "menu", "back", "next", "previous", "top", "home", "news", "subscribe",
+    "comment", "comments", "zum", "zur", "mehr", "alle", "hier", "jetzt", "lesen", "teilen",
+    "weiter", "zurück", "drucken", "voting", "tested", "kitchen", "recipe", "recipes", "video",
+    "podcast", "karte", "kartenansicht", "artikelübersicht", "übersicht", "tous", "lire",
+    "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
+}  # fmt: skip
 NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
 # Where a date starts in a byline ("Paul Serran Jul. 19, 2026 9:45 am", "X // 1. November").
 _DATE_START = re.compile(
-    r"\s(?:[|/·•–—-]{1,2}\s*)?(?=\d{1,4}[./\-年년]|[^\W\d_]{3,9}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4})"
+    r"(?:\s|(?=[|/·•]))(?:[|/·•–—-]{1,2}\s*)?(?=\d{1,4}[./\-年년]|\d{1,2}\.?\s[^\W\d_]{3,12}"
+    r"|[^\W\d_]{3,9}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4})"
 )
+# "Par Kab Niang le 12 février": the word that leads into the date is not the name's.
+_BEFORE_DATE = re.compile(r"\s+(?:le|am|on|el|il|den|the|at|du|vom|de)$", re.IGNORECASE)
 _ARTICLES_BY = re.compile(r"^(?:articles|posts|more) by\s*:?\s*(?P<names>.+)$", re.IGNORECASE)
 _TAG_LINE = re.compile(
     r"^(?P<label>regions?|themes?|categor(?:y|ies)|tags?|topics?|keywords?|schlagw(?:ö|oe)rter)"
@@ -102,6 +117,7 @@ class Meta:
     consumed: dict[int, tuple[str, str]] = field(default_factory=dict)
     lead_before: int = -1  # blocks before this index (after the title) are a marked lead
     title_index: int = -1  # the block the title was read from
+    body_seen: bool = False  # a long paragraph below the title: the article's text began
     known_date: dt.date | None = None
 
 
@@ -120,6 +136,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
         if index in meta.consumed or block.kind not in _HEAD_KINDS:
             pending_by = False
             continue
+        if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
+            meta.body_seen = True
         if index > title_index >= 0 and _ends_head(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
@@ -245,7 +263,7 @@ def _read_names(text: str, meta: Meta, index: int, rule: str) -> bool:
     if word_count(text) > 14:
         return False
     cut = _DATE_START.search(text)
-    names_part = text[: cut.start()] if cut else text
+    names_part = _BEFORE_DATE.sub("", text[: cut.start()]) if cut else text
     people, organisations = sort_credits(split_names(names_part))
     if not people and not organisations:
         return False
@@ -329,11 +347,14 @@ _HANDLE = re.compile(r"[^\W_][\w.-]{1,29}")
 def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
-    if not block.link_only or index <= meta.title_index or meta.title_index < 0:
+    near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
+    if not block.link_only or not near or meta.body_seen:
         return False
     text = block.text
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
         return False
+    if any(w.lower() in INTERFACE_WORDS for w in text.split()):
+        return False  # "Tweet This", "Remove Ads", "Zum Voting": a button, not a name
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
