@@ -61,7 +61,11 @@ NAVIGATION = re.compile(
     r"s'abonner|se connecter|connexion|rechercher|buscar|iniciar sesión|cerca|accedi|"
     r"categories|kategorien|archive|archiv|tags|schlagwörter|recent posts|neueste beiträge|"
     r"top stories|latest news|latest stories|more news|breaking news|most read|editors' picks|"
-    r"live|video|videos|podcast|podcasts|opinion|meinung|politik|wirtschaft|sport|kultur)"
+    r"live|video|videos|podcast|podcasts|opinion|meinung|politik|wirtschaft|sport|kultur|"
+    r"share this|shares|most popular(?: today)?|explore further|related tags|related topics|"
+    r"recommended(?: for you)?|empfohlen|weitere themen|breaking news emails|sponsored links?|"
+    r"スポンサードリンク|関連記事|相关新闻|相关阅读|관련기사|más noticias|articles liés|"
+    r"à lire aussi|lire aussi|leggi anche|ver también|veja também)"
     r"\s*:?$",
     re.IGNORECASE,
 )
@@ -76,7 +80,8 @@ INTERFACE_WORDS = {
     "podcast", "karte", "kartenansicht", "artikelübersicht", "übersicht", "tous", "lire",
     "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
 }  # fmt: skip
-NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
+NAV_LINK_DENSITY = 0.5
+ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories  # a heading or line mostly of links is navigation, not the title
 # Where a date starts in a byline ("Paul Serran Jul. 19, 2026 9:45 am", "X // 1. November").
 _DATE_START = re.compile(
     r"(?:\s|(?=[|/·•]))(?:[|/·•–—-]{1,2}\s*)?(?=\d{1,4}[./\-年년]|\d{1,2}\.?\s[^\W\d_]{3,12}"
@@ -234,9 +239,12 @@ def _ends_head(block: Block) -> bool:
 
 def is_navigation(block: Block) -> bool:
     """A line of the site's furniture: a navigation word, or mostly links (a menu, a list of
-    other stories); never a long paragraph."""
+    other stories). A long paragraph only when it is a list of links or nearly all links
+    and no sentence (a menu of fifty entries is still a menu)."""
     if word_count(block.text) >= BODY_WORDS:
-        return False
+        if block.kind in ("ul", "ol"):
+            return block.link_density >= NAV_LINK_DENSITY
+        return block.link_density >= ALL_LINKS and not ends_sentence(block.text)
     if NAVIGATION.match(block.text.strip(" #*|>-")):
         return True
     if block.kind in ("ul", "ol") and block.link_density >= NAV_LINK_DENSITY:
