@@ -80,8 +80,8 @@ INTERFACE_WORDS = {
     "podcast", "karte", "kartenansicht", "artikelübersicht", "übersicht", "tous", "lire",
     "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
 }  # fmt: skip
-NAV_LINK_DENSITY = 0.5
-ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories  # a heading or line mostly of links is navigation, not the title
+NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
+ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories
 # Where a date starts in a byline ("Paul Serran Jul. 19, 2026 9:45 am", "X // 1. November").
 _DATE_START = re.compile(
     r"(?:\s|(?=[|/·•]))(?:[|/·•–—-]{1,2}\s*)?(?=\d{1,4}[./\-年년]|\d{1,2}\.?\s[^\W\d_]{3,12}"
