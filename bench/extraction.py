@@ -51,6 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "ingest-dev"
 OUT = REPO / "bench" / "results"
 README = REPO / "README.md"
+BEFORE = OUT / "extraction-before.json"  # the importer before issue 11's work, for the README
 PATHS = ("html", "text-region", "text-page", "trafilatura")
 REGION_COVERAGE = 0.9  # share of the true body's words an element must hold to be the region
 REGION_WIDEN = 2.0  # widen to the title's ancestor while the text at most doubles
@@ -516,7 +517,7 @@ def subset_table(summary: dict, path: str) -> str:
     return "\n".join(lines)
 
 
-def markdown(result: dict) -> str:
+def markdown(result: dict, before: dict | None = None) -> str:
     summary = result["summary"]
     out = [
         f"`make bench-extract` (`python -m bench.extraction`) on {result['pages']} pages of "
@@ -536,17 +537,28 @@ def markdown(result: dict) -> str:
         "",
         subset_table(summary, "html"),
     ]
+    if before:
+        out += [
+            "",
+            f"Before this work (commit {before['commit']}, {before['date']}), all pages:",
+            "",
+            table(before["summary"]),
+            "",
+            "Before, scraped text of the article region, per subset:",
+            "",
+            subset_table(before["summary"], "text-region"),
+        ]
     return "\n".join(out)
 
 
 _START, _END = "<!-- extraction:start -->", "<!-- extraction:end -->"
 
 
-def update_readme(result: dict, readme: Path = README) -> None:
+def update_readme(result: dict, readme: Path = README, before: dict | None = None) -> None:
     """Rewrite the README's extraction section (between its markers; added before
     `## Benchmarks` the first time, where bench.run's own section begins)."""
     text = readme.read_text()
-    section = f"{_START}\n{markdown(result)}\n{_END}"
+    section = f"{_START}\n{markdown(result, before)}\n{_END}"
     if _START in text and _END in text:
         text = text[: text.index(_START)] + section + text[text.index(_END) + len(_END) :]
     else:
@@ -568,6 +580,26 @@ def _commit() -> str:
         return "unknown"
 
 
+def write_results(result: dict, out: Path, name: str) -> None:
+    """The summary as NAME.json (and extraction-latest.json); what each path found on each
+    page beside it, gzipped, as NAME.pages.json.gz (for --rescore)."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {k: v for k, v in result.items() if k != "pages_detail"}
+    pages = json.dumps(result["pages_detail"], ensure_ascii=False).encode()
+    for stem in (name.removesuffix(".json"), "extraction-latest"):
+        (out / f"{stem}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+        (out / f"{stem}.pages.json.gz").write_bytes(gzip.compress(pages, mtime=0))
+
+
+def read_results(path: Path) -> dict:
+    """A results file with its pages (NAME.json beside NAME.pages.json.gz, or one file)."""
+    result = json.loads(path.read_text())
+    pages = path.with_name(path.name.removesuffix(".json") + ".pages.json.gz")
+    if "pages_detail" not in result and pages.exists():
+        result["pages_detail"] = json.loads(gzip.decompress(pages.read_bytes()))
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--dev", type=Path, default=DEV, help="the ingest-dev folder")
@@ -577,6 +609,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=OUT, help="folder for the results JSON")
     p.add_argument("--label", default="", help="a name for this run in the results file name")
     p.add_argument("--rescore", type=Path, help="score a results file's pages again, no parsing")
+    p.add_argument("--before", type=Path, default=BEFORE, help="results shown as 'before'")
     p.add_argument("--readme", action="store_true", help="rewrite the README's section")
     a = p.parse_args(argv)
     if not (a.dev / "trafilatura" / "evaldata.json").exists():
@@ -589,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     start, old = time.time(), {}
     if a.rescore:
         # The stored per-page findings scored again (e.g. after a change to the truth's reading).
-        old = json.loads(a.rescore.read_text())
+        old = read_results(a.rescore)
         rows = old["pages_detail"]
         keep = {r["id"] for r in rows}
         pages = [p for p in pages if p.id in keep]
@@ -610,11 +643,9 @@ def main(argv: list[str] | None = None) -> int:
         "summary": summarise(rows, pages, paths),
         "pages_detail": rows,
     }
-    a.out.mkdir(parents=True, exist_ok=True)
     label = f"-{a.label}" if a.label else ""
     name = f"extraction{label}-{result['date']}.json"
-    for target in (a.out / name, a.out / "extraction-latest.json"):
-        target.write_text(json.dumps(result, ensure_ascii=False) + "\n")
+    write_results(result, a.out, name)
     print(table(result["summary"], paths=paths))
     print()
     for path in paths:
@@ -622,7 +653,10 @@ def main(argv: list[str] | None = None) -> int:
         print(subset_table(result["summary"], path))
         print()
     if a.readme:
-        update_readme(result)
+        before = json.loads(a.before.read_text()) if a.before and a.before.exists() else None
+        if before is not None:
+            before.pop("pages_detail", None)
+        update_readme(result, before=before)
     return 0
 
 

@@ -7,7 +7,6 @@ scraped text looks like the seeds (link targets '#', no images) and the region h
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -33,17 +32,24 @@ def result(tmp_path_factory) -> tuple[dict, Path]:
         extraction.main(["--dev", str(dev), "--limit", str(N), "--jobs", "1", "--out", str(out)])
         == 0
     )
-    return json.loads((out / "extraction-latest.json").read_text()), out
+    return extraction.read_results(out / "extraction-latest.json"), out
 
 
 @pytest.mark.slow
 def test_every_path_is_scored_on_both_sets(result):
     r, out = result
     assert r["pages"] == 2 * N and len(r["pages_detail"]) == 2 * N
+    stems = {"extraction-latest", f"extraction-{r['date']}"}
     assert {p.name for p in out.iterdir()} == {
-        "extraction-latest.json",
-        f"extraction-{r['date']}.json",
+        f"{stem}{ext}" for stem in stems for ext in (".json", ".pages.json.gz")
     }
+    # the page details can be scored again without parsing, to the same summary
+    again = tmp_out = out / "rescored"
+    assert (
+        extraction.main(["--rescore", str(out / "extraction-latest.json"), "--out", str(tmp_out)])
+        == 0
+    )
+    assert extraction.read_results(again / "extraction-latest.json")["summary"] == r["summary"]
     for path in extraction.PATHS:
         s = r["summary"][path]["all"]
         assert s["pages"] == 2 * N and s["errors"] == 0, path
