@@ -316,3 +316,10 @@ def test_a_real_page_credits_people_and_its_publisher_apart():
     article = page(dev_page("faz.net.streaming.html").decode("utf-8"))
     assert article.authors == ["Benjamin Fischer", "Marcus Theurer"]
     assert "Benjamin Fischer" not in article.organisations
+
+
+def test_a_labelled_publication_date_below_a_post_is_its_date():
+    text = f"# Library to stay open\n\n{BODY}\nVeröffentlicht am: 6. August 2009\n\nKategorie: [X](#)\n"
+    assert scrape(text).published == dt.date(2009, 8, 6)
+    updated = f"# Library to stay open\n\n{BODY}\nUpdated: 6. August 2009\n"
+    assert scrape(updated).published is None

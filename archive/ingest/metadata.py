@@ -19,7 +19,8 @@ from archive.ingest.names import clean_author, merge_authors, split_names
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
 NAME_LINK_BLOCKS = 3  # a bare name link is the byline only right below the title
-DATE_BLOCKS = 15  # how far below the title a date inside a line is searched for
+DATE_BLOCKS = 15
+HEAD_PARAGRAPHS = 3  # a standfirst and a caption may stand above the dateline; no more  # how far below the title a date inside a line is searched for
 TITLE_BLOCKS = 40  # how far down a scrape's navigation the title heading may stand
 BEFORE_TITLE = 5  # datelines and bylines may stand this many blocks above the title
 DATELINE_WORDS = 14  # a line with a date and more words than this is a sentence, not a dateline
@@ -161,6 +162,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
             _read_anywhere_line(block, meta, index, near_end=index >= len(blocks) - 8)
     if meta.published is None and known_date is None:
         _search_head_date(blocks, meta, head_start, title_index)
+    if meta.published is None and known_date is None:
+        _labelled_date(blocks, meta)
     _confirm_with_end_notes(blocks, meta)
     return meta
 
@@ -172,12 +175,12 @@ def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: 
     """A date inside a head line that is not only a dateline ('Von X // 1. November 2023',
     '12:20pm Jan 7, 2024'): searched from a few blocks above the title to the article's first
     long paragraph, never in 'updated' or copyright lines (dates.search_date)."""
-    long_paragraphs = 0  # a standfirst may come before the dateline; the text's second not
+    long_paragraphs = 0  # long paragraphs passed: a standfirst, a caption, then the text
     for index in range(start, min(len(blocks), max(title_index, 0) + DATE_BLOCKS)):
         block = blocks[index]
         if index > title_index and word_count(block.text) >= BODY_WORDS:
             long_paragraphs += 1
-        if index > title_index and (long_paragraphs >= 2 or _ends_head(block)):
+        if index > title_index and (long_paragraphs >= HEAD_PARAGRAPHS or _ends_head(block)):
             return
         if block.kind == "title" and index == title_index:
             continue
@@ -185,6 +188,26 @@ def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: 
         if found is not None:
             meta.published = found
             return
+
+
+def _labelled_date(blocks: list[Block], meta: Meta) -> None:
+    """'Veröffentlicht am: 6. August 2009' below a blog post: a line that says it gives the
+    publication date is read wherever it stands (never an 'updated' line: search_date)."""
+    for block in blocks:
+        text = block.text
+        if _PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
+            found = search_date(text)
+            if found is not None:
+                meta.published = found
+                return
+
+
+_PUBLISHED_LABEL = re.compile(
+    r"^[*_\s]{0,4}(?:published|posted|first published|veröffentlicht|erschienen|publié|publiée|"
+    r"publicado|publicada|pubblicato|gepubliceerd|opublikowano|publicerad|julkaistu|"
+    r"udgivet|publisert|zveřejněno|yayınlanma|опубликовано)\b",
+    re.IGNORECASE,
+)
 
 
 def _may_be_dateline(text: str) -> bool:
