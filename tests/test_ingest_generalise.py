@@ -319,7 +319,8 @@ def test_a_real_page_credits_people_and_its_publisher_apart():
 
 
 def test_a_labelled_publication_date_below_a_post_is_its_date():
-    text = f"# Library to stay open\n\n{BODY}\nVeröffentlicht am: 6. August 2009\n\nKategorie: [X](#)\n"
+    footer = "Veröffentlicht am: 6. August 2009\n\nKategorie: [X](#)\n"
+    text = f"# Library to stay open\n\n{BODY}\n{footer}"
     assert scrape(text).published == dt.date(2009, 8, 6)
     updated = f"# Library to stay open\n\n{BODY}\nUpdated: 6. August 2009\n"
     assert scrape(updated).published is None

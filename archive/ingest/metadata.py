@@ -19,8 +19,8 @@ from archive.ingest.names import clean_author, merge_authors, split_names
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
 NAME_LINK_BLOCKS = 3  # a bare name link is the byline only right below the title
-DATE_BLOCKS = 15
-HEAD_PARAGRAPHS = 3  # a standfirst and a caption may stand above the dateline; no more  # how far below the title a date inside a line is searched for
+DATE_BLOCKS = 15  # how far below the title a date inside a line is searched for
+HEAD_PARAGRAPHS = 3  # a standfirst and a caption may stand above the dateline; no more
 TITLE_BLOCKS = 40  # how far down a scrape's navigation the title heading may stand
 BEFORE_TITLE = 5  # datelines and bylines may stand this many blocks above the title
 DATELINE_WORDS = 14  # a line with a date and more words than this is a sentence, not a dateline
