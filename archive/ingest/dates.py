@@ -52,6 +52,7 @@ _SETTINGS = {
     "PARSERS": ["absolute-time"],
 }
 _LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pt"]
+DATELINE_MAX = 200  # characters: "Global Research, Monday, January 10, 2022 at 10:45 am CET"
 
 
 def find_dateline(text: str) -> tuple[str, dt.date | dt.datetime] | None:
@@ -61,6 +62,8 @@ def find_dateline(text: str) -> tuple[str, dt.date | dt.datetime] | None:
     The line must be short and the date must be most of it; anything before the date is
     returned (it is often the publisher) and at most a couple of words may follow it.
     """
+    if len(text) > DATELINE_MAX:  # checked first: the date pattern is costly on long text
+        return None
     if _UPDATED.search(text[:SEARCH_MAX_CHARS]):
         return None  # "Last updated …", "Stand: …", copyright lines: not when it was published
     line = _NOISE.sub("", _PREFIX.sub("", text.strip())).strip(" |·-–—")

@@ -29,6 +29,7 @@ INLINE_FIRST = 48
 # cores busy, memory bounded.
 WINDOW = 16
 JSONL_LINES = 50  # lines of a JSON-lines document per task
+START_SECONDS = 60  # for a worker to start (the first one also starts the fork server)
 
 Document = tuple[str, bytes | None, str]
 
@@ -165,7 +166,9 @@ def _context():
 
 
 def _serve(conn) -> None:
-    """A worker: run each task it is sent, send back the outcomes, until told to stop."""
+    """A worker: say it is ready, then run each task it is sent and send back the outcomes,
+    until told to stop."""
+    conn.send("ready")
     while True:
         try:
             task = conn.recv()
@@ -183,6 +186,10 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        # A task's budget starts once the worker is up: starting one is not its parsing.
+        if not self.conn.poll(START_SECONDS) or self.conn.recv() != "ready":
+            self.stop(kill=True)
+            raise OSError("a parse worker did not start")
         self.task: _Task | None = None
         self.seq = -1
         self.deadline = 0.0
