@@ -8,7 +8,7 @@ WORKERS ?= 2
 N      ?= 10000 100000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run serve setup test test-fast test-postgres e2e browser axe lint format bench clean
+.PHONY: install run serve setup test test-fast test-postgres e2e browser axe lint format bench bench-extract clean
 
 install: $(VENV)/.installed
 
@@ -74,6 +74,12 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench.run $(foreach n,$(N),--n $(n))
+
+# The importer on ../shared/ingest-dev (HTML and scraped text) beside trafilatura alone;
+# LIMIT=50 for a quick look (50 pages of each set).
+LIMIT ?= 0
+bench-extract: install
+	$(BIN)/python -m bench.extraction --limit $(LIMIT) $(if $(filter 0,$(LIMIT)),--readme,)
 
 clean:
 	rm -rf var/whoosh var/test-* var/staticfiles .pytest_cache

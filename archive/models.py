@@ -63,10 +63,23 @@ class Source(_Named):
 
 
 class Author(_Named):
+    """A credit of an article: a person, or an organisation (a news agency, a publisher)
+    credited where an author stands ("By AP", "Von dpa"), which readers facet by too."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+
     url_name = "author"
 
     class Meta(_Named.Meta):
         pass
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == self.Kind.ORGANISATION
 
 
 class Tag(models.Model):

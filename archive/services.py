@@ -37,6 +37,24 @@ class SaveResult:
     name: str = ""
     article: Article | None = None
     message: str = ""
+    changed: tuple[str, ...] = ()  # a re-parse: the fields it changed (REPARSE_FIELDS)
+
+
+# What a re-parse reports as changed, each read off a saved article.
+REPARSE_FIELDS = {
+    "title": lambda a: a.title,
+    "published": lambda a: (a.published, a.published_time),
+    "authors": lambda a: sorted((x.kind, x.name) for x in a.authors.all()),
+    "source": lambda a: a.source.name if a.source_id else "",
+    "tags": lambda a: sorted((t.kind, t.name) for t in a.tags.all()),
+    "standfirst": lambda a: a.standfirst,
+    "body": lambda a: a.body_html,
+    "language": lambda a: a.language,
+}
+
+
+def _snapshot(article: Article) -> dict:
+    return {name: read(article) for name, read in REPARSE_FIELDS.items()}
 
 
 @dataclass
@@ -119,12 +137,27 @@ def _source(name: str, names: NameCache) -> Source | None:
     return found or Source.objects.get_or_create(name=name)[0]
 
 
-def _authors(given: Iterable[str], names: NameCache) -> list[Author]:
+def _authors(
+    given: Iterable[str], names: NameCache, organisations: Iterable[str] = ()
+) -> list[Author]:
+    """The people, then the organisations credited (an agency, a publisher), as Authors."""
     authors = []
-    for name in dict.fromkeys(filter(None, (_name(n, 200) for n in given))):
+    credits = [(n, Author.Kind.PERSON) for n in given] + [
+        (n, Author.Kind.ORGANISATION) for n in organisations
+    ]
+    seen = set()
+    for raw, kind in credits:
+        name = _name(raw, 200)
+        if not name or name.lower() in seen:
+            continue
+        seen.add(name.lower())
         found = names.get(("author", name), Author.objects.filter(name__iexact=name).first)
-        authors.append(found or Author.objects.get_or_create(name=name)[0])
+        authors.append(found or Author.objects.get_or_create(name=name, defaults={"kind": kind})[0])
     return authors
+
+
+def _credits(parsed: ParsedArticle, names: NameCache) -> list[Author]:
+    return _authors(parsed.authors, names, parsed.organisations)
 
 
 def _tags(pairs: Iterable[tuple[str, str]], names: NameCache) -> list[Tag]:
@@ -201,7 +234,7 @@ def save_article(
         with transaction.atomic():
             article.source = _source(source or parsed.source, names)
             article.save()
-            _link_new(article, _authors(parsed.authors, names), _tags(parsed.tags, names))
+            _link_new(article, _credits(parsed, names), _tags(parsed.tags, names))
             original = Original(article=article)
             _fill_original(original, parsed, source)
             original.save()
@@ -231,7 +264,7 @@ def _refill(
     _fill(article, parsed)
     article.source = _source(source or parsed.source, names)
     article.save()
-    article.authors.set(_authors(parsed.authors, names))
+    article.authors.set(_credits(parsed, names))
     article.tags.set(_tags(parsed.tags, names))
     original = getattr(article, "original", None) or Original(article=article)
     _fill_original(original, parsed, source_given)
@@ -284,7 +317,9 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
         return SaveResult(
             FAILED, original.name, article, "re-parsed text duplicates another article"
         )
-    return SaveResult(UPDATED, original.name, article)
+    after = _snapshot(article)
+    changed = tuple(name for name in REPARSE_FIELDS if before[name] != after[name])
+    return SaveResult(UPDATED, original.name, article, changed=changed)
 
 
 def _unparsed(outcome: Outcome) -> SaveResult:

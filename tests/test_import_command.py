@@ -123,9 +123,37 @@ def test_reparse_rederives_articles_from_their_originals():
     out = io.StringIO()
     call_command("import_articles", "--reparse", str(article.pk), stdout=out)
     assert "re-parsed 1, failed 0" in out.getvalue()
+    assert "changed: title 1; unchanged articles 0" in out.getvalue()
     article.refresh_from_db()
     assert article.title.startswith("Die wichtigsten europäischen Verhandlungen")
     assert Article.objects.count() == 5
+
+
+def test_reparse_reports_which_fields_changed_and_how_many_articles_did_not_change():
+    run(str(SEEDS))
+    first, second = Article.objects.order_by("pk")[:2]
+    Article.objects.filter(pk=first.pk).update(title="Damaged", language="xx")
+    Article.objects.filter(pk=second.pk).update(published=None)
+    out = io.StringIO()
+    call_command("import_articles", "--reparse", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "re-parsed 5, failed 0" in lines
+    assert "changed: title 1, published 1, language 1; unchanged articles 3" in lines
+
+
+def test_an_organisation_credit_is_saved_as_one_and_shown_as_one(tmp_path, client):
+    from archive.models import Author
+
+    (tmp_path / "wire.txt").write_text(
+        "# Library to stay open on Sundays\n\nBy AP and Ann Lee\n\n"
+        "The council agreed on Tuesday to keep the library open on Sundays this winter.\n"
+    )
+    run(str(tmp_path))
+    article = Article.objects.get()
+    kinds = {a.name: a.kind for a in article.authors.all()}
+    assert kinds == {"Ann Lee": Author.Kind.PERSON, "AP": Author.Kind.ORGANISATION}
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'class="organisation"' in page and "(organisation)" in page
 
 
 def test_progress_lines_are_written_when_not_on_a_terminal(tmp_path, monkeypatch):

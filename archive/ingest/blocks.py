@@ -31,6 +31,11 @@ class Block:
     lead: bool = False
     # The block was nothing but one link (e.g. "[InfoBrics](#)"): a site-name line near the top.
     link_only: bool = False
+    # Share of the block's characters that are link text (navigation and related-story lists
+    # are mostly links); 0.0 when the reader does not know.
+    link_density: float = 0.0
+    # The texts of the block's links, where the reader knows them ("von [Heiko](#)": a name).
+    link_texts: tuple[str, ...] = ()
 
     def render(self) -> str:
         """The block as an HTML element, e.g. '<p>...</p>'."""

@@ -31,9 +31,9 @@ class Rule:
     scope: str = "line"
     max_words: int = 60
 
-    def matches(self, text: str) -> bool:
-        """True when this rule removes a block with plain text `text`."""
-        if word_count(text) > self.max_words:
+    def matches(self, text: str, words: int | None = None) -> bool:
+        """True when this rule removes a block with plain text `text` (of `words` words)."""
+        if (word_count(text) if words is None else words) > self.max_words:
             return False
         if self.scope == "line":
             return self.pattern.fullmatch(text) is not None
@@ -125,6 +125,27 @@ RULES: list[Rule] = [
         rf"({_BUTTONS})([\s|,/·]+({_BUTTONS}|facebook|twitter|telegram|reddit|linkedin))*",
         "share buttons",
     ),
+    _rule(
+        "share-bar",
+        r"(?:(?:share|teilen|partager|compartir|condividi|delen|dela)(?: this| article)?"
+        r"(?: (?:via|on|auf|sur|en|per|by|with|über|op|på))? (?:e-?mail|x|twitter|facebook|"
+        r"whatsapp|linkedin|telegram|reddit|pinterest|messenger|threads|bluesky|mastodon|xing|"
+        r"flipboard|copy link|link|sms|print)[\s|,/·•]*)+",
+        "share buttons",
+        "line",
+        30,
+    ),
+    _rule(
+        "account-link",
+        r"(?:sign in|sign up|sign out|log ?in|log ?out|register|subscribe|my account|anmelden|"
+        r"abmelden|registrieren|einloggen|mein konto|abonnieren|se connecter|connexion|"
+        r"s'abonner|s’abonner|iniciar sesión|suscríbete|accedi|abbonati|inloggen)"
+        r"(?:\s*[|/·•]\s*(?:sign in|sign up|log ?in|register|subscribe|anmelden|registrieren|"
+        r"abonnieren|se connecter|s'abonner|s’abonner))?",
+        "account or subscription link",
+        "line",
+        4,
+    ),
     _rule("note-to-readers", r"note to readers?:.*", "publisher note", "prefix", 80),
     _rule(
         "membership",
@@ -202,8 +223,9 @@ RULES: list[Rule] = [
 
 def find_rule(text: str, rules: list[Rule] | None = None) -> Rule | None:
     """The first rule that removes a block with this plain text, or None."""
+    words = word_count(text)
     for rule in RULES if rules is None else rules:
-        if rule.matches(text):
+        if rule.matches(text, words):
             return rule
     return None
 

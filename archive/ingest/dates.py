@@ -36,8 +36,8 @@ _DATE_RE = re.compile(
 )
 # Words a dateline may carry besides the date itself.
 _PREFIX = re.compile(
-    r"^(?:posted|published|updated|last updated|first published|date|dated|stand|veröffentlicht|"
-    r"aktualisiert|erschienen)(?:\s+(?:on|at|am))?\s*:?\s*",
+    r"^(?:posted|published|first published|date|dated|veröffentlicht|erschienen)"
+    r"(?:\s+(?:on|at|am))?\s*:?\s*",
     re.IGNORECASE,
 )
 _NOISE = re.compile(r"\b(?:clock|uhr|o'clock)\b\.?", re.IGNORECASE)
@@ -64,6 +64,8 @@ def find_dateline(text: str) -> tuple[str, dt.date | dt.datetime] | None:
     """
     if len(text) > DATELINE_MAX:  # checked first: the date pattern is costly on long text
         return None
+    if _UPDATED.search(text[:SEARCH_MAX_CHARS]):
+        return None  # "Last updated …", "Stand: …", copyright lines: not when it was published
     line = _NOISE.sub("", _PREFIX.sub("", text.strip())).strip(" |·-–—")
     if not line or len(line.split()) > 12:
         return None
@@ -78,6 +80,81 @@ def find_dateline(text: str) -> tuple[str, dt.date | dt.datetime] | None:
         return None  # a sentence mentioning a date, not a "Publisher, date" dateline
     value = parse_date(match.group("date"))
     return None if value is None else (before, value)
+
+
+# A date somewhere in a short head line, in any of the common shapes; times and zones around
+# it are allowed and ignored (only the day is taken). Month words are any letters: dateparser
+# decides whether they name a month. Bounded quantifiers only; lines are capped before search.
+_WORD_MONTH = r"[^\W\d_]{3,12}\.?"
+# A year may run into the next date: WordPress writes "28. Juli 201928. Juli 2019" (published
+# and modified side by side), so a four-digit year needs no boundary after it.
+_SEARCH_RE = re.compile(
+    rf"""(?<![\d.])(?:
+        (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
+      | (?P<cjk>\d{{4}}\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일]?)
+      | (?P<numeric>\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?(?:\d{{4}}|\d{{2}}(?![\d:])))
+      | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th|er|\.|º)?\s{{1,2}}(?:de\s)?{_WORD_MONTH},?\s{{1,2}}
+               (?:de\s)?\d{{4}})
+      | (?P<mdy>{_WORD_MONTH}\s{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?\s{{1,2}}\d{{4}})
+    )""",
+    re.VERBOSE,
+)
+_UPDATED = re.compile(
+    r"(?:\b(?:updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|"
+    r"actualizado|aggiornato|bijgewerkt|atualizado|copyright|stand)\b|©)",
+    re.IGNORECASE,
+)
+SEARCH_MAX_CHARS = 300  # longer lines are text, not datelines
+SEARCH_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sv", "da", "nb", "fi",
+                    "ru", "uk", "tr", "hu", "ro", "el", "sk", "hr", "ca"]  # fmt: skip
+
+
+def search_date(text: str) -> dt.date | None:
+    """The first readable date in a short line ('Von X // 1. November 2023', '12:20pm Jan 7,
+    2024', '30/04/2024 - 16:38', '2024年10月13日'); None for long lines, 'updated' and copyright
+    lines, and lines with no full date (day, month and year)."""
+    if len(text) > SEARCH_MAX_CHARS or _UPDATED.search(text):
+        return None
+    for match in _SEARCH_RE.finditer(text):
+        value = _read_found(match)
+        if value is not None:
+            return value
+    return None
+
+
+def _read_found(match: re.Match) -> dt.date | None:
+    if match["iso"]:
+        iso = _parse_iso(match["iso"])
+        return iso if isinstance(iso, dt.date) else None
+    if match["cjk"]:
+        y, m, d = (int(n) for n in re.findall(r"\d+", match["cjk"]))
+        return _valid(y, m, d)
+    if match["numeric"]:
+        d, m, y = (int(n) for n in re.findall(r"\d+", match["numeric"]))
+        y = y + 2000 if y < 100 else y
+        if m > 12 and d <= 12:  # 04/30/2024: month first
+            d, m = m, d
+        return _valid(y, m, d)
+    phrase = _ORDINAL.sub(r"\1", match.group(0)).replace("º", "")
+    parsed = _dateparse_any(re.sub(r"\s+", " ", phrase))
+    return parsed.date() if parsed is not None else None
+
+
+def _valid(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d) if 1900 <= y <= 2100 else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparse_any(phrase: str) -> dt.datetime | None:
+    import dateparser
+
+    try:
+        return dateparser.parse(phrase, languages=SEARCH_LANGUAGES, settings=_SETTINGS)
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 def parse_date(phrase: str) -> dt.date | dt.datetime | None:

@@ -7,6 +7,7 @@ trafilatura returns its own XML (<p>, <head rend="h2">, <hi rend="#i">, <ref tar
 
 from __future__ import annotations
 
+import datetime as dt
 import html as htmllib
 import re
 
@@ -14,9 +15,12 @@ import lxml.html
 from lxml import etree
 
 from archive.ingest.blocks import Block, fragment_text, normalize_ws
+from archive.ingest.credits import sort_credits
 from archive.ingest.dates import parse_loose
-from archive.ingest.names import clean_author, split_names
+from archive.ingest.names import split_names
+from archive.ingest.pagemeta import PageMeta, read_page_meta
 from archive.ingest.text import read_text
+from archive.ingest.titles import choose_title
 from archive.ingest.types import Hints
 
 _INLINE = {"#i": "em", "#b": "strong", "#u": "em", "#t": "", "#sub": "", "#sup": ""}
@@ -49,10 +53,16 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 def read_html(text: str) -> tuple[list[Block], Hints]:
     """A saved web page -> (body blocks, metadata from the page)."""
     import trafilatura  # heavy import; only pages need it
+    from trafilatura.utils import load_html
 
     try:
+        tree = load_html(text)
+    except (ValueError, TypeError, etree.LxmlError):
+        tree = None
+    page = read_page_meta(tree) if tree is not None else PageMeta()
+    try:
         doc = trafilatura.bare_extraction(
-            text,
+            tree if tree is not None else text,
             include_links=True,
             include_formatting=True,
             include_comments=False,
@@ -66,6 +76,7 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
     blocks = _body_blocks(doc.body) if doc is not None and doc.body is not None else []
     if doc is not None:
         _fill_hints(doc, hints)
+    _page_hints(page, hints)
     if not any(b.text for b in blocks):
         blocks = fallback_blocks(text)
         hints.extra["warning"] = "trafilatura found no main text; used the page's paragraphs"
@@ -75,7 +86,7 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
 def _fill_hints(doc: object, hints: Hints) -> None:
     hints.title = normalize_ws(getattr(doc, "title", None) or "")
     authors = getattr(doc, "author", None) or ""
-    hints.authors = [n for n in (clean_author(a) for a in split_names(authors)) if n]
+    hints.authors, hints.organisations = sort_credits(split_names(authors))
     hints.published = parse_loose(getattr(doc, "date", None))
     hints.source = normalize_ws(getattr(doc, "sitename", None) or "")
     hints.original_url = getattr(doc, "url", None) or ""
@@ -83,6 +94,55 @@ def _fill_hints(doc: object, hints: Hints) -> None:
     tags += [("category", c) for c in getattr(doc, "categories", None) or []]
     hints.tags = [(k, normalize_ws(v)) for k, v in tags if v.strip()]
     hints.language = (getattr(doc, "language", None) or "")[:2]
+
+
+def _page_hints(page: PageMeta, hints: Hints) -> None:
+    """What the page's own markup says, over trafilatura's guesses where it is surer."""
+    if hints.title:
+        page.titles.add("trafilatura", hints.title)
+    if hints.source:
+        page.titles.site_names.append(hints.source)
+    title = choose_title(page.titles)
+    if title:
+        hints.title = title
+    people, organisations = sort_credits(page.people)
+    if people:  # structured data names the authors; trafilatura's guess may be a page's name
+        hints.authors = people
+    for org in page.organisations + organisations:
+        if org not in hints.organisations:
+            hints.organisations.append(org)
+    if hints.published is None and page.published:
+        hints.published = parse_loose(page.published)
+    hints.published = _page_date(hints.published, page, hints.original_url)
+
+
+def _page_date(value, page: PageMeta, url: str):
+    """The page's date (htmldate's, through trafilatura) when the page shows it: written in
+    its text or its address; else the dateline under the headline. A date only the markup
+    states (a meta tag, JSON-LD) on a page that shows none is a crawl, template or
+    modification time as often as not (recipe, product and archive pages): measured on
+    ingest-dev, trusting it found 22 more right dates and invented 26. Only an article's
+    own published time (Open Graph's article:published_time, JSON-LD datePublished) is
+    taken then."""
+    if value is not None:
+        day = _day(value)
+        if day in page.visible_dates or any(f.format(d=day) in url for f in _URL_DATES):
+            return value
+    if page.head_date is not None:
+        return page.head_date
+    stated = parse_loose(page.article_published or page.published)
+    if page.visible_dates or stated is None:
+        return None
+    if value is not None and _day(value) == _day(stated):
+        return value
+    return stated
+
+
+def _day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+_URL_DATES = ("/{d:%Y}/{d:%m}/{d:%d}/", "{d:%Y-%m-%d}", "/{d:%Y}/{d:%m}/", "{d:%Y%m%d}")
 
 
 def _body_blocks(body: etree._Element) -> list[Block]:

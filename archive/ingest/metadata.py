@@ -13,18 +13,84 @@ import re
 from dataclasses import dataclass, field
 
 from archive.ingest.blocks import Block, word_count
-from archive.ingest.dates import find_dateline
+from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
+from archive.ingest.dates import find_dateline, search_date
 from archive.ingest.names import clean_author, merge_authors, split_names
 from archive.ingest.types import Metadata
 
-HEAD_BLOCKS = 10  # how far from the top bylines and datelines are looked for
+HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
+NAME_LINK_BLOCKS = 3  # a bare name link is the byline only right below the title
+DATE_BLOCKS = 15  # how far below the title a date inside a line is searched for
+HEAD_PARAGRAPHS = 3  # a standfirst and a caption may stand above the dateline; no more
+TITLE_BLOCKS = 40  # how far down a scrape's navigation the title heading may stand
+BEFORE_TITLE = 5  # datelines and bylines may stand this many blocks above the title
+DATELINE_WORDS = 14  # a line with a date and more words than this is a sentence, not a dateline
+BODY_WORDS = 25  # a paragraph this long is the article's text: the head has ended
 
+# Byline words in many languages; "By" alone on its line takes the names from the next line.
+_BY_WORDS = (
+    r"by|von|par|por|di|door|av|af|przez|od|от|автор|written by|posted by|geschrieben von|"
+    r"verfasst von|publié par|escrit[oa] por|scritto da|an analysis by|a commentary by|"
+    r"an opinion by|analysis by|commentary by|a column by|reporting by|eine analyse von|"
+    r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by"
+)
+_BY_LABELS = (
+    r"text|texte|texto|author|authors|autor|autorin|autoren|autor/in|autor\*in|autor:in|"
+    r"auteur|auteurs|autore|writer|"
+    r"author of the article|autor des artikels|redakteur|redakteurin|reporter|verfasser|"
+    r"verfasserin|escrito por|por|von|by"
+)
 BYLINE = re.compile(
-    r"^(?:(?:by|von|written by|posted by|an analysis by|a commentary by|an opinion by|"
-    r"analysis by|commentary by|a column by|reporting by|eine analyse von|ein kommentar von)"
-    r"(?:\s*:)?\s|(?:text|author|autor|autorin|writer)\s*:)\s*(?P<names>.+)$",
+    rf"^[|/·•\-–—\s]{{0,3}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*:)\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
+# "18.03.2020 13:15 Uhr  Autor/in: Korinna Hennig": a labelled byline inside a head line.
+_LABEL_INLINE = re.compile(
+    rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*:\s*(?P<names>[^|•·\n]{{2,80}})", re.IGNORECASE
+)
+_BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
+# Headings and lines of a site's furniture, never the title (a lexicon, many languages).
+NAVIGATION = re.compile(
+    r"^(?:navigation|main navigation|navigation und service|hauptmen(?:ü|u)|men(?:ü|u)|"
+    r"servicemen(?:ü|u)|suche|suchformular|search|login|log in|sign in|anmelden|einloggen|"
+    r"edition|donate|spenden|breadcrumb(?: trail)?(?: links)?|skip to (?:main )?content|"
+    r"zum inhalt springen|springe direkt zu|direkt zum inhalt|toggle navigation|schließen|"
+    r"close|home|startseite|accueil|inicio|up next|most popular|meistgelesen|trending|"
+    r"related|related articles|more stories|weitere artikel|lesen sie auch|das könnte sie "
+    r"auch interessieren|newsletter|subscribe|abonnieren|footer|sidebar|share|teilen|"
+    r"kommentare|comments|werbung|advertisement|anzeige|cookie(?:s| settings)?|"
+    r"datenschutz(?:erklärung)?|privacy policy|impressum|kontakt|contact(?: us)?|"
+    r"s'abonner|se connecter|connexion|rechercher|buscar|iniciar sesión|cerca|accedi|"
+    r"categories|kategorien|archive|archiv|tags|schlagwörter|recent posts|neueste beiträge|"
+    r"top stories|latest news|latest stories|more news|breaking news|most read|editors' picks|"
+    r"live|video|videos|podcast|podcasts|opinion|meinung|politik|wirtschaft|sport|kultur|"
+    r"share this|shares|most popular(?: today)?|explore further|related tags|related topics|"
+    r"recommended(?: for you)?|empfohlen|weitere themen|breaking news emails|sponsored links?|"
+    r"スポンサードリンク|関連記事|相关新闻|相关阅读|관련기사|más noticias|articles liés|"
+    r"à lire aussi|lire aussi|leggi anche|ver también|veja também)"
+    r"\s*:?$",
+    re.IGNORECASE,
+)
+# Words of buttons and links, never of a person's name (a bare link below the title with one
+# of them is not a byline).
+INTERFACE_WORDS = {
+    "this", "ads", "ad", "theme", "chapter", "page", "more", "all", "here", "now", "read",
+    "share", "tweet", "email", "e-mail", "mail", "print", "report", "remove", "view", "show",
+    "hide", "login", "menu", "back", "next", "previous", "top", "home", "news", "subscribe",
+    "comment", "comments", "zum", "zur", "mehr", "alle", "hier", "jetzt", "lesen", "teilen",
+    "weiter", "zurück", "drucken", "voting", "tested", "kitchen", "recipe", "recipes", "video",
+    "podcast", "karte", "kartenansicht", "artikelübersicht", "übersicht", "tous", "lire",
+    "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
+}  # fmt: skip
+NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
+ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories
+# Where a date starts in a byline ("Paul Serran Jul. 19, 2026 9:45 am", "X // 1. November").
+_DATE_START = re.compile(
+    r"(?:\s|(?=[|/·•]))(?:[|/·•–—-]{1,2}\s*)?(?=\d{1,4}[./\-年년]|\d{1,2}\.?\s[^\W\d_]{3,12}"
+    r"|[^\W\d_]{3,9}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4})"
+)
+# "Par Kab Niang le 12 février": the word that leads into the date is not the name's.
+_BEFORE_DATE = re.compile(r"\s+(?:le|am|on|el|il|den|the|at|du|vom|de)$", re.IGNORECASE)
 _ARTICLES_BY = re.compile(r"^(?:articles|posts|more) by\s*:?\s*(?P<names>.+)$", re.IGNORECASE)
 _TAG_LINE = re.compile(
     r"^(?P<label>regions?|themes?|categor(?:y|ies)|tags?|topics?|keywords?|schlagw(?:ö|oe)rter)"
@@ -51,6 +117,8 @@ class Meta(Metadata):
     original_source: str = ""
     consumed: dict[int, tuple[str, str]] = field(default_factory=dict)
     lead_before: int = -1  # blocks before this index (after the title) are a marked lead
+    title_index: int = -1  # the block the title was read from
+    body_seen: bool = False  # a long paragraph below the title: the article's text began
     known_date: dt.date | None = None
 
 
@@ -61,33 +129,147 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
     that same date is taken as one: other dated lines ("Record March 31, 1987") are content.
     """
     meta = Meta(known_date=known_date)
-    _find_title(blocks, meta)
+    title_index = meta.title_index = _find_title(blocks, meta)
+    head_start = max(0, title_index - BEFORE_TITLE) if title_index >= 0 else 0
+    head_end = (title_index if title_index >= 0 else 0) + HEAD_BLOCKS
+    pending_by = False  # "By" alone on a line: the names are on the next
     for index, block in enumerate(blocks):
-        if index in meta.consumed or block.kind not in ("p", "title"):
+        if index in meta.consumed or block.kind not in _HEAD_KINDS:
+            pending_by = False
             continue
-        in_head = index < HEAD_BLOCKS
+        if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
+            meta.body_seen = True
+        if index > title_index >= 0 and _ends_head(block):
+            head_end = min(head_end, index)  # other stories' teasers: the head is over
+        in_head = head_start <= index < head_end
+        if in_head and pending_by and _read_names(block.text, meta, index, "metadata:byline"):
+            pending_by = False
+            meta.lead_before = max(meta.lead_before, index)
+            continue
+        pending_by = in_head and _BY_ALONE.match(block.text) is not None
+        if pending_by:
+            meta.consumed[index] = ("metadata:byline", "byline")
+            continue
         if in_head and _read_head_line(block, meta, index):
             meta.lead_before = max(meta.lead_before, index)
             continue
-        _read_anywhere_line(block, meta, index, near_end=index >= len(blocks) - 8)
+        if block.kind in ("p", "title"):
+            _read_anywhere_line(block, meta, index, near_end=index >= len(blocks) - 8)
+    if meta.published is None and known_date is None:
+        _search_head_date(blocks, meta, head_start, title_index)
+    if meta.published is None and known_date is None:
+        _labelled_date(blocks, meta)
     _confirm_with_end_notes(blocks, meta)
     return meta
 
 
-def _find_title(blocks: list[Block], meta: Meta) -> None:
-    """The title: a heading near the top, or the first line when it looks like one."""
-    for index, block in enumerate(blocks[:3]):
-        if block.kind == "title":
+_HEAD_KINDS = ("p", "title", "h2", "h3", "h4", "ul")
+
+
+def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
+    """A date inside a head line that is not only a dateline ('Von X // 1. November 2023',
+    '12:20pm Jan 7, 2024'): searched from a few blocks above the title to the article's first
+    long paragraph, never in 'updated' or copyright lines (dates.search_date)."""
+    long_paragraphs = 0  # long paragraphs passed: a standfirst, a caption, then the text
+    for index in range(start, min(len(blocks), max(title_index, 0) + DATE_BLOCKS)):
+        block = blocks[index]
+        if index > title_index and word_count(block.text) >= BODY_WORDS:
+            long_paragraphs += 1
+        if index > title_index and (long_paragraphs >= HEAD_PARAGRAPHS or _ends_head(block)):
+            return
+        if block.kind == "title" and index == title_index:
+            continue
+        found = search_date(block.text) if _may_be_dateline(block.text) else None
+        if found is not None:
+            meta.published = found
+            return
+
+
+def _labelled_date(blocks: list[Block], meta: Meta) -> None:
+    """'Veröffentlicht am: 6. August 2009' below a blog post: a line that says it gives the
+    publication date is read wherever it stands (never an 'updated' line: search_date)."""
+    for block in blocks:
+        text = block.text
+        if _PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
+            found = search_date(text)
+            if found is not None:
+                meta.published = found
+                return
+
+
+_PUBLISHED_LABEL = re.compile(
+    r"^[*_\s]{0,4}(?:published|posted|first published|veröffentlicht|erschienen|publié|publiée|"
+    r"publicado|publicada|pubblicato|gepubliceerd|opublikowano|publicerad|julkaistu|"
+    r"udgivet|publisert|zveřejněno|yayınlanma|опубликовано)\b",
+    re.IGNORECASE,
+)
+
+
+def _may_be_dateline(text: str) -> bool:
+    """A short line that is not a sentence: 'The treaty was signed on January 5, 2019.' is
+    about the story, 'Published Jun 05, 2026 • 3 minute read' about the article."""
+    words = word_count(text)
+    return words <= DATELINE_WORDS and not (words > 6 and ends_sentence(text))
+
+
+def _find_title(blocks: list[Block], meta: Meta) -> int:
+    """The title: the first top heading that is not navigation, near the top or below a
+    scrape's navigation; else the first line when it looks like one. Its index, or -1."""
+    for index, block in enumerate(blocks[:TITLE_BLOCKS]):
+        if block.kind == "title" and not _navigation_heading(block):
             meta.title = block.text
             meta.consumed[index] = ("metadata:title", "used as the title")
-            return
+            return index
+        if index >= 2 and word_count(block.text) >= BODY_WORDS and not is_navigation(block):
+            break  # the article has begun without a heading
     for index, block in enumerate(blocks[:HEAD_BLOCKS]):
-        if _is_dateline(block.text) or BYLINE.match(block.text):
+        if _is_dateline(block.text) or BYLINE.match(block.text) or _BY_ALONE.match(block.text):
             continue
+        if block.kind in ("h2", "h3") and not NAVIGATION.match(block.text.strip(" #*|>-")):
+            meta.title = block.text  # no top heading: the first heading, linked or not
+            meta.consumed[index] = ("metadata:title", "used as the title")
+            return index
+        if is_navigation(block) or (block.link_only and word_count(block.text) <= 4):
+            continue  # a menu, a site's or an author's name
         if looks_like_title(block) and index < len(blocks) - 1:  # a lone line is the article
             meta.title = block.text
             meta.consumed[index] = ("metadata:title", "used as the title")
-        return
+            return index
+        return -1
+    return -1
+
+
+def _navigation_heading(block: Block) -> bool:
+    """A top heading of the site's furniture ('Navigation', 'Hauptmenü', a heading of links);
+    a headline linked to itself is still the title."""
+    if NAVIGATION.match(block.text.strip(" #*|>-")):
+        return True
+    return block.link_density >= NAV_LINK_DENSITY and not block.link_only
+
+
+def _ends_head(block: Block) -> bool:
+    """A list of links or a linked headline below the title: other stories begin (a link-dense
+    line may still be a byline or a tag line, and is read as one)."""
+    if block.kind in ("ul", "ol"):  # a one-item list is a line ("* [Ronja Beck](#)")
+        return block.link_density >= NAV_LINK_DENSITY and block.html.count("<li>") > 1
+    return block.link_only and (block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 5)
+
+
+def is_navigation(block: Block) -> bool:
+    """A line of the site's furniture: a navigation word, or mostly links (a menu, a list of
+    other stories). A long paragraph only when it is a list of links or nearly all links
+    and no sentence (a menu of fifty entries is still a menu)."""
+    if word_count(block.text) >= BODY_WORDS:
+        if block.kind in ("ul", "ol"):
+            return block.link_density >= NAV_LINK_DENSITY
+        return block.link_density >= ALL_LINKS and not ends_sentence(block.text)
+    if NAVIGATION.match(block.text.strip(" #*|>-")):
+        return True
+    if block.kind in ("ul", "ol") and block.link_density >= NAV_LINK_DENSITY:
+        return True
+    if block.link_only:  # a linked headline of another story; a short line may be a name
+        return block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 5
+    return block.link_density >= NAV_LINK_DENSITY
 
 
 def looks_like_title(block: Block) -> bool:
@@ -102,10 +284,37 @@ def looks_like_title(block: Block) -> bool:
     return not (_TAG_LINE.match(text) or _is_dateline(text))
 
 
+def _read_names(text: str, meta: Meta, index: int, rule: str) -> bool:
+    """Names from a byline's name part; a date on the same line is the dateline too."""
+    if word_count(text) > 14:
+        return False
+    cut = _DATE_START.search(text)
+    names_part = _BEFORE_DATE.sub("", text[: cut.start()]) if cut else text
+    people, organisations = sort_credits(split_names(names_part))
+    if not people and not organisations:
+        return False
+    meta.authors = merge_authors(meta.authors, people)
+    meta.organisations += [o for o in organisations if o not in meta.organisations]
+    meta.consumed[index] = (rule, "byline")
+    if cut and meta.published is None and meta.known_date is None:
+        meta.published = search_date(text[cut.start() :])
+    return True
+
+
 def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     """Bylines, datelines and the site-name link line; True when the block was one."""
     text = block.text
-    found = find_dateline(text)
+    byline = BYLINE.match(text)  # before datelines: "| By X | April 13, 2020" names X
+    if byline and _read_names(byline["names"], meta, index, "metadata:byline"):
+        return True
+    if _read_linked_byline(block, meta, index):  # "Veröffentlicht am … von [Heiko](#)"
+        return True
+    inline = _LABEL_INLINE.search(text) if len(text) <= SEARCH_MAX_LINE else None
+    if inline and _read_names(inline["names"], meta, index, "metadata:byline"):
+        if meta.published is None and meta.known_date is None:
+            meta.published = search_date(text[: inline.start()])
+        return True
+    found = find_dateline(text) if block.kind in ("p", "title") else None
     if (
         found is not None
         and meta.known_date is not None
@@ -118,17 +327,70 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
             meta.source = before
         meta.consumed[index] = ("metadata:dateline", "publication date line")
         return True
-    byline = BYLINE.match(text)
-    if byline and word_count(text) <= 14:
-        names = [n for n in (clean_author(x) for x in split_names(byline["names"])) if n]
-        if names:
-            meta.authors = merge_authors(meta.authors, names)
-            meta.consumed[index] = ("metadata:byline", "byline")
-            return True
-    if block.link_only and word_count(text) <= 4 and meta.title != text:
+    if _read_name_link(block, meta, index):
+        return True
+    if (
+        block.kind == "p"
+        and block.link_only
+        and word_count(text) <= 4
+        and meta.title != text
+        and not _looks_like_person(text)
+    ):
         meta.consumed[index] = ("metadata:site-name", "link to the originating site")
         return True
     return False
+
+
+def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
+    """A byline word right before a link inside a longer head line: 'Veröffentlicht am 10.
+    Februar 2019 von [Heiko](#)', 'Posted on … Author [Daniel Lemire](#) Categories'. The link
+    is the name (a link to the author's page), so no guessing where the name ends."""
+    if not block.link_texts or len(block.text) > SEARCH_MAX_LINE:
+        return False
+    lowered = block.text.casefold()
+    names = []
+    for link in block.link_texts:
+        at = lowered.find(link.casefold())
+        if at > 0 and _BY_BEFORE_LINK.search(lowered[max(0, at - 30) : at]):
+            # after "Autor:" a link is the author even as a handle ("gnaddrig", "c1ph4")
+            name = clean_author(link) or (link if _HANDLE.fullmatch(link) else "")
+            if name and name.lower() not in ACCOUNTS:
+                names.append(name)
+    if not names:
+        return False
+    meta.authors = merge_authors(meta.authors, names)
+    if meta.published is None and meta.known_date is None:
+        meta.published = search_date(block.text)
+    meta.consumed[index] = ("metadata:byline", "byline")
+    return True
+
+
+_BY_BEFORE_LINK = re.compile(rf"(?:^|[^\w]|\d)(?:{_BY_WORDS}|{_BY_LABELS})\s*:?\s*$", re.IGNORECASE)
+SEARCH_MAX_LINE = 300
+_HANDLE = re.compile(r"[^\W_][\w.-]{1,29}")
+
+
+def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
+    """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
+    list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
+    near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
+    if not block.link_only or not near or meta.body_seen:
+        return False
+    text = block.text
+    if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
+        return False
+    if any(w.lower() in INTERFACE_WORDS for w in text.split()):
+        return False  # "Tweet This", "Remove Ads", "Zum Voting": a button, not a name
+    meta.authors = merge_authors(meta.authors, [text])
+    meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
+    return True
+
+
+def _looks_like_person(text: str) -> bool:
+    """'[Paul Serran](#)' beside the byline is a person, '[InfoBrics](#)' a site: two or
+    three capitalised words that clean_author accepts."""
+    words = text.split()
+    return 2 <= len(words) <= 3 and clean_author(text) == text and not text.isupper()
 
 
 def _read_anywhere_line(block: Block, meta: Meta, index: int, *, near_end: bool) -> None:

@@ -22,7 +22,8 @@ _SPLIT = re.compile(r" ?(?:,|;|\band\b|\bund\b|&|\|) ?", re.IGNORECASE)
 # without a choice to backtrack into, and names are folded and cut to MAX_NAMES first.
 _TRAILING_NOISE = re.compile(r" ?(?:\(| [-–—] |[|/]|\bin [A-Z]|\bfor \S).*$")
 MAX_NAMES = 300  # characters of a byline read for names: no line of names is longer
-_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.-]*$")
+_NAME_REST = re.compile(r"^[\w'’.·-]*$")
+_LAST_FIRST = re.compile(r"^([^\W\d_][\w'’.-]*), ([^\W\d_][\w'’.-]*)$")
 
 
 def fold_spaces(text: str) -> str:
@@ -35,7 +36,21 @@ def split_names(names: str) -> list[str]:
     names = fold_spaces(names)
     if len(names) > MAX_NAMES:
         return []
+    last_first = _LAST_FIRST.match(names)  # "Lenharo, Mariana" is one person, not two
+    if last_first and not {last_first[1].lower(), last_first[2].lower()} & NOT_PEOPLE:
+        return [f"{last_first[2]} {last_first[1]}"]
     return [part for part in _SPLIT.split(names) if part.strip()]
+
+
+def is_name_word(word: str) -> bool:
+    """A word of a name in any script: a capital first in a script with case ('Андрей',
+    'Ærø', "D'Afflisio"), any letter in one without ('松岡大地', '구현모', 'محمد')."""
+    first = word[:1]
+    if not first or not _NAME_REST.match(word[1:]):
+        return False
+    if first.isupper():
+        return True
+    return first.isalpha() and not first.islower()  # an uncased script (CJK, Hangul, Arabic…)
 
 
 def clean_author(raw: str) -> str:
@@ -55,7 +70,7 @@ def clean_author(raw: str) -> str:
     if not 1 <= len(words) <= 6:
         return ""
     real = [w for w in words if w.lower() not in _PARTICLES]
-    if not real or not all(_NAME_WORD.match(w) for w in real):
+    if not real or not all(is_name_word(w) for w in real):
         return ""
     return " ".join(words)
 

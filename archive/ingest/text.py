@@ -9,13 +9,14 @@ split into paragraphs by blank lines, or by indented first lines (Reuters style)
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 
 from markdown_it import MarkdownIt
 
 from archive.ingest.blocks import Block, fragment_text, normalize_ws, text_block
 
 _DEAD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:#[^)\s]*|\s*)\)")
-_ONE_LINK = re.compile(r"\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
+_ONE_LINK = re.compile(r"(?:#{1,6}[ \t]{1,4})?\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
 _DOUBLE_ESCAPE = re.compile(r"\\\\(?=[_*#\[\]`])")  # "\\_" -> "\_": scrapers escape twice
 _BLANK = re.compile(r"\n[ \t\u00a0]*\n")
 _CAPTION = re.compile(r"(©|\(c\)|photo:|foto:|image:|picture:|bild:|credit:)", re.IGNORECASE)
@@ -27,6 +28,18 @@ _MD_SIGNALS = re.compile(
     r"|\\[*_#\[\]]|<https?://|^>\s",
     re.MULTILINE,
 )
+# "31. Dezember 2019", "1. November 2023" at the start of a line are datelines, not ordered
+# lists: markdown would eat the day as a list number. Bounded: one line, a few words.
+_DAY_DOT_LINE = re.compile(r"^(\s{0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4}\b)", re.M)
+_LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
+# Anything markdown might read as markup; a paragraph without any is plain text.
+_MARKUP = re.compile(
+    r"[\\`*_\[\]<>#&!|~]|^[ \t]{0,3}(?:[-+*>]|\d{1,9}[.)])(?:[ \t]|$)|^[ \t]{0,3}[=-]+[ \t]*$"
+    r"|^[ \t]{4}",
+    re.MULTILINE,
+)
+_NOT_LETTER = re.compile(r"[\W_]+")
+MAX_LINKS = 20  # link texts kept per block (for bylines; a menu has many)
 MD_SAMPLE = 50_000  # characters of a text read to tell markdown from plain text
 MD_LINE = 2_500  # characters of a line looked at
 _HEADING_KIND = {"h1": "title", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
@@ -83,13 +96,34 @@ def read_markdown(text: str) -> list[Block]:
         new = _markdown_blocks(source)
         if isinstance(new, Block):
             new.link_only = _ONE_LINK.fullmatch(source.strip()) is not None
+            new.link_density = link_density(source)
+            new.link_texts = tuple(
+                normalize_ws(m.group(1)) for m in _LINK_TEXT.finditer(source) if m.group(1).strip()
+            )[:MAX_LINKS]
             blocks.append(new)
     return _merge_lists(blocks)
+
+
+def link_density(source: str) -> float:
+    """Share of a markdown paragraph's visible characters that are link text."""
+    linked = sum(_letters(m.group(1)) for m in _LINK_TEXT.finditer(source))
+    if not linked:
+        return 0.0
+    visible = _letters(_LINK_TEXT.sub(lambda m: m.group(1), source))
+    return min(1.0, linked / visible) if visible else 1.0
+
+
+def _letters(text: str) -> int:
+    return len(_NOT_LETTER.sub("", text))
 
 
 def _markdown_blocks(source: str, kind: str = "") -> Block:
     """One paragraph of markdown -> one Block (its first top-level element decides the kind)."""
     source = _DOUBLE_ESCAPE.sub(r"\\", _DEAD_LINK.sub(r"\1", source))
+    source = _DAY_DOT_LINE.sub(r"\1\\.", source)  # "28. Januar 2015" is no list item
+    if not _MARKUP.search(source):  # plain prose: what markdown-it would make of it, cheaply
+        text = normalize_ws(source)
+        return Block(kind or "p", html_escape(text, quote=False), text)
     tokens = _md.parse(source)
     if not tokens:
         return text_block(source, kind or "p")

@@ -39,6 +39,7 @@ class Metadata:
 
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)  # agencies, publishers credited
     published: dt.date | dt.datetime | None = None
     source: str = ""
     tags: list[tuple[str, str]] = field(default_factory=list)
@@ -69,7 +70,8 @@ class ParsedArticle:
     body_html: str
     title_derived: bool = False
     standfirst: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # people
+    organisations: list[str] = field(default_factory=list)  # credited agencies and publishers
     published: dt.datetime | dt.date | None = None
     source: str = ""  # publisher; "" when unknown (never "admin")
     original_source: str = ""  # "The original source of this article is X"

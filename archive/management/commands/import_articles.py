@@ -2,6 +2,7 @@
 
 import sys
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -140,7 +141,8 @@ class Command(BaseCommand):
                 articles = articles.filter(pk__in=[int(i) for i in ids])
             except ValueError:
                 raise CommandError("With --reparse, give article ids (or none for all).")
-        failed = updated = 0
+        failed = updated = unchanged = 0
+        changed = Counter()
         for article in articles.iterator(chunk_size=200):
             result = services.reparse_article(article=article)
             if result.status == services.FAILED:
@@ -148,6 +150,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"failed: article {article.pk}: {result.message}")
             else:
                 updated += 1
+                changed.update(result.changed)
+                unchanged += not result.changed
         self.stdout.write(f"re-parsed {updated}, failed {failed}")
+        if updated:
+            fields = ", ".join(
+                f"{name} {changed[name]}" for name in services.REPARSE_FIELDS if changed[name]
+            )
+            self.stdout.write(f"changed: {fields or 'nothing'}; unchanged articles {unchanged}")
         if failed:
             sys.exit(1)

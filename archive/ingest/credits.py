@@ -1,0 +1,114 @@
+"""Credits that are not people: news agencies and publishers named where an author stands.
+
+"Von dpa", "By AP", an author "Deutsche Welle" or "Frankfurter Allgemeine Zeitung GmbH": readers
+facet by agencies and cite publishers, so these are kept, as organisations, never as people
+and never dropped. Rules are data: a list of agencies (their usual spelling), and the words
+that make a name an organisation's, each with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Lower-cased name -> the spelling the archive uses.
+AGENCIES = {
+    "ap": "AP", "associated press": "Associated Press", "the associated press": "Associated Press",
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP", "dpa": "dpa",
+    "reuters": "Reuters", "reuter": "Reuters", "thomson reuters": "Reuters", "upi": "UPI",
+    "efe": "EFE", "ansa": "ANSA", "apa": "APA", "sda": "SDA", "kna": "KNA", "epd": "epd",
+    "kyodo": "Kyodo", "kyodo news": "Kyodo", "xinhua": "Xinhua", "tass": "TASS", "ria novosti":
+    "RIA Novosti", "anadolu": "Anadolu", "anadolu agency": "Anadolu", "pti": "PTI", "ians":
+    "IANS", "yonhap": "Yonhap", "bloomberg": "Bloomberg", "sid": "SID", "ddp": "ddp", "belga":
+    "Belga", "ats": "ATS", "europa press": "Europa Press", "cna": "CNA", "aap": "AAP",
+    "dpa-afx": "dpa-AFX", "kipa": "KIPA", "jiji": "Jiji", "jiji press": "Jiji", "ntb": "NTB",
+    "tt": "TT", "ritzau": "Ritzau", "pap": "PAP", "čtk": "ČTK", "mti": "MTI", "hina": "HINA",
+}  # fmt: skip
+# Names a page gives where an author stands that are its software's or nobody's.
+ACCOUNTS = {"name", "human", "super user", "superuser", "wordpressadmin", "wpadmin", "no author",
+            "unknown author", "by", "von", "posted by", "redaktion", "editorial team",
+            "webredaktion", "online-redaktion", "onlineredaktion"}  # fmt: skip
+# A byline word left on a name ("Par Stefan Häne", "Von Roland Brockmann", "记者 焦鹏").
+_BY_PREFIX = re.compile(
+    r"^(?:(?i:by|von|par|por|door|from|written by|posted by|author|autor|autorin|auteur|text|"
+    r"texto|texte)|di|av|af|作者|记者|記者|责任编辑|編輯|编辑|撰文|文|기자|글)\s*[:：]?\s+"
+)  # "di", "av", "af" only in lower case: "Di Maio" is a name
+_LABEL_PREFIX = re.compile(r"^(?:作者|记者|記者|责任编辑|編輯|编辑|撰文|文|기자|글)\s*[:：]\s*")
+
+
+@dataclass(frozen=True)
+class OrgRule:
+    name: str
+    pattern: re.Pattern[str]
+    reason: str
+
+
+def _rule(name: str, pattern: str, reason: str) -> OrgRule:
+    return OrgRule(name, re.compile(pattern, re.IGNORECASE), reason)
+
+
+ORG_RULES: list[OrgRule] = [
+    _rule(
+        "company-form",
+        r"(?:^|\s)(?:gmbh|ag|inc\.?|ltd\.?|llc|plc|s\.a\.|s\.l\.|e\.\s?v\.|kg|co\.|corp\.?|"
+        r"sarl|s\.p\.a\.|b\.v\.|oy|ab|as|a/s)$",
+        "a legal form: a company or association",
+    ),
+    _rule(
+        "publisher-word",
+        r"\b(?:zeitung|verlag|news|press|presse|media|medien|agency|agentur|nachrichten|"
+        r"magazin|magazine|journal|times|tribune|herald|gazette|radio|tv|television|fernsehen|"
+        r"rundfunk|broadcasting|welle|nast|online|network|newsroom|redaktion|editorial|desk|"
+        r"group|gruppe|verlagsgruppe|publishing|publications|dienst)\b",
+        "a word of a publisher's name",
+    ),
+    _rule(
+        "institution-word",
+        r"\b(?:institut|institute|university|universität|université|universidad|foundation|"
+        r"stiftung|association|verband|verein|ministry|ministerium|department|departement|"
+        r"bundesamt|office|council|partei|party|kommission|commission|agency|bureau|amt|"
+        r"gesellschaft|society|company|corporation|organisation|organization)\b",
+        "a word of an institution's name",
+    ),
+]
+
+
+def agency(name: str) -> str:
+    """The agency's usual spelling when the name is one ('reuters' -> 'Reuters'), else ''."""
+    return AGENCIES.get(" ".join(name.lower().split()).strip(" .()"), "")
+
+
+def organisation(name: str) -> str:
+    """The name as an organisation's credit, or '' when it is (or may be) a person's."""
+    name = " ".join(name.split()).strip(" .,;:()")
+    if not name or len(name) > 120:
+        return ""
+    known = agency(name)
+    if known:
+        return known
+    for rule in ORG_RULES:
+        if rule.pattern.search(name):
+            return name
+    return ""
+
+
+def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
+    """Candidate names from a byline or a page -> (people, organisations), in order, no
+    duplicates; site accounts ('admin', 'Redaktion' alone) are neither."""
+    from archive.ingest.names import clean_author, merge_authors
+
+    people: list[str] = []
+    organisations: list[str] = []
+    for raw in candidates:
+        raw = _LABEL_PREFIX.sub("", _BY_PREFIX.sub("", raw.strip()))
+        if " ".join(raw.lower().split()) in ACCOUNTS:
+            continue
+        org = organisation(raw)
+        if org:
+            if org not in organisations:
+                organisations.append(org)
+            continue
+        person = clean_author(raw)
+        if person:
+            people = merge_authors(people, [person])
+    return people, organisations

@@ -1,0 +1,179 @@
+"""What a saved page says about its article in markup: title candidates, site names, credits.
+
+Read from the parsed tree before trafilatura cleans it: ``<h1>``, ``<title>``, Open Graph and
+Twitter meta tags, and JSON-LD (``headline``, ``author`` with its ``@type``: a Person is an
+author, an Organization is a credit of its own kind, ``publisher``, ``datePublished``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from archive.ingest.titles import TitleCandidates
+
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+                  "opinionnewsarticle", "reviewnewsarticle", "scholarlyarticle", "webpage",
+                  "liveblogposting", "techarticle", "report", "backgroundnewsarticle",
+                  "socialmediaposting", "posting"}  # fmt: skip
+_ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "organisation"}
+MAX_JSONLD = 200_000  # characters of one JSON-LD script read
+MAX_H1 = 3
+MAX_TEXT_NODES = 3000  # text nodes looked at for a visible date
+HEAD_NODES_BELOW = 40  # a dateline stands this close below the headline (elements)
+HEAD_NODES_ABOVE = 15  # or this close above it
+_ARTICLE_PUBLISHED = {"article:published_time", "og:article:published_time"}
+# Meta tags that state when the article was published (not modified, not crawled).
+_PUBLISHED_META = {"article:published_time", "og:published_time", "og:article:published_time",
+                   "date", "pubdate", "publishdate", "publish-date", "publish_date",
+                   "publication_date", "dc.date", "dc.date.issued", "dc.date.created",
+                   "dcterms.created", "dcterms.date", "dcterms.issued", "sailthru.date",
+                   "parsely-pub-date", "article.published", "datepublished", "citation_date",
+                   "citation_publication_date", "originalpublicationdate", "pub_date",
+                   "article_date_original", "date.available", "cxenseparse:recs:publishtime",
+                   "dc.date.published", "published_time", "publication-date"}  # fmt: skip
+
+
+@dataclass
+class PageMeta:
+    titles: TitleCandidates = field(default_factory=TitleCandidates)
+    people: list[str] = field(default_factory=list)  # JSON-LD Person authors
+    organisations: list[str] = field(default_factory=list)  # JSON-LD Organization authors
+    published: str = ""  # JSON-LD datePublished, as written
+    stated: bool = False  # the page states a publication date in its markup
+    article_published: str = ""  # article:published_time, the Open Graph article's own date
+    visible_dates: set = field(default_factory=set)  # days written in the page's short texts
+    head_date: object = None  # the day written nearest below the headline (or just above it)
+
+
+def read_page_meta(tree) -> PageMeta:
+    """Title candidates, site names and JSON-LD credits of a parsed page (lxml tree)."""
+    meta = PageMeta()
+    titles = meta.titles
+    for h1 in tree.iter("h1"):
+        if len(titles.by_source.get("h1", [])) >= MAX_H1:
+            break
+        titles.add("h1", h1.text_content())
+    title = tree.find(".//title")
+    if title is not None:
+        titles.add("title", title.text_content())
+    url = ""
+    for el in tree.iter("meta"):
+        name = (el.get("property") or el.get("name") or "").strip().lower()
+        content = el.get("content") or ""
+        if name == "og:title":
+            titles.add("og", content)
+        elif name == "twitter:title":
+            titles.add("twitter", content)
+        elif name in ("og:site_name", "application-name", "twitter:site"):
+            titles.site_names.append(content.strip().lstrip("@"))
+        elif name == "og:url" and not url:
+            url = content
+        if name in _PUBLISHED_META or (el.get("itemprop") or "").lower() == "datepublished":
+            meta.stated = meta.stated or bool(content.strip() or el.get("datetime"))
+        if name in _ARTICLE_PUBLISHED and content.strip():
+            meta.article_published = meta.article_published or content.strip()
+    if not url:
+        canonical = tree.find(".//link[@rel='canonical']")
+        url = canonical.get("href", "") if canonical is not None else ""
+    titles.domain = _host(url)
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json":
+            _read_jsonld(script.text or "", meta)
+    titles.site_names = [s for s in dict.fromkeys(titles.site_names) if s]
+    meta.stated = meta.stated or bool(meta.published) or _has_time_element(tree)
+    _visible_dates(tree, meta)
+    return meta
+
+
+def _has_time_element(tree) -> bool:
+    return any(el.get("datetime") or (el.text or "").strip() for el in tree.iter("time"))
+
+
+def _visible_dates(tree, meta: PageMeta) -> None:
+    """The days written in the page's short texts, and the one nearest below its first <h1>
+    (a dateline under the headline), by reading the text nodes in order."""
+    from archive.ingest.dates import search_date
+
+    body = tree.find(".//body")
+    found: list[tuple[int, object]] = []
+    h1_at = -1
+    seen = 0
+    for el in (body if body is not None else tree).iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "template"):
+            continue
+        if el.tag == "h1" and h1_at < 0:
+            h1_at = seen
+        for text in (el.text, el.tail):
+            text = (text or "").strip()
+            if 6 <= len(text) <= 120 and any(ch.isdigit() for ch in text):
+                day = search_date(text)
+                if day is not None:
+                    found.append((seen, day))
+        seen += 1
+        if seen >= MAX_TEXT_NODES:
+            break
+    meta.visible_dates = {day for _at, day in found}
+    if h1_at >= 0:
+        below = [day for at, day in found if h1_at <= at <= h1_at + HEAD_NODES_BELOW]
+        above = [day for at, day in found if h1_at - HEAD_NODES_ABOVE <= at < h1_at]
+        meta.head_date = below[0] if below else (above[-1] if above else None)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _read_jsonld(text: str, meta: PageMeta) -> None:
+    if len(text) > MAX_JSONLD:
+        return
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    for obj in _objects(data):
+        if _types(obj) & _ARTICLE_TYPES:
+            _read_article(obj, meta)
+
+
+def _objects(data, depth: int = 0):
+    """The dicts of a JSON-LD document: top level, lists and @graph (not deeper)."""
+    if depth > 3:
+        return
+    if isinstance(data, list):
+        for item in data[:50]:
+            yield from _objects(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _objects(data["@graph"], depth + 1)
+
+
+def _types(obj: dict) -> set[str]:
+    value = obj.get("@type", "")
+    values = value if isinstance(value, list) else [value]
+    return {v.lower() for v in values if isinstance(v, str)}
+
+
+def _read_article(obj: dict, meta: PageMeta) -> None:
+    headline = obj.get("headline") or obj.get("name")
+    if isinstance(headline, str) and "webpage" not in _types(obj):
+        meta.titles.add("jsonld", headline)
+    publisher = obj.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        meta.titles.site_names.append(publisher["name"].strip())
+    if isinstance(obj.get("datePublished"), str) and not meta.published:
+        meta.published = obj["datePublished"].strip()
+    authors = obj.get("author")
+    for author in (authors if isinstance(authors, list) else [authors])[:20]:
+        if isinstance(author, str) and author.strip():
+            meta.people.append(author.strip())
+        elif isinstance(author, dict) and isinstance(author.get("name"), str):
+            name = author["name"].strip()
+            kind = meta.organisations if _types(author) & _ORG_TYPES else meta.people
+            if name and name not in kind:
+                kind.append(name)

@@ -1,0 +1,173 @@
+"""Titles: the site name taken off, and the title the page's own candidates agree on.
+
+A page names its article several times: the ``<h1>``, ``og:title``, ``twitter:title``, the
+JSON-LD ``headline`` and ``<title>``. The last three often carry the site name
+("… | TechCrunch", "… - Seznam Zprávy", "… | DW | 28.04.2023"), known from ``og:site_name``,
+the publisher in JSON-LD or the domain. The site name (and a date) is taken off the ends; then
+the candidate most of the others agree with wins, the ``<h1>`` first on a tie, because the
+headline a reader sees is the title.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from archive.ingest.metadata import NAVIGATION
+
+# " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / " between a title and a site name.
+_SEPARATOR = re.compile(r"\s+(?:[|·•–—~»«/-]|::|:)\s+|\s*[|•»«]\s*")
+_DATE_SEGMENT = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+_NOT_KEY = re.compile(r"[\W_]+")
+_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?[\w-]{1,63}(?:\.[\w-]{1,63}){0,3}\.[A-Za-z]{2,6}/?")
+_COMMON_TLDS = {"www", "com", "org", "net", "co", "uk", "de", "fr", "es", "it", "ch", "at",
+                "news", "info", "edu", "gov", "io", "cz", "pl", "ru", "jp", "kr", "cn", "ar",
+                "br", "mx", "cl", "pe", "eu", "nl", "be", "au", "ca", "in", "us", "m"}  # fmt: skip
+# The order of preference on a tie: what a reader sees first.
+SOURCES = ("h1", "og", "twitter", "jsonld", "title", "trafilatura")
+MAX_TITLE = 300
+
+
+@dataclass
+class TitleCandidates:
+    """What a page says its title is, by source, and what it says its site is."""
+
+    by_source: dict[str, list[str]] = field(default_factory=dict)
+    site_names: list[str] = field(default_factory=list)
+    domain: str = ""
+
+    def add(self, source: str, text: str) -> None:
+        text = " ".join((text or "").split())
+        if text and len(text) <= MAX_TITLE:
+            self.by_source.setdefault(source, []).append(text)
+
+
+def key(text: str) -> str:
+    """'Seznam Zprávy' -> 'seznamzpravy': for comparing site names and domains."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _NOT_KEY.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def site_keys(site_names: list[str], domain: str) -> set[str]:
+    keys = {key(s) for s in site_names if key(s)}
+    labels = [p for p in domain.lower().split(".") if p and p not in _COMMON_TLDS]
+    keys.update(key(label) for label in labels if len(label) >= 2)
+    if labels:
+        keys.add(key("".join(labels)))
+    return keys
+
+
+def _is_site(segment: str, keys: set[str]) -> bool:
+    k = key(segment)
+    if not k:
+        return True  # punctuation left over between separators
+    if k in keys:
+        return True
+    # "TechCrunch" on techcrunch.com, "Zeit Online" on zeit.de: one contains the other.
+    return len(k) >= 3 and any(len(s) >= 3 and (k.startswith(s) or s.startswith(k)) for s in keys)
+
+
+def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
+    """Take the site name (and a date) off either end of a title; '' when nothing else is left."""
+    keys = site_keys(site_names, domain)
+    parts = _SEPARATOR.split(title)
+    if len(parts) == 1:
+        return "" if keys and key(title) in keys else title
+
+    def removable(segment: str) -> bool:
+        segment = segment.strip()
+        return (
+            _is_site(segment, keys)
+            or _DATE_SEGMENT.fullmatch(segment) is not None
+            or _DOMAIN.fullmatch(segment) is not None  # "… - Helge.at", "… | FASSETTE.NET"
+        )
+
+    while len(parts) > 1 and removable(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and removable(parts[0]):
+        parts.pop(0)
+    if len(parts) == 1 and _is_site(parts[0], keys):
+        return ""
+    if len(parts) == len(_SEPARATOR.split(title)):
+        return title  # nothing was the site name: separators inside a title stay
+    # Rebuild from the original text between the first and last kept segment.
+    first, last = parts[0], parts[-1]
+    start = title.find(first)
+    end = title.rfind(last) + len(last)
+    return title[start:end].strip() if 0 <= start < end else " ".join(parts)
+
+
+def _logo_headings(candidates: TitleCandidates) -> list[str]:
+    """An <h1> that is the last segment of '<title>' ("Post | Blog Name" beside <h1>Blog
+    Name</h1>) is the site's name in its header, by the convention of the site name last."""
+    ends, firsts = set(), set()
+    for source in ("title", "og", "twitter"):
+        for text in candidates.by_source.get(source, []):
+            parts = _SEPARATOR.split(text)
+            if len(parts) > 1:
+                ends.add(key(parts[-1]))
+                firsts.add(key(parts[0]))
+    h1s = candidates.by_source.get("h1", [])
+    others = {key(v) for s in ("h1", "jsonld") for v in candidates.by_source.get(s, [])}
+    # only when the first part is the headline somewhere else too (another <h1>, JSON-LD)
+    return [h for h in h1s if key(h) and key(h) in ends and firsts & (others - {key(h)})]
+
+
+def _agree(a: str, b: str) -> bool:
+    ka, kb = key(a), key(b)
+    if not ka or not kb:
+        return False
+    short, long = sorted((ka, kb), key=len)
+    return short == long or (len(short) >= 0.6 * len(long) and long.startswith(short))
+
+
+def choose_title(candidates: TitleCandidates) -> str:
+    """The page's headline: its <h1> when it has one that is not the site's name or a menu
+    heading (the headline a reader sees; og:title and <title> are often an SEO variant of
+    it), the one the other candidates back when there are several; else the candidate most
+    sources agree on. Each with the site name off."""
+    keys = site_keys(candidates.site_names + _logo_headings(candidates), candidates.domain)
+    names = candidates.site_names + _logo_headings(candidates)
+    cleaned: dict[str, list[str]] = {}
+    for source in SOURCES:
+        for text in candidates.by_source.get(source, [])[:3]:
+            value = strip_site_name(text, names, candidates.domain)
+            menu = _MENU.match(value) or NAVIGATION.match(value) or _DOMAIN.fullmatch(value)
+            if value and not (source == "h1" and (key(value) in keys or menu)):
+                cleaned.setdefault(source, []).append(value)
+    if not cleaned:  # everything looked like the site's name: the page's own words, then
+        return next((v[0] for s in SOURCES if (v := candidates.by_source.get(s))), "")
+
+    def support(value: str, own: str) -> int:
+        """Families of sources that agree: the meta tags and <title> copy each other."""
+        families = {_FAMILY.get(s, s) for s, vs in cleaned.items() if s != own and
+                    any(_agree(v, value) or _segment_of(value, v) for v in vs)}  # fmt: skip
+        return len(families)
+
+    ranked = [(support(v, s), -i, v) for i, (s, v) in enumerate(
+        (s, v) for s in SOURCES if s != "h1" for v in cleaned.get(s, []))]  # fmt: skip
+    h1s = cleaned.get("h1", [])
+    if h1s:
+        best = max(h1s, key=lambda v: (support(v, "h1"), -h1s.index(v)))
+        # An <h1> nothing backs, beside a headline the meta tags and JSON-LD agree on, is a
+        # widget's or a kicker's heading ("Neueste Kommentare", "Wann, wenn nicht jetzt...").
+        if support(best, "h1") == 0 and ranked and max(ranked)[0] >= 1:
+            return max(ranked)[2]
+        return best
+    return max(ranked)[2]
+
+
+_FAMILY = {"og": "meta", "twitter": "meta", "title": "meta", "trafilatura": "meta"}
+_MENU = re.compile(
+    r"^(?:navigation|menu|menü|hauptmenü|search|suche|home|startseite|post navigation|"
+    r"beitragsnavigation|allgemein|uncategorized|aktuelles|news|blog|archiv|archive|sections|"
+    r"about|neueste kommentare|neueste beiträge|recent comments|kategorien|meta)$",
+    re.IGNORECASE,
+)
+
+
+def _segment_of(value: str, other: str) -> bool:
+    """'Mit Musiker Voodoo Jürgens in Wien' is a part of 'Durch die Gegend | Mit Musiker …'."""
+    parts = _SEPARATOR.split(other)
+    return len(parts) > 1 and any(key(p) == key(value) for p in parts)

@@ -1,0 +1,326 @@
+"""The importer on pages and scraped texts it was not written for: one test per failure kind of
+issue 11, each on a short excerpt of a real page or on a page of ../shared/ingest-dev (skipped
+when that folder is absent). Scraped texts are written as the seeds are: markdown-like, link
+targets '#'."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from pathlib import Path
+
+import pytest
+
+from archive.ingest import parse
+from archive.ingest.boilerplate import find_rule
+from archive.ingest.credits import organisation, sort_credits
+from archive.ingest.dates import search_date
+from archive.ingest.names import split_names
+from archive.ingest.titles import TitleCandidates, choose_title, strip_site_name
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "ingest-dev"
+BODY = (
+    "The council met on Tuesday evening and agreed, after a long debate, to keep the library "
+    "open on Sundays through the winter, a decision welcomed by parents and students alike.\n\n"
+    "Officials said the cost would be met from the culture budget and that staff had agreed "
+    "to the new rota without any change to their contracts or their pay this year.\n"
+)
+
+
+def scrape(text: str):
+    [outcome] = parse(text.encode(), name="scrape.txt")
+    assert outcome.error == ""
+    return outcome.article
+
+
+def page(html: str):
+    [outcome] = parse(html.encode(), name="page.html")
+    assert outcome.error == ""
+    return outcome.article
+
+
+def dev_page(file: str) -> bytes:
+    path = DEV / "trafilatura" / "pages" / f"{file}.gz"
+    if not path.exists():
+        pytest.skip(f"development set not found in {DEV}")
+    return gzip.decompress(path.read_bytes())
+
+
+def html_doc(head: str, body: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY.split("\n\n"))
+    return f"<html><head>{head}</head><body>{body}<article>{paragraphs}</article></body></html>"
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "domain", "expected"),
+    [
+        ("Ukraine talks stall | DW | 28.04.2023", [], "www.dw.com", "Ukraine talks stall"),
+        ("Apple kills its car | TechCrunch", [], "techcrunch.com", "Apple kills its car"),
+        ("Vláda schválila rozpočet - Seznam Zprávy", [], "www.seznamzpravy.cz",
+         "Vláda schválila rozpočet"),
+        ("Parité hommes-femmes | La Presse", ["La Presse"], "", "Parité hommes-femmes"),
+        ("Pros and cons - a debate", [], "example.org", "Pros and cons - a debate"),
+    ],
+)  # fmt: skip
+def test_the_site_name_and_a_date_come_off_a_title(title, site, domain, expected):
+    assert strip_site_name(title, site, domain) == expected
+
+
+def test_the_title_is_what_h1_og_title_and_title_agree_on():
+    candidates = TitleCandidates(
+        {"h1": ["Alles Neue mach der Mai…"], "title": ["Alles Neue mach der Mai… | Bibliothek 2.0"]}
+    )
+    assert choose_title(candidates) == "Alles Neue mach der Mai…"
+    # the header's <h1> is the blog's name, the last part of <title>, while the first part is
+    # the headline elsewhere (JSON-LD): the post's title wins
+    logo = TitleCandidates(
+        {
+            "h1": ["Bibliothek 2.0 und mehr"],
+            "title": ["Alles Neue | Bibliothek 2.0 und mehr"],
+            "jsonld": ["Alles Neue"],
+        }
+    )
+    assert choose_title(logo) == "Alles Neue"
+    # a section's name before the headline: the <h1> (backed by JSON-LD) wins over <title>
+    section = TitleCandidates(
+        {
+            "h1": ["Mit Musiker Voodoo Jürgens in Wien"],
+            "title": ["Durch die Gegend | Mit Musiker Voodoo Jürgens in Wien"],
+            "jsonld": ["Mit Musiker Voodoo Jürgens in Wien"],
+        }
+    )
+    assert choose_title(section) == "Mit Musiker Voodoo Jürgens in Wien"
+    # widget headings are no headline: the one og:title and JSON-LD agree on is
+    widgets = TitleCandidates(
+        {
+            "h1": ["Neueste Kommentare", "Wann, wenn nicht jetzt..."],
+            "og": ["Das schönste Ende der Welt: Montauk"],
+            "jsonld": ["Das schönste Ende der Welt: Montauk"],
+        }
+    )
+    assert choose_title(widgets) == "Das schönste Ende der Welt: Montauk"
+
+
+def test_a_page_title_loses_its_site_name():
+    head = (
+        "<title>Mark Meadows to retire - POLITICO</title>"
+        '<meta property="og:site_name" content="POLITICO">'
+    )
+    assert page(html_doc(head, "<h1>Mark Meadows to retire</h1>")).title == "Mark Meadows to retire"
+
+
+def test_a_real_page_title_loses_its_site_name():
+    article = page(dev_page("lastampa.it.temperature.html").decode("utf-8"))
+    assert article.title == (
+        "Perturbazione polare al Centro e al Sud. Il Nord, scavalcato, mantiene temperature alte"
+    )
+
+
+def test_navigation_lines_are_never_the_title_of_a_scrape():
+    text = (
+        "Breadcrumb Trail Links\n\n* [News](#)\n* [Local](#)\n\nEdition\n\n[Login](#)\n\n"
+        "Donate\n\n# Library to stay open on Sundays\n\n" + BODY
+    )
+    article = scrape(text)
+    assert article.title == "Library to stay open on Sundays"
+    assert "Breadcrumb" not in article.body_html and "Donate" not in article.body_html
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("12:20pm Jan 7, 2024", dt.date(2024, 1, 7)),
+        ("Published Jun 05, 2026 • 3 minute read", dt.date(2026, 6, 5)),
+        ("30/04/2024 - 16:38", dt.date(2024, 4, 30)),
+        ("17:41 JST, October 13, 2024", dt.date(2024, 10, 13)),
+        ("June 26, 2023 5 AM PT", dt.date(2023, 6, 26)),
+        ("- 06 February 2026", dt.date(2026, 2, 6)),
+        ("Veröffentlicht am 10. Februar 2019 von Heiko", dt.date(2019, 2, 10)),
+        ("19 de febrero de 2020", dt.date(2020, 2, 19)),
+        ("13 октября 2024", dt.date(2024, 10, 13)),
+        ("2024年10月13日 17:41", dt.date(2024, 10, 13)),
+        ("2023년 10월 13일", dt.date(2023, 10, 13)),
+        ("Posted on 28. Juli 201928. Juli 2019", dt.date(2019, 7, 28)),
+    ],
+)
+def test_datelines_in_many_formats_and_languages_are_read_in_a_scrape(line, expected):
+    article = scrape(f"# Library to stay open on Sundays\n\n{line}\n\n{BODY}")
+    day = (
+        article.published.date()
+        if isinstance(article.published, dt.datetime)
+        else article.published
+    )
+    assert day == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["Last updated on 20 Feb, 2020", "© 2019 Example News", "Copyright 2021 All rights"]
+)
+def test_last_updated_and_copyright_lines_are_never_the_date(line):
+    assert search_date(line) is None
+    assert scrape(f"# Library to stay open\n\n{line}\n\n{BODY}").published is None
+
+
+def test_a_day_dot_month_dateline_is_not_read_as_a_numbered_list():
+    article = scrape(f"# Liebe Leser\n\nVon\n\n[Robert](#)\n\n-\n\n31. Dezember 2019\n\n{BODY}")
+    assert article.published == dt.date(2019, 12, 31)
+    assert article.authors == ["Robert"]
+    assert "Dezember" not in article.body_html
+
+
+def test_dates_of_other_stories_below_the_article_start_are_not_its_date():
+    text = (
+        f"# Library to stay open on Sundays\n\n{BODY}\n### [Another story](#)\n\n1. November 2023\n"
+    )
+    assert scrape(text).published is None
+
+
+def test_a_page_without_a_shown_date_gets_none():
+    head = '<meta http-equiv="last-modified" content="2020-02-20"><title>Opening hours</title>'
+    assert page(html_doc(head, "<h1>Opening hours</h1>")).published is None
+
+
+def test_a_page_dateline_under_the_headline_is_its_date():
+    body = "<h1>Library to stay open</h1><p class='meta'>Posted on 12 March 2021</p>"
+    assert page(html_doc("<title>Library</title>", body)).published == dt.date(2021, 3, 12)
+
+
+# --------------------------------------------------------------------------- authors
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("By [Sarah Lazare](#)", ["Sarah Lazare"]),
+        ("## By [Sarah Lazare](#)", ["Sarah Lazare"]),
+        ("by [Paul Serran](#) Jul. 19, 2026 9:45 am", ["Paul Serran"]),
+        ("Von [Felix Eisenreich](#) // 1. November 2023", ["Felix Eisenreich"]),
+        ("Par Jeanne Corriveau", ["Jeanne Corriveau"]),
+        ("Por Luciana Bertoia", ["Luciana Bertoia"]),
+        ("Di Giampiero Maggio", ["Giampiero Maggio"]),
+        ("Door Anne de Vries", ["Anne de Vries"]),
+        ("Av Erik Larsen", ["Erik Larsen"]),
+        ("Autor: Tim Ehlers", ["Tim Ehlers"]),
+        ("| By \nCara Stiles |\nApril 13, 2020", ["Cara Stiles"]),
+        ("Veröffentlicht am [10. Februar 2019](#) von [Heiko](#)", ["Heiko"]),
+    ],
+)
+def test_bylines_in_many_languages_and_shapes_give_the_people(line, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{line}\n\n{BODY}")
+    assert article.authors == people
+    assert article.organisations == []
+
+
+def test_a_byline_after_the_navigation_is_read():
+    text = (
+        "* [Home](#)\n* [News](#)\n* [Sport](#)\n\n# Library to stay open\n\nBy [Ann Lee](#)\n\n"
+        + BODY
+    )
+    assert scrape(text).authors == ["Ann Lee"]
+
+
+def test_a_persons_bare_name_link_under_the_byline_word_is_not_a_site_name():
+    article = scrape(f"# Library to stay open\n\nBy\n\n[Lucas Leiroz](#)\n\n{BODY}")
+    assert article.authors == ["Lucas Leiroz"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Deutsche Welle", "organisation"),
+        ("Frankfurter Allgemeine Zeitung GmbH", "organisation"),
+        ("Condé Nast", "organisation"),
+        ("dpa", "organisation"),
+        ("AP", "organisation"),
+        ("Associated Press", "organisation"),
+        ("Marcus Theurer", "person"),
+    ],
+)
+def test_publishers_and_agencies_are_organisations_not_people(name, kind):
+    people, organisations = sort_credits([name])
+    assert (organisations if kind == "organisation" else people) == [organisation(name) or name]
+    assert not (people if kind == "organisation" else organisations)
+
+
+def test_an_agency_byline_is_kept_as_an_organisation():
+    article = scrape(f"# Library to stay open\n\nBy AP and Ann Lee\n\n{BODY}")
+    assert article.authors == ["Ann Lee"]
+    assert article.organisations == ["AP"]
+
+
+def test_a_json_ld_organisation_author_is_an_organisation():
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Library",'
+        '"author": [{"@type": "Person", "name": "Ann Lee"},'
+        '{"@type": "Organization", "name": "Zvei"}]}</script>'
+    )
+    article = page(html_doc(f"<title>Library</title>{ld}", "<h1>Library</h1>"))
+    assert article.authors == ["Ann Lee"] and article.organisations == ["Zvei"]
+
+
+# --------------------------------------------------------------------------- text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share via email Share on X Share on Facebook",
+        "Sign In",
+        "Share on WhatsApp | Share on Facebook",
+    ],
+)
+def test_share_bars_and_account_links_are_boilerplate(line):
+    assert find_rule(line) is not None
+    assert (
+        line.split()[0] not in scrape(f"# Library\n\n{BODY}\n{line}\n\nMore text here.\n").body_html
+    )
+
+
+def test_link_dense_navigation_and_related_story_lists_leave_the_body():
+    related = "### Up Next\n\n* [Council votes on budget](#)\n* [New mayor sworn in](#)\n\n"
+    teaser = "### [Grusel-Aus im Pokal: Aubstadt geht in Illertissen unter](#)\n\n"
+    article = scrape(f"# Library to stay open\n\n{BODY}\n{related}{teaser}The end of the story.\n")
+    assert "Council votes" not in article.body_html
+    assert "Grusel-Aus" not in article.body_html
+    assert "The end of the story." in article.body_html
+    assert {r.rule for r in article.removed} >= {"navigation"}
+
+
+def test_author_of_the_article_label_is_a_byline_not_text():
+    article = scrape(f"# Library to stay open\n\nAuthor of the article:\n\nAnn Lee\n\n{BODY}")
+    assert article.authors == ["Ann Lee"]
+    assert "Author of the article" not in article.body_html
+
+
+@pytest.mark.parametrize(
+    "name", ["Андрей Колесников", "松岡大地", "구현모", "Gàbor Muniér", "محمد علي"]
+)
+def test_names_in_every_script_are_kept(name):
+    article = scrape(f"# Library to stay open\n\nBy {name}\n\n{BODY}")
+    assert article.authors == [name]
+
+
+def test_a_surname_first_name_is_one_person_not_two():
+    assert split_names("Lenharo, Mariana") == ["Mariana Lenharo"]
+    assert split_names("Ann Lee, Bo Chan") == ["Ann Lee", "Bo Chan"]
+    assert split_names("Reuters, AP") == ["Reuters", "AP"]
+
+
+def test_a_real_page_credits_people_and_its_publisher_apart():
+    article = page(dev_page("faz.net.streaming.html").decode("utf-8"))
+    assert article.authors == ["Benjamin Fischer", "Marcus Theurer"]
+    assert "Benjamin Fischer" not in article.organisations
+
+
+def test_a_labelled_publication_date_below_a_post_is_its_date():
+    footer = "Veröffentlicht am: 6. August 2009\n\nKategorie: [X](#)\n"
+    text = f"# Library to stay open\n\n{BODY}\n{footer}"
+    assert scrape(text).published == dt.date(2009, 8, 6)
+    updated = f"# Library to stay open\n\n{BODY}\nUpdated: 6. August 2009\n"
+    assert scrape(updated).published is None
