@@ -14,13 +14,16 @@ def authors_json(article: Article) -> list[dict]:
 
 
 def article_summary(article: Article, request=None) -> dict:
-    """The fields every list of articles gives; `url` is absolute when `request` is given
-    (a script reading the JSON has no page to resolve a relative address against)."""
+    """The fields every list of articles gives. `url` is the path, as INTERFACE.md has it;
+    `permalink` (when `request` is given) is the same absolute, for a script that has no page
+    to resolve a path against."""
     url = article.get_absolute_url()
+    permalink = {"permalink": request.build_absolute_uri(url)} if request is not None else {}
     return {
         "id": article.pk,
         "title": article.title,
-        "url": request.build_absolute_uri(url) if request is not None else url,
+        "url": url,
+        **permalink,
         "source": source_json(article),
         "authors": authors_json(article),
         "published": article.published.isoformat() if article.published else None,

@@ -308,6 +308,7 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
         return SaveResult(FAILED, original.name, article, errors)
     parsed.raw = bytes(original.raw)  # the original stays exactly as it was
     before = history.snapshot(article)
+    fields_before = _snapshot(article)  # for the report of what re-parsing changed
     try:
         with transaction.atomic():
             given = original.source_given
@@ -318,7 +319,7 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
             FAILED, original.name, article, "re-parsed text duplicates another article"
         )
     after = _snapshot(article)
-    changed = tuple(name for name in REPARSE_FIELDS if before[name] != after[name])
+    changed = tuple(name for name in REPARSE_FIELDS if fields_before[name] != after[name])
     return SaveResult(UPDATED, original.name, article, changed=changed)
 
 
