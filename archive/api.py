@@ -13,17 +13,12 @@ def authors_json(article: Article) -> list[dict]:
     return [{"name": a.name, "slug": a.slug} for a in article.authors.all()]
 
 
-def article_summary(article: Article, request=None) -> dict:
-    """The fields every list of articles gives. `url` is the path, as INTERFACE.md has it;
-    `permalink` (when `request` is given) is the same absolute, for a script that has no page
-    to resolve a path against."""
-    url = article.get_absolute_url()
-    permalink = {"permalink": request.build_absolute_uri(url)} if request is not None else {}
+def article_summary(article: Article) -> dict:
+    """The fields every list of articles gives; `url` is the path, as INTERFACE.md has it."""
     return {
         "id": article.pk,
         "title": article.title,
-        "url": url,
-        **permalink,
+        "url": article.get_absolute_url(),
         "source": source_json(article),
         "authors": authors_json(article),
         "published": article.published.isoformat() if article.published else None,
@@ -32,7 +27,7 @@ def article_summary(article: Article, request=None) -> dict:
 
 def article_detail(article: Article, request=None) -> dict:
     return {
-        **article_summary(article, request),
+        **article_summary(article),
         "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
         "language": article.language or None,
         "original_url": article.original_url or None,

@@ -215,7 +215,7 @@ def _api_page_url(request, form: ArchiveSearchForm, number: int) -> str:
 
 def _result_json(request, hit) -> dict:
     return {
-        **article_summary(hit.article, request),
+        **article_summary(hit.article),
         "snippet": str(hit.snippet),
         "score": round(hit.score, 4) if hit.score is not None else None,
     }
