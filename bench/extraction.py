@@ -248,7 +248,7 @@ class Result:
 
 def run_importer(data: bytes, name: str) -> Result:
     from archive.ingest import parse
-    from archive.ingest.blocks import html_to_text
+    from archive.ingest.blocks import fragment_text
 
     start = time.perf_counter()
     outcomes = parse(data, name=name)
@@ -264,7 +264,7 @@ def run_importer(data: bytes, name: str) -> Result:
         title=article.title if not article.title_derived else "",
         authors=authors,
         date=published.isoformat() if published else "",
-        body=html_to_text(article.body_html.replace("</", " </")),
+        body=fragment_text(article.body_html.replace("</", " </")),
         ms=ms,
     )
 
