@@ -33,6 +33,9 @@ class Capabilities:
     analysis: bool = False
     # problem() -> "" or what is wrong, and doc_count(): checks that never recreate an index.
     self_check: bool = False
+    # prefix_overflow(field, prefix) -> (words the prefix stands for, words searched) when the
+    # first is more (the most frequent are kept), else None: the search page says so.
+    prefix_counts: bool = False
 
     @classmethod
     def every(cls) -> Capabilities:

@@ -27,7 +27,7 @@ from haystack.query import SearchQuerySet
 
 from archive.models import Article, Author, Source, Tag
 from search import capabilities, facet_cache
-from search.query import ParsedQuery
+from search.query import FIELDS, ParsedQuery
 
 PAGE_SIZE = 20
 FACET_SIZE = 20
@@ -130,6 +130,10 @@ class _Paged:
         page = paginator.page(number)
         page.hits = page.object_list
         return page
+
+    def cut_prefixes(self) -> list[tuple[str, int, int]]:
+        """Prefixes of the query that match more words than were searched (none here)."""
+        return []
 
 
 class DatabaseResults(_Paged):
@@ -401,6 +405,20 @@ def lists_through_index() -> bool:
 class IndexResults(_Paged):
     """Articles matching a query (every article, for an empty one), from the search index
     (any haystack backend)."""
+
+    def cut_prefixes(self) -> list[tuple[str, int, int]]:
+        """(prefix, words it stands for, words searched) for each of the query's prefixes
+        that matches more words than the backend searches; [] where it cannot tell."""
+        if not capabilities.current().prefix_counts:
+            return []
+        backend = capabilities.backend()
+        cut = []
+        for term in self.query.terms:
+            if term.prefix and not term.negated:
+                overflow = backend.prefix_overflow(FIELDS.get(term.field, ""), term.text)
+                if overflow:
+                    cut.append((term.text, *overflow))
+        return cut
 
     def __init__(self, query: ParsedQuery, raw_query: str, filters: Filters, sort: str):
         self.query = query

@@ -50,14 +50,19 @@ class ResultPage:
     facets: dict
     suggestion: str | None
     hits: list = field(default_factory=list)
+    # (prefix, words it matches, words searched) for each prefix cut short: said on the page
+    cut_prefixes: list = field(default_factory=list)
 
 
 def run_search(form: ArchiveSearchForm) -> ResultPage:
     """Run the form's result set for its page; raises EmptyPage for a page out of range and
     SearchUnavailable when the index fails (filters without words then fall back on the
     database, which answers them alone, only slower)."""
+    cut = []
     try:
-        page, facets, suggestion = _run(form.results(), form.page_number, form.per_page)
+        results = form.results()
+        page, facets, suggestion = _run(results, form.page_number, form.per_page)
+        cut = results.cut_prefixes()
     except EmptyPage:
         raise
     except Exception as exc:  # any backend failure: say so, never a 500
@@ -70,7 +75,7 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
         hit.snippet = make_snippet(text, words, prefixes) if words else make_snippet(text, [])
-    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits)
+    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut)
 
 
 def _run(results, number: int, per_page: int):

@@ -33,3 +33,22 @@ def test_adversarial_repetitions_answer_without_a_suggestion_loop(client, seeds,
     response = client.get("/api/search/", {"q": q})
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_prefix_that_expands_past_the_cap_says_so_on_the_page(client, on_commit):
+    from tests.factories import make_article
+
+    # 300 distinct words starting "zqx", one an article (made in one transaction, indexed once)
+    def make_all():
+        for n in range(300):
+            make_article(title=f"Report {n}", body=f"<p>The zqx{n:03d}word code appeared.</p>")
+
+    on_commit(make_all)
+    page = client.get("/search/", {"q": "zqx*"})
+    notice = "“zqx*” matches 300 different words; only articles with the 256 most frequent"
+    assert notice in page.content.decode()
+    assert page.context["outcome"].count == 256  # one article per word kept
+    narrow = client.get("/search/", {"q": "zqx01*"})
+    assert "different words" not in narrow.content.decode()
+    assert narrow.context["outcome"].count == 10

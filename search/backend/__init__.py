@@ -544,6 +544,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         pairs = zip(ids[start:end], scores[start:end], strict=True)
         return [(int(cols.pks[d]), float(s)) for d, s in pairs]
 
+    def prefix_overflow(self, field: str, prefix: str) -> tuple[int, int] | None:
+        """(words of `field` that start with `prefix`, words a prefix query searches) when the
+        first is more (engine.MAX_EXPANSION, the most frequent, are kept); else None."""
+        reader = self.searcher().reader()
+        try:
+            words = reader.expand_prefix(field or self.content_field_name, prefix)
+            count = sum(1 for _word in words)
+        except Exception:  # an unknown field: nothing was cut
+            return None
+        return (count, engine.MAX_EXPANSION) if count > engine.MAX_EXPANSION else None
+
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
         word (by edit distance of the stems, then by how many documents hold it); None when
