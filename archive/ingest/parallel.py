@@ -195,9 +195,9 @@ class _Worker:
         self.deadline = 0.0
 
     def give(self, seq: int, task: _Task, seconds: float) -> None:
+        self.conn.send((task.fn, task.args))  # first: a worker that cannot take it stays idle
         self.task, self.seq = task, seq
         self.deadline = time.monotonic() + seconds
-        self.conn.send((task.fn, task.args))
 
     def stop(self, *, kill: bool = False) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -266,8 +266,15 @@ class _BudgetedPool:
     def _give(self, seq: int, task: _Task) -> None:
         seconds = self.limits.parse_budget(task.size)
         try:
-            self._idle_worker().give(seq, task, seconds)
-        except OSError:
+            worker = self._idle_worker()
+        except OSError:  # no worker could start: parsed here, without a budget
+            self.unbounded[seq] = task.fn(*task.args)
+            return
+        try:
+            worker.give(seq, task, seconds)
+        except OSError:  # it died idle: parsed here, and the next task gets a new worker
+            worker.stop(kill=True)
+            self.workers.remove(worker)
             self.unbounded[seq] = task.fn(*task.args)
 
     def _collect(self, done: dict[int, list[Outcome]]) -> None:
