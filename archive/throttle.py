@@ -111,11 +111,28 @@ def too_many(request, bounds: list[Bound]) -> HttpResponse:
     return response
 
 
-def _released_after(content, slots: Slots):
-    try:
-        yield from content
-    finally:
-        slots.release()
+class _ReleasedAfter:
+    """A streamed body that gives back its slots when read to the end or closed: the server
+    closes every response, read or not (a generator's `finally` runs only once started)."""
+
+    def __init__(self, content, slots: Slots):
+        self._content, self._slots = iter(content), slots
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._content)
+        except BaseException:  # the end, or the stream failed: either way it is over
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._slots.release()
+        close = getattr(self._content, "close", None)
+        if close is not None:
+            close()
 
 
 class ClientBoundMiddleware:
@@ -137,7 +154,7 @@ class ClientBoundMiddleware:
             slots.release()
             raise
         if response.streaming:
-            response.streaming_content = _released_after(response.streaming_content, slots)
+            response.streaming_content = _ReleasedAfter(response.streaming_content, slots)
         else:
             slots.release()
         return response

@@ -207,7 +207,7 @@ class SearchApiView(SearchFormMixin, View):
                 "previous": _api_page_url(request, form, page.previous_page_number())
                 if page.has_previous()
                 else None,
-                "results": [_result_json(request, hit) for hit in outcome.hits],
+                "results": [_result_json(hit) for hit in outcome.hits],
                 "facets": _facets_json(outcome.facets),
                 "suggestion": outcome.suggestion,
             }
@@ -218,7 +218,7 @@ def _api_page_url(request, form: ArchiveSearchForm, number: int) -> str:
     return request.build_absolute_uri(reverse("search:api") + form.url(page=number))
 
 
-def _result_json(request, hit) -> dict:
+def _result_json(hit) -> dict:
     return {
         **article_summary(hit.article),
         "snippet": str(hit.snippet),

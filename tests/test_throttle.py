@@ -53,6 +53,14 @@ def test_a_streamed_export_holds_its_slot_until_it_is_sent(client, on_commit):
     assert client.get("/search/export.csv", REMOTE_ADDR="10.9.9.9").status_code == 200
 
 
+def test_an_export_closed_unread_gives_its_slot_back(client, on_commit):
+    on_commit(make_article)
+    unread = client.get("/search/export.csv")
+    assert unread.streaming and unread.status_code == 200
+    unread.close()  # what the server does with every response, read or not
+    assert client.get("/search/export.csv", REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
 def test_behind_a_proxy_the_named_header_tells_clients_apart(client, settings):
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     held = hold("/api/search/", "203.0.113.7")
