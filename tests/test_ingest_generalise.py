@@ -324,3 +324,98 @@ def test_a_labelled_publication_date_below_a_post_is_its_date():
     assert scrape(text).published == dt.date(2009, 8, 6)
     updated = f"# Library to stay open\n\n{BODY}\nUpdated: 6. August 2009\n"
     assert scrape(updated).published is None
+
+
+# --------------------------------------------------------------------------- round two: heads
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # dots are written day first, whatever dateparser's first language is
+        ("[Leena Simon](#)\n\nVeröffentlicht am 06.10.2023", dt.date(2023, 10, 6)),
+        ("06.11.2023 | 14:10", dt.date(2023, 11, 6)),
+        # a list item of the head, beside share buttons (BBC)
+        ("* 10 April 2020\n* Share this with Facebook\n* Share this with Twitter\n"
+         "* Share this with Messenger", dt.date(2020, 4, 10)),
+        # a date that opens the first paragraph (a dateline run into the text)
+        ("Wien, 14. Dezember 2021 – Aufgrund der steigenden Technologisierung und Mobilität "
+         "sowie der damit verbundenen Schnelllebigkeit im Alltag erholen sich die Menschen "
+         "immer häufiger in der Natur, sagt der Verband.", dt.date(2021, 12, 14)),
+        # WordPress writes published and modified side by side, linked: no ordered list
+        ("[22. Dezember 201922. Dezember 2019](#) von [Peter Addor](#)", dt.date(2019, 12, 22)),
+    ],
+)
+def test_head_dates_in_more_shapes(head, expected):
+    article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{head}\n\n{BODY}")
+    published = article.published
+    assert (published.date() if isinstance(published, dt.datetime) else published) == expected
+
+
+def test_a_menu_below_the_title_does_not_end_the_head():
+    text = (
+        "# Frauen im THW: Vergangenheit und Zukunft\n\n"
+        "* [Inhalt](#)\n* [Hauptmenü](#)\n* [Suche](#)\n\n"
+        f"Bonn, 11.10.2021\n\n{BODY}"
+    )
+    assert scrape(text).published == dt.date(2021, 10, 11)
+
+
+def test_teasers_below_the_title_still_end_the_head():
+    text = (
+        "# Die Bibliothek bleibt sonntags offen\n\n"
+        "* [Neue Buslinie fährt ab Montag durch die Altstadt](#)\n"
+        "* [Stadtrat beschließt den Haushalt für das kommende Jahr](#)\n\n"
+        f"12.01.2019\n\n{BODY}"
+    )
+    assert scrape(text).published is None
+
+
+def test_a_linked_logo_heading_is_not_the_title_when_a_plain_one_follows():
+    text = (
+        "# [Columbus entdeckt](#)\n\nDie besten Reisegeschichten\n\n"
+        f"# Ski-Fahren auf den Spuren des Trolls\n\n{BODY}"
+    )
+    assert scrape(text).title == "Ski-Fahren auf den Spuren des Trolls"
+
+
+def test_a_linked_headline_alone_is_still_the_title():
+    assert scrape(f"# [Ski-Fahren auf den Spuren des Trolls](#)\n\n{BODY}").title == (
+        "Ski-Fahren auf den Spuren des Trolls"
+    )
+
+
+def test_a_date_that_opens_the_title_is_the_dateline():
+    article = scrape(f"# 23.01.2022 - Dorothea Wierer darf noch jubeln\n\n{BODY}")
+    assert article.title == "Dorothea Wierer darf noch jubeln"
+    assert article.published == dt.date(2022, 1, 23)
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("Bettina Kugler 19.10.2019, 05:00 Uhr", "Bettina Kugler"),
+        ("11.12.2019 - Amelie Loevenich", "Amelie Loevenich"),
+        ("26. September 2019 [Ulrike Stockhausen](#) [Schreibe einen Kommentar](#)",
+         "Ulrike Stockhausen"),
+        ("23.06.2016 um 16:14 Uhr - [Markus Reuter](#) - [91 Ergänzungen](#)", "Markus Reuter"),
+    ],
+)
+def test_a_name_beside_the_date_is_the_byline(line, author):
+    article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == [author]
+    assert article.published is not None
+    assert line.split("](#)")[0].lstrip("[") not in article.body_html
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Global Research, January 10, 2022",  # the publisher before the date, not a person
+        "12.01.2019 | Published in [Politics](#)",
+        "January 10, 2022 [Keine Kommentare](#)",
+    ],
+)
+def test_a_dateline_without_a_name_names_nobody(line):
+    article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == []

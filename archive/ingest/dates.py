@@ -122,6 +122,17 @@ def search_date(text: str) -> dt.date | None:
     return None
 
 
+def date_span(text: str) -> tuple[int, int, dt.date] | None:
+    """(start, end, date) of the first readable date in a short line, as search_date finds it."""
+    if len(text) > SEARCH_MAX_CHARS or _UPDATED.search(text):
+        return None
+    for match in _SEARCH_RE.finditer(text):
+        value = _read_found(match)
+        if value is not None:
+            return match.start(), match.end(), value
+    return None
+
+
 def _read_found(match: re.Match) -> dt.date | None:
     if match["iso"]:
         iso = _parse_iso(match["iso"])
@@ -163,12 +174,50 @@ def parse_date(phrase: str) -> dt.date | dt.datetime | None:
     iso = _parse_iso(phrase)
     if iso is not None:
         return iso
+    dotted = _DOTTED.fullmatch(phrase)
+    if dotted:  # "06.10.2023": day first wherever dots are written (dateparser reads en first)
+        return _dotted(dotted)
     cleaned = _ORDINAL.sub(r"\1", _LEADING_WEEKDAY.sub("", phrase)).replace(" at ", " ")
     parsed = _dateparse(cleaned)
     if parsed is None:
         return None
     has_time = re.search(r"\d:\d\d", phrase) is not None
     return parsed if has_time else parsed.date()
+
+
+_DOTTED = re.compile(
+    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
+    r"(?:,?\s*(?:um\s+|-\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?(?:\s*(?:[+-]\d{4}|[A-Z]{2,5}))?)?"
+)
+
+
+def _dotted(match: re.Match) -> dt.date | dt.datetime | None:
+    day = _valid(int(match["y"]), int(match["m"]), int(match["d"]))
+    if day is None or match["H"] is None:
+        return day
+    hour, minute = int(match["H"]), int(match["M"])
+    return dt.datetime(day.year, day.month, day.day, hour, minute) if hour < 24 and minute < 60 else day
+
+
+def search_leading_date(text: str) -> dt.date | None:
+    """A date that opens a line, however long the line: 'Wien, 14. Dezember 2021 – Aufgrund
+    ...', '29.11.2022 – Mehrfach und vehement ...', '(21. November 2022) Energieverbraucher'.
+    At most a place name or a label stands before it; never an 'updated' or copyright line."""
+    head = text[:LEADING_CHARS]
+    for match in _SEARCH_RE.finditer(head):
+        before = head[: match.start()]
+        if len(before.split()) > LEADING_WORDS or _UPDATED.search(before):
+            return None
+        if re.search(r"[.!?]\s", before):
+            return None  # a sentence ended before it: the date is in the text
+        value = _read_found(match)
+        if value is not None:
+            return value
+    return None
+
+
+LEADING_CHARS = 60  # how far into a line a date may start and still open it
+LEADING_WORDS = 3  # "Pressemitteilung vom", "Wien,", "Red. /"
 
 
 def _parse_iso(phrase: str) -> dt.date | dt.datetime | None:

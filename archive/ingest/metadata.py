@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from archive.ingest.blocks import Block, word_count
+from archive.ingest.blocks import Block, normalize_ws, word_count
 from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
-from archive.ingest.dates import find_dateline, search_date
+from archive.ingest.dates import date_span, find_dateline, search_date, search_leading_date
 from archive.ingest.names import clean_author, merge_authors, split_names
 from archive.ingest.types import Metadata
 
@@ -120,6 +120,7 @@ class Meta(Metadata):
     title_index: int = -1  # the block the title was read from
     body_seen: bool = False  # a long paragraph below the title: the article's text began
     known_date: dt.date | None = None
+    title_date: dt.date | None = None  # a date that opened the title heading
 
 
 def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
@@ -159,6 +160,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
         _search_head_date(blocks, meta, head_start, title_index)
     if meta.published is None and known_date is None:
         _labelled_date(blocks, meta)
+    if meta.published is None and known_date is None:
+        meta.published = meta.title_date
     _confirm_with_end_notes(blocks, meta)
     return meta
 
@@ -168,21 +171,57 @@ _HEAD_KINDS = ("p", "title", "h2", "h3", "h4", "ul")
 
 def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
     """A date inside a head line that is not only a dateline ('Von X // 1. November 2023',
-    '12:20pm Jan 7, 2024'): searched from a few blocks above the title to the article's first
-    long paragraph, never in 'updated' or copyright lines (dates.search_date)."""
+    '12:20pm Jan 7, 2024'), a date that opens a longer line ('Wien, 14. Dezember 2021 – …'),
+    or an item of a list ('* 10 April 2020'): searched from a few blocks above the title to
+    the article's first long paragraphs, past menus, never in 'updated' or copyright lines
+    (dates.search_date)."""
     long_paragraphs = 0  # long paragraphs passed: a standfirst, a caption, then the text
     for index in range(start, min(len(blocks), max(title_index, 0) + DATE_BLOCKS)):
         block = blocks[index]
-        if index > title_index and word_count(block.text) >= BODY_WORDS:
-            long_paragraphs += 1
-        if index > title_index and (long_paragraphs >= HEAD_PARAGRAPHS or _ends_head(block)):
-            return
-        if block.kind == "title" and index == title_index:
-            continue
-        found = search_date(block.text) if _may_be_dateline(block.text) else None
+        if index > title_index and long_paragraphs >= HEAD_PARAGRAPHS:
+            return  # the text has begun (a paragraph that opens with a date was read)
+        if index > title_index and _ends_head(block) and not _is_menu(block):
+            return  # other stories' teasers; a menu of short links is only passed
+        found = _head_line_date(block, is_title=index == title_index)
         if found is not None:
             meta.published = found
             return
+        if index > title_index and word_count(block.text) >= BODY_WORDS:
+            long_paragraphs += 1
+
+
+def _head_line_date(block: Block, *, is_title: bool) -> dt.date | None:
+    if block.kind in ("ul", "ol"):
+        for item in _list_items(block):
+            found = search_date(item) if _may_be_dateline(item) else None
+            if found is not None:
+                return found
+        return None
+    if is_title:  # "# 23.01.2022 - Dorothea Wierer darf …": only a date that opens it
+        return search_leading_date(block.text)
+    if _may_be_dateline(block.text):
+        return search_date(block.text)
+    return search_leading_date(block.text)
+
+
+def _list_items(block: Block) -> list[str]:
+    return [
+        normalize_ws(_TAG.sub(" ", item)) for item in block.html.split("</li>") if item.strip()
+    ]
+
+
+_TAG = re.compile(r"<[^>]{0,300}>")
+MENU_ITEM_WORDS = 3  # a list whose links are this short on average is a menu, not teasers
+
+
+def _is_menu(block: Block) -> bool:
+    """A list of short links ('Start Timeline Fotoalben', 'Inhalt Hauptmenu Suche'): the
+    site's menu, which scrapes keep below the title; unlike a list of other stories' headlines
+    it does not end the article's head."""
+    if block.kind not in ("ul", "ol"):
+        return False
+    items = _list_items(block)
+    return bool(items) and sum(word_count(i) for i in items) / len(items) <= MENU_ITEM_WORDS
 
 
 def _labelled_date(blocks: list[Block], meta: Meta) -> None:
@@ -199,6 +238,7 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
 
 _PUBLISHED_LABEL = re.compile(
     r"^[*_\s]{0,4}(?:published|posted|first published|veröffentlicht|erschienen|publié|publiée|"
+    r"publiziert|erstellt am|created|date\b|datum\b|data\b|fecha\b|"
     r"publicado|publicada|pubblicato|gepubliceerd|opublikowano|publicerad|julkaistu|"
     r"udgivet|publisert|zveřejněno|yayınlanma|опубликовано)\b",
     re.IGNORECASE,
@@ -215,13 +255,17 @@ def _may_be_dateline(text: str) -> bool:
 def _find_title(blocks: list[Block], meta: Meta) -> int:
     """The title: the first top heading that is not navigation, near the top or below a
     scrape's navigation; else the first line when it looks like one. Its index, or -1."""
+    linked = -1  # a top heading that is all one link: the site's logo, or a self-link
     for index, block in enumerate(blocks[:TITLE_BLOCKS]):
         if block.kind == "title" and not _navigation_heading(block):
-            meta.title = block.text
-            meta.consumed[index] = ("metadata:title", "used as the title")
-            return index
+            if block.link_only and linked < 0:
+                linked = index  # the title only if no plain top heading follows
+                continue
+            return _take_title(blocks, meta, index)
         if index >= 2 and word_count(block.text) >= BODY_WORDS and not is_navigation(block):
             break  # the article has begun without a heading
+    if linked >= 0:
+        return _take_title(blocks, meta, linked)
     for index, block in enumerate(blocks[:HEAD_BLOCKS]):
         if _is_dateline(block.text) or BYLINE.match(block.text) or _BY_ALONE.match(block.text):
             continue
@@ -237,6 +281,28 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
             return index
         return -1
     return -1
+
+
+def _take_title(blocks: list[Block], meta: Meta, index: int) -> int:
+    """Block `index` is the title; a date that opens it ('# 23.01.2022 - Dorothea Wierer …')
+    is the dateline, not part of the title."""
+    text = blocks[index].text
+    meta.title = text
+    opening = _OPENING_DATE.match(text)
+    if opening and word_count(text[opening.end() :]) >= 2:
+        found = search_leading_date(text)
+        if found is not None:
+            meta.title = text[opening.end() :].strip()
+            meta.title_date = found
+    meta.consumed[index] = ("metadata:title", "used as the title")
+    return index
+
+
+# A date at the very start of a heading, and the separator after it.
+_OPENING_DATE = re.compile(
+    r"^(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.?\s[^\W\d_]{3,12}\.?\s\d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*[-–—|:•]\s*|\s+|(?=[^\W\d_]))"
+)
 
 
 def _navigation_heading(block: Block) -> bool:
@@ -314,6 +380,8 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         if meta.published is None and meta.known_date is None:
             meta.published = search_date(text[: inline.start()])
         return True
+    if _read_dated_names(block, meta, index, first=True):
+        return True  # "11.12.2019 - Amelie Loevenich": a dateline that also names the author
     found = find_dateline(text) if block.kind in ("p", "title") else None
     if (
         found is not None
@@ -328,6 +396,8 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         meta.consumed[index] = ("metadata:dateline", "publication date line")
         return True
     if _read_name_link(block, meta, index):
+        return True
+    if _read_dated_names(block, meta, index):
         return True
     if (
         block.kind == "p"
@@ -384,6 +454,71 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
+
+
+def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = False) -> bool:
+    """A head line of a date and a name with no byline word: 'Bettina Kugler 19.10.2019, 05:00
+    Uhr', '11.12.2019 - Amelie Loevenich', '26. September 2019 [Ulrike Stockhausen](#) [Schreibe
+    einen Kommentar](#)'. The name is the segment right beside the date (or a linked name on
+    the line) and must look like a person's; the date is the dateline."""
+    text = block.text
+    if block.kind not in ("p", "ul", "ol") or word_count(text) > DATELINE_WORDS:
+        return False
+    span = date_span(text)
+    if span is None:
+        return False
+    start, end, day = span
+    before = _SEGMENTS.split(text[:start].strip())[-1]
+    after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip())[0]
+    # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
+    # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person.
+    before = "" if first and text[:start].rstrip().endswith(",") else before
+    if block.link_texts:  # a linked name is the author's page: only links are names then
+        candidates = [] if first else list(block.link_texts)
+    else:
+        candidates = [after, before]
+    names = [
+        c for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
+        if _dated_name(c)
+    ]
+    if not names:
+        return False
+    meta.authors = merge_authors(meta.authors, names[:1])
+    if meta.published is None and meta.known_date is None:
+        meta.published = day
+    meta.consumed[index] = ("metadata:byline", "a name beside the date")
+    return True
+
+
+def _dated_name(text: str) -> bool:
+    words = text.lower().split()
+    return (
+        bool(words)
+        and _looks_like_person(text)
+        and not any(w in INTERFACE_WORDS for w in words)
+        and words[0] not in _NOT_NAME_ENDS
+        and words[-1] not in _NOT_NAME_ENDS
+        and not NAVIGATION.match(text)
+        and not organisation(text)
+        and date_span(text) is None
+    )
+
+
+_EDGES = " |•·/–—~-,:*_"
+_LEADING_BY = re.compile(rf"^(?:{_BY_WORDS})\s*:?\s+", re.IGNORECASE)
+# Words a dateline carries beside a name that never begin or end one.
+_NOT_NAME_ENDS = {
+    "published", "publicado", "publicada", "publié", "publiée", "veröffentlicht", "updated",
+    "aktualisiert", "kommentar", "kommentare", "keine", "meldung", "aktuelle", "el", "le", "am",
+    "on", "the", "der", "die", "das", "uhr", "est", "edt", "pst", "cet", "gmt",
+}  # fmt: skip
+
+
+# Where a dateline's segments part: separators, and the byline words between date and name.
+_SEGMENTS = re.compile(r"\s+[|•·/–—~-]+\s*|\s*[|•·]\s*|,\s+|\s+(?:von|by|par|por|di|door)\s+", re.I)
+_TIME_AFTER = re.compile(
+    r"^[\s,|•·-]*(?:um\s+|at\s+|à\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:uhr|h|[ap]\.?m\.?)?", re.I
+)
 
 
 def _looks_like_person(text: str) -> bool:

@@ -29,8 +29,9 @@ _MD_SIGNALS = re.compile(
     re.MULTILINE,
 )
 # "31. Dezember 2019", "1. November 2023" at the start of a line are datelines, not ordered
-# lists: markdown would eat the day as a list number. Bounded: one line, a few words.
-_DAY_DOT_LINE = re.compile(r"^(\s{0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4}\b)", re.M)
+# lists: markdown would eat the day as a list number. Bounded: one line, a few words. The year
+# needs no boundary: WordPress doubles its dates ("22. Dezember 201922. Dezember 2019").
+_DAY_DOT_LINE = re.compile(r"^(\s{0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4})", re.M)
 _LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
 # Anything markdown might read as markup; a paragraph without any is plain text.
 _MARKUP = re.compile(
