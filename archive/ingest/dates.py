@@ -122,15 +122,13 @@ def search_date(text: str) -> dt.date | None:
     return None
 
 
-def date_span(text: str) -> tuple[int, int, dt.date] | None:
-    """(start, end, date) of the first readable date in a short line, as search_date finds it."""
+def date_span(text: str) -> tuple[int, int] | None:
+    """(start, end) of the first date-shaped phrase of a short line, found by pattern alone
+    (nothing parsed: cheap enough for every head line); search_date reads it."""
     if len(text) > SEARCH_MAX_CHARS or _UPDATED.search(text):
         return None
-    for match in _SEARCH_RE.finditer(text):
-        value = _read_found(match)
-        if value is not None:
-            return match.start(), match.end(), value
-    return None
+    match = _SEARCH_RE.search(text)
+    return None if match is None else (match.start(), match.end())
 
 
 def _read_found(match: re.Match) -> dt.date | None:
@@ -149,6 +147,15 @@ def _read_found(match: re.Match) -> dt.date | None:
     phrase = _ORDINAL.sub(r"\1", match.group(0)).replace("º", "")
     parsed = _dateparse_any(re.sub(r"\s+", " ", phrase))
     return parsed.date() if parsed is not None else None
+
+
+def warm_up(languages: list[str]) -> None:
+    """Have dateparser compile every language's patterns now (see archive/ingest/warm.py)."""
+    import dateparser
+
+    for language in languages:
+        dateparser.parse("10 zzzz 2020", languages=[language], settings=_SETTINGS)
+    _dateparse_any("10 zzzz 2020")
 
 
 def _valid(y: int, m: int, d: int) -> dt.date | None:

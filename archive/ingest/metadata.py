@@ -467,7 +467,7 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     span = date_span(text)
     if span is None:
         return False
-    start, end, day = span
+    start, end = span
     before = _SEGMENTS.split(text[:start].strip())[-1]
     after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip())[0]
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
@@ -485,7 +485,7 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
         return False
     meta.authors = merge_authors(meta.authors, names[:1])
     if meta.published is None and meta.known_date is None:
-        meta.published = day
+        meta.published = search_date(text[start:])
     meta.consumed[index] = ("metadata:byline", "a name beside the date")
     return True
 
