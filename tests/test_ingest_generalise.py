@@ -419,3 +419,68 @@ def test_a_name_beside_the_date_is_the_byline(line, author):
 def test_a_dateline_without_a_name_names_nobody(line):
     article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}")
     assert list(article.authors) == []
+
+
+# --------------------------------------------------------------------------- round two: pages
+
+
+def test_soft_hyphens_leave_titles_bodies_and_names():
+    body = (
+        "<p>Die Mes&shy;sen&shy;ger&shy;diens&shy;te sind kein rechts&shy;frei&shy;er Raum, sagte "
+        "der Präsident des Bundeskriminalamts am Dienstag in Wiesbaden vor Journalisten.</p>"
+        "<p>Er forderte, dass die Anbieter mit den Ermittlungsbehörden zusammenarbeiten und "
+        "Auskunft geben müssten, wenn Straftaten begangen würden.</p>"
+    )
+    html = (
+        "<html><head><title>Mes&shy;sen&shy;ger&shy;diens&shy;te | BKA</title></head><body>"
+        f"<h1>Mes&shy;sen&shy;ger&shy;diens&shy;te sind kein Raum</h1><article>{body}</article>"
+        "</body></html>"
+    )
+    article = page(html)
+    assert article.title == "Messengerdienste sind kein Raum"
+    assert "Messengerdienste sind kein rechtsfreier Raum" in article.body_html
+    assert "\u00ad" not in article.body_html
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Von Sprachregeln, Gender-Politik und «ganz normalem Deutsch»",
+        "»Einfach kein Geld mehr, um die Miete zu zahlen«",
+        "« Les privatisations sont au profit d’intérêts privés »",
+    ],
+)
+def test_guillemets_in_a_title_are_quotation_marks_not_separators(title):
+    head = f"<title>{title} | Livenet</title><meta property='og:site_name' content='Livenet'>"
+    assert page(html_doc(head, f"<h1>{title}</h1>")).title == title
+
+
+def test_a_kicker_in_its_own_element_is_not_the_headline():
+    head = "<title>Daten von Rheinmetall gehackt | tagesschau.de</title>"
+    h1 = ("<h1><span class='dachzeile'>Interne Unterlagen im Netz</span> "
+          "<span class='headline'>Daten von Rheinmetall gehackt</span></h1>")
+    assert page(html_doc(head, h1)).title == "Daten von Rheinmetall gehackt"
+
+
+def test_a_kicker_the_meta_tags_repeat_stays():
+    head = "<meta property='og:title' content='Nutzerbasierte Abrechnung: Musik-Stars fordern mehr'>"
+    h1 = ("<h1><span>Nutzerbasierte Abrechnung</span><span>:</span> "
+          "<span>Musik-Stars fordern mehr</span></h1>")
+    assert page(html_doc(head, h1)).title.startswith("Nutzerbasierte Abrechnung")
+
+
+def test_the_site_itself_as_author_is_no_credit():
+    head = (
+        "<meta name='author' content='tagesschau.de'>"
+        "<meta property='og:url' content='https://www.tagesschau.de/investigativ/x.html'>"
+        "<meta property='og:site_name' content='tagesschau.de'>"
+    )
+    article = page(html_doc(head, "<h1>Daten von Rheinmetall gehackt</h1>"))
+    credits = list(article.authors) + list(getattr(article, "organisations", []) or [])
+    assert not any("tagesschau" in c.lower() for c in credits)
+
+
+def test_escaped_entities_in_structured_authors_are_read():
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Carabineros",'
+          ' "author": {"@type": "Person", "name": "Jos&eacute; Mar&iacute;a P&eacute;rez"}}</script>')
+    assert list(page(html_doc(ld, "<h1>Carabineros</h1>")).authors) == ["José María Pérez"]

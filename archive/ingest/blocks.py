@@ -51,8 +51,13 @@ class Block:
 
 
 def normalize_ws(text: str) -> str:
-    """Collapse runs of whitespace to one space and trim."""
-    return _WS.sub(" ", text).strip()
+    """Collapse runs of whitespace to one space and trim; soft hyphens and word joiners go
+    ('Mes\xadsen\xadger' is 'Messenger': the search must see one word, as a reader does)."""
+    return _WS.sub(" ", text.translate(INVISIBLE)).strip()
+
+
+# Characters that only hint where a word may break: removed from text, titles and names.
+INVISIBLE = {0x00AD: None, 0x2060: None, 0xFEFF: None}
 
 
 def text_block(text: str, kind: str = "p") -> Block:

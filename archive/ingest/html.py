@@ -20,7 +20,7 @@ from archive.ingest.dates import parse_loose
 from archive.ingest.names import split_names
 from archive.ingest.pagemeta import PageMeta, read_page_meta
 from archive.ingest.text import read_text
-from archive.ingest.titles import choose_title
+from archive.ingest.titles import COMMON_TLDS, choose_title, key, site_keys
 from archive.ingest.types import Hints
 
 _INLINE = {"#i": "em", "#b": "strong", "#u": "em", "#t": "", "#sub": "", "#sup": ""}
@@ -111,9 +111,21 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
     for org in page.organisations + organisations:
         if org not in hints.organisations:
             hints.organisations.append(org)
+    site = site_keys(page.titles.site_names, page.titles.domain)
+    hints.authors = [a for a in hints.authors if not _names_site(a, site)]
+    hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
     if hints.published is None and page.published:
         hints.published = parse_loose(page.published)
     hints.published = _page_date(hints.published, page, hints.original_url)
+
+
+def _names_site(name: str, site: set[str]) -> bool:
+    """'tagesschau.de' (or trafilatura's 'Tagesschau De') as the author of a tagesschau.de
+    page is the site itself, already its source: no credit of its own."""
+    words = name.replace(".", " ").split()
+    if len(words) > 1 and words[-1].lower() in COMMON_TLDS:
+        words = words[:-1]
+    return bool(words) and key(" ".join(words)) in site
 
 
 def _page_date(value, page: PageMeta, url: str):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from archive.ingest.blocks import INVISIBLE
+
 # Byline words that name a site account or an agency, not a person.
 NOT_PEOPLE = {
     "admin", "administrator", "staff", "editor", "editors", "editorial", "editorial staff",
     "editorial team", "editorial board", "guest", "guest author", "webmaster", "author", "user",
     "moderator", "newsdesk", "news desk", "team", "redaktion", "the editors", "our correspondent",
     "correspondent", "reuters", "reuter", "ap", "afp", "dpa", "associated press", "agencies",
-    "news agencies", "unknown", "anonymous", "contributor", "press release",
+    "news agencies", "unknown", "anonymous", "contributor", "press release", "autor", "autorin",
+    "auteur", "autore", "autor/in", "autor*in", "autor:in",
 }  # fmt: skip
 _PARTICLES = {
     "de", "da", "do", "dos", "das", "von", "van", "der", "den", "al", "el", "bin", "ibn", "le",
@@ -28,7 +31,7 @@ _LAST_FIRST = re.compile(r"^([^\W\d_][\w'’.-]*), ([^\W\d_][\w'’.-]*)$")
 
 def fold_spaces(text: str) -> str:
     """Runs of white space (tabs, newlines, no-break spaces) as one space, ends stripped."""
-    return " ".join(text.split())
+    return " ".join(text.translate(INVISIBLE).split())
 
 
 def split_names(names: str) -> list[str]:

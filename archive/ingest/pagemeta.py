@@ -7,6 +7,7 @@ author, an Organization is a credit of its own kind, ``publisher``, ``datePublis
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -54,6 +55,9 @@ def read_page_meta(tree) -> PageMeta:
     for h1 in tree.iter("h1"):
         if len(titles.by_source.get("h1", [])) >= MAX_H1:
             break
+        headline = _without_kicker(h1)
+        if headline:
+            titles.add("h1", headline)
         titles.add("h1", h1.text_content())
     title = tree.find(".//title")
     if title is not None:
@@ -85,6 +89,22 @@ def read_page_meta(tree) -> PageMeta:
     meta.stated = meta.stated or bool(meta.published) or _has_time_element(tree)
     _visible_dates(tree, meta)
     return meta
+
+
+def _without_kicker(h1) -> str:
+    """'<h1><span>Grenzschließungen</span><span>Deutschland, Frankreich und …</span></h1>': a
+    short kicker (Dachzeile) in its own element above the headline. The headline alone is a
+    candidate too, before the whole heading; the meta tags decide between them (choose_title
+    prefers the one they back), so a site whose headline is 'Kicker: Title' keeps it."""
+    parts = [" ".join(c.text_content().split()) for c in h1 if isinstance(c.tag, str)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or len(parts[0].split()) > KICKER_WORDS:
+        return ""
+    rest = " ".join(parts[1:]).lstrip(" :|–—-·")  # the separator may be an element too
+    return rest if len(rest.split()) >= 2 else ""
+
+
+KICKER_WORDS = 6
 
 
 def _has_time_element(tree) -> bool:
@@ -171,9 +191,9 @@ def _read_article(obj: dict, meta: PageMeta) -> None:
     authors = obj.get("author")
     for author in (authors if isinstance(authors, list) else [authors])[:20]:
         if isinstance(author, str) and author.strip():
-            meta.people.append(author.strip())
+            meta.people.append(html.unescape(author).strip())
         elif isinstance(author, dict) and isinstance(author.get("name"), str):
-            name = author["name"].strip()
+            name = html.unescape(author["name"]).strip()  # "Redacci&oacute;n": escaped twice
             kind = meta.organisations if _types(author) & _ORG_TYPES else meta.people
             if name and name not in kind:
                 kind.append(name)

@@ -14,14 +14,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from archive.ingest.blocks import INVISIBLE
 from archive.ingest.metadata import NAVIGATION
 
-# " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / " between a title and a site name.
-_SEPARATOR = re.compile(r"\s+(?:[|·•–—~»«/-]|::|:)\s+|\s*[|•»«]\s*")
+# " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " / " between a title and a site name;
+# a guillemet only between spaces: «ganz normalem Deutsch» is a quotation, not two segments.
+_SEPARATOR = re.compile(r"\s+(?:[|·•–—~»«/-]|::|:)\s+|\s*[|•]\s*")
 _DATE_SEGMENT = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _NOT_KEY = re.compile(r"[\W_]+")
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?[\w-]{1,63}(?:\.[\w-]{1,63}){0,3}\.[A-Za-z]{2,6}/?")
-_COMMON_TLDS = {"www", "com", "org", "net", "co", "uk", "de", "fr", "es", "it", "ch", "at",
+COMMON_TLDS = {"www", "com", "org", "net", "co", "uk", "de", "fr", "es", "it", "ch", "at",
                 "news", "info", "edu", "gov", "io", "cz", "pl", "ru", "jp", "kr", "cn", "ar",
                 "br", "mx", "cl", "pe", "eu", "nl", "be", "au", "ca", "in", "us", "m"}  # fmt: skip
 # The order of preference on a tie: what a reader sees first.
@@ -38,7 +40,7 @@ class TitleCandidates:
     domain: str = ""
 
     def add(self, source: str, text: str) -> None:
-        text = " ".join((text or "").split())
+        text = " ".join((text or "").translate(INVISIBLE).split())
         if text and len(text) <= MAX_TITLE:
             self.by_source.setdefault(source, []).append(text)
 
@@ -51,7 +53,7 @@ def key(text: str) -> str:
 
 def site_keys(site_names: list[str], domain: str) -> set[str]:
     keys = {key(s) for s in site_names if key(s)}
-    labels = [p for p in domain.lower().split(".") if p and p not in _COMMON_TLDS]
+    labels = [p for p in domain.lower().split(".") if p and p not in COMMON_TLDS]
     keys.update(key(label) for label in labels if len(label) >= 2)
     if labels:
         keys.add(key("".join(labels)))
