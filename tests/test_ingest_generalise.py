@@ -484,3 +484,21 @@ def test_escaped_entities_in_structured_authors_are_read():
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Carabineros",'
           ' "author": {"@type": "Person", "name": "Jos&eacute; Mar&iacute;a P&eacute;rez"}}</script>')
     assert list(page(html_doc(ld, "<h1>Carabineros</h1>")).authors) == ["José María Pérez"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Ähnliche Beiträge", "Teilen Sie dies mit:", "Zum Newsletter anmelden", "Zobacz również",
+     "À lire aussi :", "Empfohlener redaktioneller Inhalt", "Wird geladen …", "Leia também"],
+)  # fmt: skip
+def test_end_matter_headings_in_many_languages_are_boilerplate(line):
+    rule = find_rule(line)
+    assert rule is not None and rule.name.endswith(("multilingual", "placeholder"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Teilen ist für sie ein Grundsatz, sagt die Bürgermeisterin.", "Mehr zu tun gibt es nicht."],
+)
+def test_sentences_with_those_words_stay(line):
+    assert find_rule(line) is None

@@ -206,6 +206,52 @@ RULES: list[Rule] = [
         "related-heading", r"related( articles| posts| stories| content)?:?", "related-article link"
     ),
     _rule(
+        "related-heading-multilingual",
+        r"(ähnliche (beiträge|artikel)|weitere (beiträge|artikel|meldungen)|auch interessant|"
+        r"das könnte sie (auch )?interessieren|lesen sie (auch|mehr)|zum weiterlesen|"
+        r"mehr zu(m| diesem)? (thema|klima|\w+)( und \w+)?|passend zum thema|"
+        r"à lire aussi|lire aussi|sur le même sujet|articles liés|dans la même rubrique|"
+        r"leggi anche|articoli correlati|ver también|te puede interesar|artículos relacionados|"
+        r"noticias relacionadas|veja também|leia também|notícias relacionadas|lees ook|"
+        r"gerelateerde artikelen|zobacz (również|też)|czytaj (także|też)|läs också|"
+        r"relaterade artiklar|læs også|les også|you might also like|more stories|"
+        r"recommended( for you| stories)?|more from .{1,40}|trending( now)?|most (read|popular))"
+        r"\s*[:.…]?",
+        "related-article heading",
+        "line",
+        8,
+    ),
+    _rule(
+        "share-heading-multilingual",
+        r"(share this|like this|teilen( sie dies)? mit|gefällt mir|diesen (artikel|beitrag) "
+        r"teilen|artikel teilen|partager( cet article| sur)?|compartir( en)?|condividi|"
+        r"delen|dela|udostępnij|wird geladen|chargement|cargando|caricamento|drucken|"
+        r"imprimer|imprimir|stampa|print this( article| page)?)\s*[:.…]*",
+        "share or print widget",
+        "line",
+        6,
+    ),
+    _rule(
+        "newsletter-multilingual",
+        r"((zum |unseren? |jetzt (zum )?)?newsletter (anmelden|abonnieren|bestellen)|"
+        r"(abonnez|inscrivez)-vous (à|a) (notre|la) newsletter|suscríbete (a|al) (nuestro )?"
+        r"(newsletter|boletín)|iscriviti alla (nostra )?newsletter|"
+        r"(sign up|subscribe)( now)?( for| to)?( our| the)?( free)?( daily| weekly)? newsletters?)"
+        r"\s*[!:.]?",
+        "newsletter prompt",
+        "line",
+        10,
+    ),
+    _rule(
+        "embed-placeholder",
+        r"(empfohlener redaktioneller inhalt|externer inhalt|external content|"
+        r"inhalte von (youtube|twitter|instagram|facebook) (anzeigen|laden)|"
+        r"contenu externe|contenido externo|contenuto esterno)\s*[:.]?",
+        "placeholder of an embedded widget",
+        "line",
+        8,
+    ),
+    _rule(
         "post-navigation",
         r"(post navigation|previous (article|post)|next (article|post))\b.*",
         "page navigation",
