@@ -502,3 +502,14 @@ def test_end_matter_headings_in_many_languages_are_boilerplate(line):
 )
 def test_sentences_with_those_words_stay(line):
     assert find_rule(line) is None
+
+
+@pytest.mark.parametrize("line", ["### Elizabeth Gibney", "**Christoph von Ritter**"])
+def test_a_name_set_apart_below_the_title_is_the_byline(line):
+    article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == [line.strip("#* ")]
+
+
+def test_a_plain_two_word_line_below_the_title_is_no_byline():
+    article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\nHohe Bedeutung\n\n{BODY}")
+    assert list(article.authors) == []

@@ -444,7 +444,7 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
-    if not block.link_only or not near or meta.body_seen:
+    if not near or meta.body_seen or not (block.link_only or _set_apart(block)):
         return False
     text = block.text
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
@@ -454,6 +454,17 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
+
+
+def _set_apart(block: Block) -> bool:
+    """A line shown as a name is: a small heading ('### Elizabeth Gibney') or all bold or
+    italic ('**Christoph von Ritter**'); a plain line of two capitalised words may be a
+    standfirst's or a section's ('Hohe Bedeutung'): measured on ingest-dev, taking those too
+    found 1 point more recall for 2 points less precision."""
+    if block.kind in ("h3", "h4"):
+        return True
+    html = block.html.strip()
+    return any(html.startswith(f"<{t}>") and html.endswith(f"</{t}>") for t in ("strong", "em"))
 
 
 def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = False) -> bool:
