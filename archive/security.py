@@ -1,4 +1,4 @@
-"""Login brute-force throttling for the admin login.
+"""Login brute-force throttling for the admin login and the readers' login.
 
 After LOGIN_MAX_FAILURES failed logins for one username, that username is refused for
 LOGIN_LOCKOUT_SECONDS after the last failure, even with the right password, so guessing
@@ -17,6 +17,7 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 
 # How many more failures one address may have than one username.
@@ -69,9 +70,9 @@ def lockout_message() -> str:
     )
 
 
-class ThrottledAdminLoginForm(AdminAuthenticationForm):
-    """The admin login form, refusing locked usernames and addresses before it even checks
-    the password."""
+class ThrottledLoginMixin:
+    """For an AuthenticationForm: refuses locked usernames and addresses before it even
+    checks the password."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -85,3 +86,11 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
             raise
         clear_failures(username)
         return cleaned
+
+
+class ThrottledAdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin login form, throttled."""
+
+
+class ThrottledLoginForm(ThrottledLoginMixin, AuthenticationForm):
+    """The readers' login form (/accounts/login/), throttled like the admin's."""
