@@ -44,7 +44,6 @@ def collection_detail(request, pk):
     items = list(queries.collection_items(collection))
     data = _collection_json(request, collection, len(items))
     data["items"] = [
-        {**article_summary(i.article), "note": i.note, "added": i.added.isoformat()}
-        for i in items
+        {**article_summary(i.article), "note": i.note, "added": i.added.isoformat()} for i in items
     ]
     return JsonResponse(data)

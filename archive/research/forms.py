@@ -70,7 +70,9 @@ class MoveForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    share = forms.TypedChoiceField(choices=(("on", "on"), ("off", "off")), coerce=lambda v: v == "on")
+    share = forms.TypedChoiceField(
+        choices=(("on", "on"), ("off", "off")), coerce=lambda v: v == "on"
+    )
 
 
 class SavedSearchForm(forms.ModelForm):

@@ -131,6 +131,9 @@ class AlertDelivery(models.Model):
     class Meta:
         ordering = ["-sent"]
 
+    def __str__(self):
+        return f"{len(self.article_ids)} sent to {self.email} at {self.sent:%Y-%m-%d %H:%M}"
+
 
 class Snapshot(models.Model):
     """A frozen result set: the query, when it ran, and each match with its content hash."""
@@ -170,3 +173,6 @@ class SnapshotItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "position"], name="snapshot_position")
         ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"

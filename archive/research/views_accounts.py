@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from archive.research import services
@@ -121,5 +121,11 @@ class InviteView(View):
 
     def _page(self, request, form, status=200, **extra):
         recent = Invitation.objects.select_related("used_by")[:20]
-        context = {"form": form, "recent": recent, "signup": settings.SIGNUP, "now": timezone.now(), **extra}
+        context = {
+            "form": form,
+            "recent": recent,
+            "signup": settings.SIGNUP,
+            "now": timezone.now(),
+            **extra,
+        }
         return render(request, self.template_name, context, status=status)

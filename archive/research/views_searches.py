@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from archive.models import Article
 from archive.research import exports, queries, services
@@ -55,7 +54,9 @@ def saved_search_list(request):
     saved = list(SavedSearch.objects.owned_by(request.user))
     for s in saved:
         s.new = queries.count_new(s.query, s.last_visit)
-    return render(request, "research/saved_searches.html", {"saved": saved, "more": queries.MAX_ITEMS})
+    return render(
+        request, "research/saved_searches.html", {"saved": saved, "more": queries.MAX_ITEMS}
+    )
 
 
 def owned_saved(request, pk) -> SavedSearch:
@@ -89,7 +90,9 @@ def saved_search_edit(request, pk):
             return redirect("research:saved_searches")
     feed = request.build_absolute_uri(reverse("research:saved_feed", args=[saved.feed_token]))
     context = {"saved": saved, "form": form, "feed_url": feed}
-    return render(request, "research/saved_search_edit.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "research/saved_search_edit.html", context, status=400 if form.errors else 200
+    )
 
 
 class SavedSearchFeed(SearchFeed):
@@ -124,7 +127,9 @@ def snapshot_list(request):
             messages.error(request, "This search cannot be frozen: its parameters are not valid.")
             return redirect("search:search")
         if form.results().count > SNAPSHOT_MAX:
-            messages.error(request, f"A snapshot holds at most {SNAPSHOT_MAX:,} articles: narrow the search.")
+            messages.error(
+                request, f"A snapshot holds at most {SNAPSHOT_MAX:,} articles: narrow the search."
+            )
             return redirect(reverse("search:search") + "?" + canonical)
         name = posted.cleaned_data["name"] or describe(form)
         snapshot = services.snapshot_create(
@@ -182,14 +187,18 @@ def shared_snapshot(token):
 
 def shared_snapshot_view(request, token):
     snapshot = shared_snapshot(token)
-    return render(request, "research/snapshot.html", snapshot_context(request, snapshot, shared=True))
+    return render(
+        request, "research/snapshot.html", snapshot_context(request, snapshot, shared=True)
+    )
 
 
 def _snapshot_export(request, snapshot, fmt):
     if fmt not in ("csv", "ris", "bib", "json"):
         raise Http404
     rows = [(i.article, i.state) for i in snapshot_rows(snapshot) if i.article is not None]
-    return exports.export_response(fmt, rows, name=snapshot.name, absolute=request.build_absolute_uri)
+    return exports.export_response(
+        fmt, rows, name=snapshot.name, absolute=request.build_absolute_uri
+    )
 
 
 @login_required
