@@ -195,7 +195,12 @@ def shared_snapshot_view(request, token):
 def _snapshot_export(request, snapshot, fmt):
     if fmt not in ("csv", "ris", "bib", "json"):
         raise Http404
-    rows = [(i.article, i.state) for i in snapshot_rows(snapshot) if i.article is not None]
+    # The CSV's note column says how each article stands against the snapshot.
+    rows = [
+        (i.article, f"{i.state} since the snapshot")
+        for i in snapshot_rows(snapshot)
+        if i.article is not None
+    ]
     return exports.export_response(
         fmt, rows, name=snapshot.name, absolute=request.build_absolute_uri
     )
