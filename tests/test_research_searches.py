@@ -2,6 +2,7 @@
 alerts) and snapshots (frozen result sets that say what changed since)."""
 
 import datetime as dt
+import io
 import json
 import xml.etree.ElementTree as ET
 
@@ -117,7 +118,7 @@ def test_send_alerts_emails_new_matches_once(reader, saved, on_commit):
     later = T0 + dt.timedelta(days=1)
     at(later, on_commit, make_article, title="Ferry returns", source="Coastal Times")
     at(later, on_commit, make_article, title="Bridge news", source="Coastal Times")
-    at(later + dt.timedelta(hours=1), call_command, "send_alerts", stdout=open("/dev/null", "w"))
+    at(later + dt.timedelta(hours=1), call_command, "send_alerts", stdout=io.StringIO())
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ann@example.com"] and "Ferry returns" in message.body
