@@ -72,6 +72,14 @@ def test_collect_from_search_results_makes_a_collection_and_returns(reader, arti
     assert "Remove" in results and f'<option value="{collection.pk}">Ports</option>' in results
 
 
+def test_collecting_says_what_it_did_on_the_page_it_returns_to(reader, articles):
+    response = client_for(reader).post(
+        "/collect/", {"article": articles[0].pk, "new_name": "Ports", "next": "/search/?q=x"},
+        follow=True,
+    )  # fmt: skip
+    assert "Added to “Ports”" in response.content.decode()
+
+
 def test_collect_and_remove_in_one_click(reader, dossier, articles):
     client = client_for(reader)
     other = services.collection_create(owner=reader, name="Other")

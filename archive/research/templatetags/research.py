@@ -14,7 +14,12 @@ def _next(context) -> str:
 
 @register.inclusion_tag("research/account_menu.html", takes_context=True)
 def account_menu(context):
-    return {"user": context["user"], "research": context["research"], "next": _next(context)}
+    return {
+        "user": context["user"],
+        "research": context["research"],
+        "messages": context.get("messages"),
+        "next": _next(context),
+    }
 
 
 @register.inclusion_tag("research/collect_button.html", takes_context=True)
