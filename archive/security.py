@@ -62,6 +62,15 @@ def clear_failures(username: str) -> None:
     cache.delete(_keys(username, "")["user"])
 
 
+def count_attempt(kind: str, value: str) -> int:
+    """Counts one more attempt of `kind` (e.g. a password-reset email) for `value` over the
+    lockout window; returns the count including this one."""
+    key = _key(kind, value.strip().casefold() or "unknown")
+    count = cache.get(key, 0) + 1
+    cache.set(key, count, settings.LOGIN_LOCKOUT_SECONDS)
+    return count
+
+
 def lockout_message() -> str:
     minutes = max(1, round(settings.LOGIN_LOCKOUT_SECONDS / 60))
     return (

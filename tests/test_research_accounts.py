@@ -126,6 +126,15 @@ def test_password_reset_for_an_unknown_address_says_the_same(client):
     assert response.status_code == 302 and not mail.outbox
 
 
+def test_password_reset_emails_are_capped_per_address(client, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    make_reader()
+    for _ in range(4):
+        response = client.post("/accounts/password/reset/", {"email": "reader@example.com"})
+        assert response.status_code == 302  # the same answer every time
+    assert len(mail.outbox) == 2
+
+
 def test_anonymous_header_offers_log_in_only(client, settings):
     page = client.get("/").content.decode()
     assert "Log in" in page and "Sign up" not in page

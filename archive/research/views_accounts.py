@@ -16,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from archive import security
 from archive.research import services
 from archive.research.forms import InvitationForm, SignupForm
 from archive.research.models import Invitation
@@ -33,10 +34,22 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Emails a reset link; past LOGIN_MAX_FAILURES requests for one address (or several
+    times as many from one client) in the lockout window it sends nothing more, and says
+    the same as ever (so the page tells nobody whether an address has an account)."""
+
     template_name = "research/password_reset.html"
     email_template_name = "research/email/password_reset.txt"
     subject_template_name = "research/email/password_reset_subject.txt"
     success_url = reverse_lazy("research:password_reset_done")
+
+    def form_valid(self, form):
+        limit = settings.LOGIN_MAX_FAILURES
+        by_email = security.count_attempt("reset-email", form.cleaned_data["email"])
+        by_client = security.count_attempt("reset-client", security.client_address(self.request))
+        if by_email > limit or by_client > limit * security.ADDRESS_FACTOR:
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
