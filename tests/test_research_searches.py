@@ -79,6 +79,18 @@ def test_new_since_counts_only_new_matches(reader, saved, on_commit):
     assert "none new" in client.get("/searches/").content.decode()
 
 
+def test_new_since_says_at_least_when_more_arrived_than_it_looks_at(saved, on_commit):
+    from archive.research.queries import NewCount, count_new
+
+    later = T0 + dt.timedelta(days=1)
+    for n in range(3):
+        at(later, on_commit, make_article, title=f"Ferry {n} news", source="Coastal Times")
+    at(later, on_commit, make_article, title="Bridge news", source="Coastal Times")
+    # The newest two of the four new articles are looked at: one of them matches.
+    assert count_new(saved.query, saved.last_visit, limit=2) == NewCount(1, at_least=True)
+    assert count_new(saved.query, saved.last_visit) == NewCount(3)
+
+
 def test_new_since_with_no_new_articles_asks_nothing_of_the_index(reader, saved):
     assert "none new" in client_for(reader).get("/searches/").content.decode()
 

@@ -4,6 +4,7 @@ matches of a saved search), through the same form and result sets as the search 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.http import QueryDict
 
@@ -73,27 +74,38 @@ def saved_form(query: str, *, ids=None) -> ArchiveSearchForm:
     return form
 
 
-def new_ids(since: dt.datetime, until: dt.datetime | None = None) -> list[str]:
+def new_ids(
+    since: dt.datetime, until: dt.datetime | None = None, *, limit: int = MAX_ITEMS
+) -> list[str]:
     """Public articles added to the archive after `since` (and up to `until`), newest first,
-    at most MAX_ITEMS + 1 (one more tells "more than")."""
+    at most `limit` + 1 (one more tells "more than")."""
     qs = Article.objects.public().filter(created__gt=since)
     if until is not None:
         qs = qs.filter(created__lte=until)
-    return [str(pk) for pk in qs.order_by("-created").values_list("pk", flat=True)[: MAX_ITEMS + 1]]
+    return [str(pk) for pk in qs.order_by("-created").values_list("pk", flat=True)[: limit + 1]]
 
 
-def count_new(query: str, since: dt.datetime) -> int | None:
+@dataclass(frozen=True)
+class NewCount:
+    """How many new matches; `at_least` when more articles were added than were looked at
+    (the newest MAX_ITEMS), so the true count may be higher."""
+
+    n: int
+    at_least: bool = False
+
+
+def count_new(query: str, since: dt.datetime, *, limit: int = MAX_ITEMS) -> NewCount | None:
     """How many articles added after `since` the saved search matches, from the index (its
     query and filters restricted to the new articles' ids); None when it cannot tell (the
     saved parameters no longer validate, or the index fails)."""
-    ids = new_ids(since)
+    ids = new_ids(since, limit=limit)
     if not ids:
-        return 0
-    form = saved_form(query, ids=ids[:MAX_ITEMS])
+        return NewCount(0)
+    form = saved_form(query, ids=ids[:limit])
     if not form.is_valid():
         return None
     try:
-        return form.results().count
+        return NewCount(form.results().count, at_least=len(ids) > limit)
     except Exception:  # a broken index: the list says "unknown", it does not fail
         return None
 

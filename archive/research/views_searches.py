@@ -54,9 +54,7 @@ def saved_search_list(request):
     saved = list(SavedSearch.objects.owned_by(request.user))
     for s in saved:
         s.new = queries.count_new(s.query, s.last_visit)
-    return render(
-        request, "research/saved_searches.html", {"saved": saved, "more": queries.MAX_ITEMS}
-    )
+    return render(request, "research/saved_searches.html", {"saved": saved})
 
 
 def owned_saved(request, pk) -> SavedSearch:
