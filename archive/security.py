@@ -1,4 +1,4 @@
-"""Login brute-force throttling for the admin login.
+"""Login brute-force throttling for the admin login and the readers' login.
 
 After LOGIN_MAX_FAILURES failed logins for one username, that username is refused for
 LOGIN_LOCKOUT_SECONDS after the last failure, even with the right password, so guessing
@@ -17,6 +17,7 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 
 # How many more failures one address may have than one username.
@@ -61,6 +62,15 @@ def clear_failures(username: str) -> None:
     cache.delete(_keys(username, "")["user"])
 
 
+def count_attempt(kind: str, value: str) -> int:
+    """Counts one more attempt of `kind` (e.g. a password-reset email) for `value` over the
+    lockout window; returns the count including this one."""
+    key = _key(kind, value.strip().casefold() or "unknown")
+    count = cache.get(key, 0) + 1
+    cache.set(key, count, settings.LOGIN_LOCKOUT_SECONDS)
+    return count
+
+
 def lockout_message() -> str:
     minutes = max(1, round(settings.LOGIN_LOCKOUT_SECONDS / 60))
     return (
@@ -69,9 +79,9 @@ def lockout_message() -> str:
     )
 
 
-class ThrottledAdminLoginForm(AdminAuthenticationForm):
-    """The admin login form, refusing locked usernames and addresses before it even checks
-    the password."""
+class ThrottledLoginMixin:
+    """For an AuthenticationForm: refuses locked usernames and addresses before it even
+    checks the password."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -85,3 +95,11 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
             raise
         clear_failures(username)
         return cleaned
+
+
+class ThrottledAdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin login form, throttled."""
+
+
+class ThrottledLoginForm(ThrottledLoginMixin, AuthenticationForm):
+    """The readers' login form (/accounts/login/), throttled like the admin's."""

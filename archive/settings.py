@@ -5,8 +5,8 @@ Environment: DATABASE_URL, CONN_MAX_AGE, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_
 CSRF_TRUSTED_ORIGINS, HTTPS, LOG_LEVEL, IMPORT_MAX_FILE_MB, IMPORT_WORKERS, UPLOAD_MAX_FILES,
 UPLOAD_MAX_MB, UPLOAD_STASH_MAX_HOURS, SEARCH_MAX_QUERY_LENGTH, SEARCH_CLIENT_CONCURRENCY,
 EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS,
-STATIC_ROOT. The numbers, booleans and levels go through checked parsers: a nonsense value is a
-loud ImproperlyConfigured.
+STATIC_ROOT, SIGNUP, EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL. The numbers, booleans and
+levels go through checked parsers: a nonsense value is a loud ImproperlyConfigured.
 """
 
 import os
@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "archive.apps.ArchiveConfig",
+    "archive.research.apps.ResearchConfig",
     # Before haystack: its update_index command is ours (search/management/commands).
     "search.apps.SearchConfig",
     "haystack",
@@ -132,6 +133,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "archive.research.context_processors.research",
             ],
         },
     },
@@ -238,6 +240,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_REDIRECT_URL = "/"
 LOGIN_MAX_FAILURES = _positive_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = _positive_int("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_URL = "research:login"
+
+# --- Reader accounts (archive/research) -----------------------------------------------------
+# open: anyone may sign up; invite (the default): only with a link staff sent; closed: nobody.
+SIGNUP_CHOICES = ("open", "invite", "closed")
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.str(name, default="").strip().lower() or default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}.")
+    return raw
+
+
+SIGNUP = _choice("SIGNUP", "invite", SIGNUP_CHOICES)
+# Password resets, invitations and alerts. The console backend prints them (nothing leaves
+# the machine) until EMAIL_URL names a server: smtp://user:pass@host:587 (django-environ).
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="archive@localhost")
+# The archive's own address, for links in emails (alerts) that have no request to ask.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CACHES = {
     "default": {

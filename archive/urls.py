@@ -73,6 +73,7 @@ admin.site.login_form = ThrottledAdminLoginForm
 urlpatterns = [
     path("", include((archive_patterns, "archive"))),
     path("", include("search.urls")),
+    path("", include("archive.research.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", healthz, name="healthz"),

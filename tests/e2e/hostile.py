@@ -232,8 +232,26 @@ def page_problems(
         found.append(f"base element: {_show(el)}")
     for selector in regions:
         for region in content_regions(doc, selector):
+            for own in own_controls(region) if selector == ".results" else []:
+                found += problems_in(own, allowed=OWN_CONTROL_ELEMENTS, where="[own controls] ")
+                own.getparent().remove(own)
             found += problems_in(region, allowed=allowed, where=f"[{selector}] ")
     return found
+
+
+OWN_CONTROL_ELEMENTS = frozenset({"form", "input", "select", "button"})
+
+
+def own_controls(region) -> list:
+    """The page's own reader controls in a list of results (the collect forms between the
+    cards, archive/research): a direct child of `.results` with the class `collect`. They
+    may hold form elements; anything else about them is checked, and content (a card's
+    text) is never a direct child of the results, so planting one there gains nothing."""
+    return [
+        child
+        for child in region
+        if isinstance(child.tag, str) and "collect" in (child.get("class") or "").split()
+    ]
 
 
 def content_regions(doc, selector: str) -> list:
