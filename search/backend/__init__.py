@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.encoding import force_str
+from haystack import connections
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -58,13 +59,13 @@ from whoosh.fields import DATETIME, KEYWORD, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
 from search.backend import columns, engine
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
 from search.backend.writing import ParallelWriter, segment_writer
 from search.capabilities import Capabilities
+from search.inputs import Fuzzy
 from search.policy import SearchPolicy
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,19 @@ class _Narrowing:
 
 
 class ArchiveWhooshSearchQuery(WhooshSearchQuery):
-    """Haystack's Whoosh query, unchanged; here so the engine names one class of ours."""
+    """Haystack's Whoosh query, with a fuzzy word written with its own number of edits and
+    the policy's prefix (haystack writes every fuzzy word `~2/3`)."""
+
+    def build_query_fragment(self, field, filter_type, value):
+        if filter_type == "fuzzy" and isinstance(value, Fuzzy):
+            word = self.clean(value.prepare(self))
+            prefix = min(self.backend.policy.fuzzy_prefix, max(len(word) - 1, 0))
+            fuzzy = f"{word}~{value.edits}/{prefix}" if prefix else f"{word}~{value.edits}"
+            if field == "content":
+                return f"({fuzzy})"
+            unified = connections[self._using].get_unified_index()
+            return f"{unified.get_index_fieldname(field)}:({fuzzy})"
+        return super().build_query_fragment(field, filter_type, value)
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -189,7 +202,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def setup(self, *, create: bool = True):
         """Open (or create) the index. Haystack's own setup, with three differences: files are
         read, not mmapped (a segment overwritten under a worker would kill it with SIGBUS),
-        the parser is a plain AND parser (no fuzzy plugin: not part of our syntax), and a read
+        the parser reads fuzzy words (`word~1/1`) and proximity (`"a b"~N`, order-free:
+        engine.Near; haystack's parser reads it as an ordered phrase), and a read
         (create=False) never creates an index while the archive holds articles: a lost index
         must show as unavailable, not as an empty one answering "no results"."""
         from haystack import connections
@@ -201,7 +215,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         unified = connections[self.connection_alias].get_unified_index()
         self.content_field_name, self.schema = self.build_schema(unified.all_searchfields())
         self.served = Served.of(unified)
-        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.parser = engine.query_parser(self.content_field_name, self.schema)
         if whoosh_index.exists_in(self.path):
             self.index = self.storage.open_index(schema=self.schema)
         elif create or not _archive_has_articles():
@@ -262,7 +276,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             (store.columns(engine.segment_id(r), r, engine.read_numbers), offset, _live_mask(r))
             for r, offset in leaves
         ]
-        segs = engine.Segments(searcher, store, strict=self.policy.strict_queries)
+        segs = engine.Segments(
+            searcher, store, strict=self.policy.strict_queries, policy=self.policy
+        )
         return _View(searcher, segs, columns.merge(parts))
 
     # --- writing ------------------------------------------------------------------------------
@@ -546,14 +562,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def prefix_overflow(self, field: str, prefix: str) -> tuple[int, int] | None:
         """(words of `field` that start with `prefix`, words a prefix query searches) when the
-        first is more (engine.MAX_EXPANSION, the most frequent, are kept); else None."""
+        first is more (the policy's prefix_terms, the most frequent, are kept); else None."""
         reader = self.searcher().reader()
         try:
             words = reader.expand_prefix(field or self.content_field_name, prefix)
             count = sum(1 for _word in words)
         except Exception:  # an unknown field: nothing was cut
             return None
-        return (count, engine.MAX_EXPANSION) if count > engine.MAX_EXPANSION else None
+        most = self.policy.prefix_terms
+        return (count, most) if count > most else None
 
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known

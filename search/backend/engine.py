@@ -7,8 +7,9 @@ is evaluated on whole arrays: AND is an intersection, OR a union, NOT a differen
 an intersection checked against positions, and every match is scored with BM25F exactly as
 Whoosh's default weighting scores it (same idf, same field lengths, same B and K1).
 
-Node types our query language produces are handled here: Term, Phrase, Prefix (expanded to
-its terms), And, Or, Not, AndNot, NullQuery. Any other type reaching the engine is a bug (our
+Node types our query language produces are handled here: Term, Phrase, Near (words near each
+other in any order), Prefix and FuzzyTerm (expanded to their terms, at most as many as the
+policy allows, the most frequent kept), And, Or, Not, AndNot, NullQuery. Any other type reaching the engine is a bug (our
 parser never emits it): it raises UnsupportedQuery under a strict policy (the tests'), and in
 production is logged and answered by Whoosh's own matchers, each match scored as its boost.
 """
@@ -23,13 +24,14 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.classify import Bo1Model
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
 from whoosh.util.numeric import byte_to_length
 
 from search.backend.postings import EMPTY_IDS, Postings, read_postings
+from search.policy import DEFAULT_POLICY, SearchPolicy
 
 log = logging.getLogger(__name__)
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F defaults, the weighting haystack's searcher uses
-MAX_EXPANSION = 256  # terms a prefix expands to at most (the most frequent are kept)
 _LENGTH_OF_BYTE = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
@@ -52,9 +54,10 @@ class Segments:
     """The searcher's segments: reader, document offset and id of each, and the store
     (search.backend.columns.SegmentStore) of what is read of them."""
 
-    def __init__(self, searcher, store, *, strict: bool = False):
+    def __init__(self, searcher, store, *, strict: bool = False, policy: SearchPolicy = None):
         self.searcher = searcher
         self.strict = strict  # a query node the engine does not know raises (tests)
+        self.policy = policy or DEFAULT_POLICY  # the expansion caps
         self.reader = searcher.reader()
         self.parts = [
             (leaf, offset, segment_id(leaf)) for leaf, offset in self.reader.leaf_readers()
@@ -136,8 +139,12 @@ def evaluate(q, segs: Segments) -> Matches:
     """Every live and deleted document matching `q`, with its BM25F score."""
     if q is None or q is wq.NullQuery:
         return Matches.none()
+    if isinstance(q, wq.FuzzyTerm):  # a Term subclass: before Term
+        return _fuzzy(q, segs)
     if isinstance(q, wq.Term):
         return _term(q.fieldname, q.text, q.boost, segs)
+    if isinstance(q, Near):  # a Phrase subclass: before Phrase
+        return _near(q, segs)
     if isinstance(q, wq.Phrase):
         return _phrase(q, segs)
     if isinstance(q, wq.Prefix):
@@ -221,19 +228,48 @@ def _scaled(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.ids, m.scores * boost)
 
 
+def _most_frequent(segs: Segments, fieldname: str, terms: list, most: int) -> list:
+    if len(terms) > most:
+        frequency = segs.reader.doc_frequency
+        terms = sorted(terms, key=lambda t: (-frequency(fieldname, t), t))[:most]
+    return terms
+
+
+def _expanded(q, terms: list, segs: Segments) -> Matches:
+    """The union of `terms`' matches, each scored as the query's boost when the query scores
+    constantly (Whoosh's prefix and fuzzy queries do, by default), else as Whoosh's Or."""
+    merged = _union([_term(q.fieldname, t, 1.0, segs) for t in terms])
+    if getattr(q, "constantscore", True):
+        return Matches(merged.ids, np.full(len(merged.ids), q.boost, dtype=np.float64))
+    return _scaled(merged, q.boost)
+
+
 def _prefix(q, segs: Segments) -> Matches:
-    reader = segs.reader
     try:
-        terms = list(reader.expand_prefix(q.fieldname, q.text))
+        terms = list(segs.reader.expand_prefix(q.fieldname, q.text))
     except Exception:  # an unknown field
         return Matches.none()
-    if len(terms) > MAX_EXPANSION:
-        terms.sort(key=lambda t: -reader.doc_frequency(q.fieldname, t))
-        terms = terms[:MAX_EXPANSION]
-    # Whoosh scores a prefix query's matches as constant (PatternQuery.constantscore).
-    parts = [_term(q.fieldname, t, 1.0, segs) for t in terms]
-    merged = _union(parts)
-    return Matches(merged.ids, np.full(len(merged.ids), q.boost, dtype=np.float64))
+    return _expanded(q, _most_frequent(segs, q.fieldname, terms, segs.policy.prefix_terms), segs)
+
+
+def fuzzy_terms(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> list:
+    """The words of `fieldname` within `maxdist` edits of `text` sharing its first `prefix`
+    letters, found segment by segment (a segment walks its word list with a Levenshtein
+    automaton; Whoosh's multi-segment reader would measure the distance to every word)."""
+    if fieldname not in reader.schema:
+        return []
+    found = set()
+    for leaf, _offset in reader.leaf_readers():
+        try:
+            found.update(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
+        except Exception:  # a field this segment does not hold
+            continue
+    return sorted(found)
+
+
+def _fuzzy(q, segs: Segments) -> Matches:
+    terms = fuzzy_terms(segs.reader, q.fieldname, q.text, q.maxdist, q.prefixlength)
+    return _expanded(q, _most_frequent(segs, q.fieldname, terms, segs.policy.fuzzy_terms), segs)
 
 
 def _phrase(q, segs: Segments) -> Matches:
@@ -266,6 +302,84 @@ def _phrase(q, segs: Segments) -> Matches:
 
 
 _POSITIONS = 1 << 32  # positions of one document are below this
+
+
+class Near(wq.Phrase):
+    """Words within `slop` positions of each other in any order: for two words, a Phrase of
+    either order with that slop; for more, every word inside a stretch of
+    slop * (words - 1) positions (which holds every ordered Phrase of that slop)."""
+
+
+def _near(q, segs: Segments) -> Matches:
+    words = list(dict.fromkeys(w for w in q.words if w is not None))
+    if len(words) < 2:
+        return _phrase(q, segs)
+    span = max(1, q.slop) * (len(words) - 1)
+    ids = []
+    for leaf, offset, segment_id in segs.parts:
+        lists = [segs.postings(leaf, segment_id, q.fieldname, w, positions=True) for w in words]
+        if any(not len(p.ids) for p in lists):
+            continue
+        common = lists[0].ids
+        for p in lists[1:]:
+            common = np.intersect1d(common, p.ids, assume_unique=True)
+        if len(common):
+            found = _within_span(common, lists, span)
+            ids.append(found.astype(np.int64) + offset)
+    found_ids = np.concatenate(ids) if ids else EMPTY_IDS
+    if not len(found_ids):
+        return Matches.none()
+    words_match = _and([wq.Term(q.fieldname, w) for w in words], segs)
+    keep = np.isin(words_match.ids, found_ids)
+    return Matches(words_match.ids[keep], words_match.scores[keep] * q.boost)
+
+
+def _within_span(candidates: np.ndarray, lists: list[Postings], span: int) -> np.ndarray:
+    """The candidates where some stretch [p, p + span] holds every word: p is an occurrence
+    of one of them, so each occurrence is tried as the start, all at once."""
+    keys = []
+    for postings in lists:
+        owner, pos = postings.positions_of(np.searchsorted(postings.ids, candidates))
+        keys.append(owner.astype(np.int64) * _POSITIONS + pos)  # ascending
+    starts = np.unique(np.concatenate(keys))
+    ok = np.ones(len(starts), dtype=bool)
+    for word_keys in keys:
+        at = np.searchsorted(word_keys, starts)
+        inside = at < len(word_keys)
+        nearest = word_keys[np.minimum(at, len(word_keys) - 1)]
+        ok &= inside & (nearest <= starts + span)
+    return candidates[np.unique(starts[ok] // _POSITIONS)]
+
+
+class _NearPhrasePlugin(PhrasePlugin):
+    """Whoosh's phrase syntax, where `"a b"~N` (an explicit slop) becomes a Near."""
+
+    class NearNode(PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            q = super().query(parser)
+            if not isinstance(q, wq.Phrase):
+                return q
+            return Near(q.fieldname, q.words, slop=q.slop, boost=q.boost,
+                        char_ranges=q.char_ranges)  # fmt: skip
+
+    class NearTagger(PhrasePlugin.PhraseTagger):
+        def create(self, parser, match):
+            node = super().create(parser, match)
+            if not match.group("slop"):
+                return node
+            return _NearPhrasePlugin.NearNode(node.text, node.textstartchar, node.slop)
+
+    def taggers(self, parser):
+        return [(self.NearTagger(self.expr), 0)]
+
+
+def query_parser(fieldname: str, schema) -> QueryParser:
+    """Whoosh's default parser, reading fuzzy words and order-free proximity too."""
+    parser = QueryParser(fieldname, schema=schema)
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(_NearPhrasePlugin())
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
 
 
 def _with_phrase(candidates: np.ndarray, lists: list[Postings], slop: int) -> np.ndarray:
