@@ -197,6 +197,9 @@ def _and(subqueries, segs: Segments, boost: float = 1.0) -> Matches:
             return result
     for sub in negative:
         result = _without(result, evaluate(sub, segs))
+    if negative:  # Whoosh's Not matches what it excludes not, each match scoring its boost
+        bonus = sum(s.boost for s in subqueries if isinstance(s, wq.Not))
+        result = Matches(result.ids, result.scores + bonus)
     return _scaled(result, boost)
 
 
@@ -235,21 +238,15 @@ def _most_frequent(segs: Segments, fieldname: str, terms: list, most: int) -> li
     return terms
 
 
-def _expanded(q, terms: list, segs: Segments) -> Matches:
-    """The union of `terms`' matches, each scored as the query's boost when the query scores
-    constantly (Whoosh's prefix and fuzzy queries do, by default), else as Whoosh's Or."""
-    merged = _union([_term(q.fieldname, t, 1.0, segs) for t in terms])
-    if getattr(q, "constantscore", True):
-        return Matches(merged.ids, np.full(len(merged.ids), q.boost, dtype=np.float64))
-    return _scaled(merged, q.boost)
-
-
 def _prefix(q, segs: Segments) -> Matches:
     try:
         terms = list(segs.reader.expand_prefix(q.fieldname, q.text))
     except Exception:  # an unknown field
         return Matches.none()
-    return _expanded(q, _most_frequent(segs, q.fieldname, terms, segs.policy.prefix_terms), segs)
+    terms = _most_frequent(segs, q.fieldname, terms, segs.policy.prefix_terms)
+    # Whoosh scores a prefix query's matches as constant (PatternQuery.constantscore).
+    merged = _union([_term(q.fieldname, t, 1.0, segs) for t in terms])
+    return Matches(merged.ids, np.full(len(merged.ids), q.boost, dtype=np.float64))
 
 
 def fuzzy_terms(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> list:
@@ -268,8 +265,11 @@ def fuzzy_terms(reader, fieldname: str, text: str, maxdist: int, prefix: int) ->
 
 
 def _fuzzy(q, segs: Segments) -> Matches:
+    """A fuzzy word scored as Whoosh scores the Or of the words it stands for (its
+    simplify()): a misspelled name ranks as the name would, not as a constant."""
     terms = fuzzy_terms(segs.reader, q.fieldname, q.text, q.maxdist, q.prefixlength)
-    return _expanded(q, _most_frequent(segs, q.fieldname, terms, segs.policy.fuzzy_terms), segs)
+    terms = _most_frequent(segs, q.fieldname, terms, segs.policy.fuzzy_terms)
+    return _union([_term(q.fieldname, t, q.boost, segs) for t in terms])
 
 
 def _phrase(q, segs: Segments) -> Matches:
