@@ -36,6 +36,9 @@ class Capabilities:
     # prefix_overflow(field, prefix) -> (words the prefix stands for, words searched) when the
     # first is more (the most frequent are kept), else None: the search page says so.
     prefix_counts: bool = False
+    # fuzzy_stems(field, word, edits) -> the index terms a fuzzy word stands for (as the
+    # analysis capability gives them), so snippets mark what a fuzzy word matched.
+    fuzzy_stems: bool = False
 
     @classmethod
     def every(cls) -> Capabilities:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from haystack.inputs import Exact
 from haystack.query import SQ
@@ -49,7 +49,7 @@ OPERATORS = {"OR": "OR", "||": "OR", "AND": "AND", "&&": "AND", "NOT": "NOT"}
 _TOKEN = re.compile(
     r"(?P<open>(?P<gneg>-?)(?:(?P<gfield>[A-Za-z]+):)?\()"
     r"|(?P<close>\))"
-    r'|(?P<neg>-?)(?:(?P<field>[A-Za-z]+):)?'
+    r"|(?P<neg>-?)(?:(?P<field>[A-Za-z]+):)?"
     r'(?:"(?P<phrase>[^"]*)"(?:~(?P<slop>\d{1,6}))?|(?P<word>[^\s"()]+))'
 )
 _WORD = re.compile(r"\w+")
@@ -121,9 +121,11 @@ class Group:
 
 
 def _negate(node):
-    return Term(**{**node.__dict__, "negated": not node.negated}) if isinstance(
-        node, Term
-    ) else Group(node.op, node.parts, not node.negated)
+    return (
+        Term(**{**node.__dict__, "negated": not node.negated})
+        if isinstance(node, Term)
+        else Group(node.op, node.parts, not node.negated)
+    )
 
 
 def _positive(node) -> bool:

@@ -25,7 +25,7 @@ from archive.feeds import ArticleFeed
 from search import attention, timeline
 from search.forms import SORTS, ArchiveSearchForm
 from search.results import LABEL_MODELS, UNKNOWN
-from search.snippets import cached_analyzer, make_snippet
+from search.snippets import cached_analyzer, make_snippet, query_marks
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "Search is unavailable right now; browsing the archive still works."
@@ -71,10 +71,10 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
             raise SearchUnavailable(str(exc)) from exc
         log.warning("listing through the index failed; from the database", exc_info=True)
         page, facets, suggestion = _run(form.database_results(), form.page_number, form.per_page)
-    words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
+    marks = query_marks(form.parsed)
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
-        hit.snippet = make_snippet(text, words, prefixes) if words else make_snippet(text, [])
+        hit.snippet = make_snippet(text, *marks)
     return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut)
 
 
@@ -269,7 +269,7 @@ class SearchCsvView(SearchFormMixin, View):
 
     def rows(self, request, form):
         yield CSV_COLUMNS + CSV_MORE_COLUMNS
-        words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
+        marks = query_marks(form.parsed)
         analyze = cached_analyzer()  # one export's words, remembered for its whole length
         try:
             for article in form.results().iter_articles():
@@ -285,7 +285,7 @@ class SearchCsvView(SearchFormMixin, View):
                         article.original_url,
                         "; ".join(t.name for t in article.tags.all()),
                         article.language,
-                        plain_snippet(article, words, prefixes, analyze),
+                        plain_snippet(article, marks.words, marks.prefixes, analyze, marks.stems),
                     )
                 ]
         except Exception:  # the response has started; end it rather than send half a row
@@ -299,10 +299,10 @@ def _with_bom(lines):
         first = False
 
 
-def plain_snippet(article, words: list[str], prefixes: list[str], analyze=None) -> str:
+def plain_snippet(article, words: list[str], prefixes: list[str], analyze=None, stems=()) -> str:
     """The page's snippet as plain text: the <mark>s dropped, the escaping undone."""
     text = article.standfirst + "\n" + article.body_text
-    marked = make_snippet(text, words, prefixes, analyze=analyze)
+    marked = make_snippet(text, words, prefixes, stems, analyze=analyze)
     return html.unescape(str(marked).replace("<mark>", "").replace("</mark>", ""))
 
 

@@ -24,7 +24,13 @@ from search.backend import _text_field, name_analyzer
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, whoosh_chain
 from search.backend.columns import SegmentStore
 from search.backend.engine import (
-    Near, Segments, UnsupportedQuery, evaluate, fuzzy_terms, query_parser, top,
+    Near,
+    Segments,
+    UnsupportedQuery,
+    evaluate,
+    fuzzy_terms,
+    query_parser,
+    top,
 )
 from search.backend.postings import read_postings
 from tests.conftest import CORPORA

@@ -87,8 +87,24 @@ def test_malformed_syntax_is_searched_as_words(client, seeds, query):
     assert response.status_code in (200, 400)
     if "Sherman" in query:
         assert response.status_code == 200
-        assert seed_ids(seeds, "001", "003", "004") <= {
-            r["id"] for r in response.json()["results"]
-        } or response.json()["count"] == 0
+        assert (
+            seed_ids(seeds, "001", "003", "004") <= {r["id"] for r in response.json()["results"]}
+            or response.json()["count"] == 0
+        )
     page = client.get("/search/", {"q": query})
     assert page.status_code == 200
+
+
+def test_snippets_mark_what_a_fuzzy_word_and_a_proximity_matched(client, on_commit):
+    on_commit(make_article, title="NATO", body="<p>Stoltenberg met Kuleba; Russia objected.</p>")
+    result = client.get("/api/search/", {"q": 'Stoltenbrg~ "Russia Kuleba"~4'}).json()
+    snippet = result["results"][0]["snippet"]
+    assert "<mark>Stoltenberg</mark>" in snippet
+    assert "<mark>Kuleba</mark>" in snippet and "<mark>Russia</mark>" in snippet
+
+
+def test_the_csv_export_takes_the_new_syntax(client, on_commit):
+    on_commit(make_article, title="NATO", body="<p>Stoltenberg met Kuleba.</p>")
+    response = client.get("/search/export.csv", {"q": "Stoltenbrg~ -(Lavrov OR Ryabkov)"})
+    assert response.status_code == 200
+    assert "Stoltenberg met Kuleba" in b"".join(response.streaming_content).decode()

@@ -68,9 +68,7 @@ def test_proximity_has_a_distance_capped_at_twenty():
 
 
 def test_fuzzy_words_have_one_or_two_edits():
-    assert read("Stoltenbrg~ Kulebaa~2 Sherman~7") == (
-        "(stoltenbrg~1 AND kulebaa~2 AND sherman~2)"
-    )
+    assert read("Stoltenbrg~ Kulebaa~2 Sherman~7") == ("(stoltenbrg~1 AND kulebaa~2 AND sherman~2)")
     assert read("ab~") == "ab"  # too short to be fuzzy
     assert read("x~") == "x" and read("~") == "" and read("~~~") == ""
 

@@ -572,6 +572,19 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         most = self.policy.prefix_terms
         return (count, most) if count > most else None
 
+    def fuzzy_stems(self, field: str, word: str, edits: int) -> list[str]:
+        """The index terms `word`~`edits` stands for in `field` (the text when empty), as a
+        query searches them."""
+        fieldname = field or self.content_field_name
+        if fieldname not in self.schema:
+            return []
+        stems = [t.text for t in self.schema[fieldname].analyzer(word, mode="query")]
+        if len(stems) != 1:
+            return []
+        view = self.view()
+        prefix = min(self.policy.fuzzy_prefix, max(len(stems[0]) - 1, 0))
+        return engine.fuzzy_expansion(view.segs, fieldname, stems[0], edits, prefix)
+
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
         word (by edit distance of the stems, then by how many documents hold it); None when

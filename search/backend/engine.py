@@ -9,9 +9,10 @@ Whoosh's default weighting scores it (same idf, same field lengths, same B and K
 
 Node types our query language produces are handled here: Term, Phrase, Near (words near each
 other in any order), Prefix and FuzzyTerm (expanded to their terms, at most as many as the
-policy allows, the most frequent kept), And, Or, Not, AndNot, NullQuery. Any other type reaching the engine is a bug (our
-parser never emits it): it raises UnsupportedQuery under a strict policy (the tests'), and in
-production is logged and answered by Whoosh's own matchers, each match scored as its boost.
+policy allows, the most frequent kept), And, Or, Not, AndNot, NullQuery. Any other type
+reaching the engine is a bug (our parser never emits it): it raises UnsupportedQuery under a
+strict policy (the tests'), and in production is logged and answered by Whoosh's own
+matchers, each match scored as its boost.
 """
 
 from __future__ import annotations
@@ -257,18 +258,21 @@ def fuzzy_terms(reader, fieldname: str, text: str, maxdist: int, prefix: int) ->
         return []
     found = set()
     for leaf, _offset in reader.leaf_readers():
-        try:
+        if fieldname in leaf.indexed_field_names():
             found.update(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
-        except Exception:  # a field this segment does not hold
-            continue
     return sorted(found)
+
+
+def fuzzy_expansion(segs: Segments, fieldname: str, text: str, maxdist: int, prefix: int):
+    """The index words a fuzzy word stands for: the policy's fuzzy_terms most frequent."""
+    terms = fuzzy_terms(segs.reader, fieldname, text, maxdist, prefix)
+    return _most_frequent(segs, fieldname, terms, segs.policy.fuzzy_terms)
 
 
 def _fuzzy(q, segs: Segments) -> Matches:
     """A fuzzy word scored as Whoosh scores the Or of the words it stands for (its
     simplify()): a misspelled name ranks as the name would, not as a constant."""
-    terms = fuzzy_terms(segs.reader, q.fieldname, q.text, q.maxdist, q.prefixlength)
-    terms = _most_frequent(segs, q.fieldname, terms, segs.policy.fuzzy_terms)
+    terms = fuzzy_expansion(segs, q.fieldname, q.text, q.maxdist, q.prefixlength)
     return _union([_term(q.fieldname, t, q.boost, segs) for t in terms])
 
 
