@@ -39,6 +39,9 @@ class Capabilities:
     # fuzzy_stems(field, word, edits) -> the index terms a fuzzy word stands for (as the
     # analysis capability gives them), so snippets mark what a fuzzy word matched.
     fuzzy_stems: bool = False
+    # The haystack query's `notices` after a run: what the page should say about how the
+    # query was answered (cut to its most selective parts; too costly to answer).
+    query_notices: bool = False
 
     @classmethod
     def every(cls) -> Capabilities:

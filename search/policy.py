@@ -75,6 +75,11 @@ class SearchPolicy:
     # Letters a fuzzy word's matches share with it (Whoosh's own default is 1): each is a scan
     # of the index words that begin so.
     fuzzy_prefix: int = 1
+    # A query's top-level AND of more parts than this searches the most selective of them
+    # (the page says so); and evaluating a query gives up after query_seconds (the page says
+    # it was too costly): with facets, snippets and the suggester, a request stays under 2 s.
+    query_parts: int = 10
+    query_seconds: float = 1.0
     related_text_chars: int = 2000  # of an article (title and lead) whose key terms pick related
     related_terms: int = 5  # key terms searched for (as Whoosh's more_like)
     matches_cache: int = 4  # query results kept per process (a page, its export, its feed)

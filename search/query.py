@@ -175,6 +175,12 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return self.root is None
 
+    def notices(self) -> list[str]:
+        """What the page should say about words the parser left out."""
+        if self.truncated:
+            return [f"Only the first {MAX_TERMS} words of this query were searched."]
+        return []
+
     def describe(self) -> str:
         """The query as read, each group in brackets (for tests and messages)."""
         return self.root.describe() if self.root else ""

@@ -135,6 +135,10 @@ class _Paged:
         """Prefixes of the query that match more words than were searched (none here)."""
         return []
 
+    def notices(self) -> list[str]:
+        """What the page should say about how the query was answered (nothing here)."""
+        return []
+
 
 class DatabaseResults(_Paged):
     """Every public article matching the filters, from the database.
@@ -419,6 +423,14 @@ class IndexResults(_Paged):
                 if overflow:
                     cut.append((term.text, *overflow))
         return cut
+
+    def notices(self) -> list[str]:
+        """The parser's and the backend's word on how the query was answered."""
+        self._ensure_run()
+        said = self.query.notices()
+        if capabilities.current().query_notices:
+            said += list(self._query.notices)
+        return said
 
     def __init__(self, query: ParsedQuery, raw_query: str, filters: Filters, sort: str):
         self.query = query

@@ -52,17 +52,18 @@ class ResultPage:
     hits: list = field(default_factory=list)
     # (prefix, words it matches, words searched) for each prefix cut short: said on the page
     cut_prefixes: list = field(default_factory=list)
+    notices: list = field(default_factory=list)  # how the query was answered (cut, too costly)
 
 
 def run_search(form: ArchiveSearchForm) -> ResultPage:
     """Run the form's result set for its page; raises EmptyPage for a page out of range and
     SearchUnavailable when the index fails (filters without words then fall back on the
     database, which answers them alone, only slower)."""
-    cut = []
+    cut, notices = [], []
     try:
         results = form.results()
         page, facets, suggestion = _run(results, form.page_number, form.per_page)
-        cut = results.cut_prefixes()
+        cut, notices = results.cut_prefixes(), results.notices()
     except EmptyPage:
         raise
     except Exception as exc:  # any backend failure: say so, never a 500
@@ -75,7 +76,7 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
         hit.snippet = make_snippet(text, *marks)
-    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut)
+    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut, notices)
 
 
 def _run(results, number: int, per_page: int):
@@ -210,6 +211,7 @@ class SearchApiView(SearchFormMixin, View):
                 "results": [_result_json(hit) for hit in outcome.hits],
                 "facets": _facets_json(outcome.facets),
                 "suggestion": outcome.suggestion,
+                "notices": outcome.notices,
             }
         )
 

@@ -22,7 +22,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def test_api_shape_is_exactly_the_interface(client, seeds):
     data = client.get("/api/search/", {"q": "Ryabkov"}).json()
     contract = {"count", "page", "pages", "results", "facets", "suggestion"}
-    assert set(data) == contract | {"page_size", "next", "previous"}
+    assert set(data) == contract | {"page_size", "next", "previous", "notices"}
     assert (data["count"], data["page"], data["pages"]) == (2, 1, 1)
     result = data["results"][0]
     keys = {"id", "title", "url", "source", "authors", "published", "snippet", "score"}

@@ -61,7 +61,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 
-from search.backend import columns, engine
+from search.backend import budget, columns, engine
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
 from search.backend.writing import ParallelWriter, segment_writer
 from search.capabilities import Capabilities
@@ -71,6 +71,14 @@ from search.policy import SearchPolicy
 log = logging.getLogger(__name__)
 
 MATCH_ALL = {"*", "*:*"}  # haystack's matching_all_fragment() for Whoosh, and its usual form
+REDUCED = (
+    "This query has {parts} parts; the {kept} that match the fewest articles were searched, "
+    "so some results may lack the others."
+)
+TOO_COSTLY = (
+    "This query took too long to answer, so nothing is listed: wildcards, fuzzy words~ and "
+    "long phrases cost the most. Try fewer of them."
+)
 
 
 class IndexLocked(Exception):
@@ -133,6 +141,19 @@ class _Narrowing:
 class ArchiveWhooshSearchQuery(WhooshSearchQuery):
     """Haystack's Whoosh query, with a fuzzy word written with its own number of edits and
     the policy's prefix (haystack writes every fuzzy word `~2/3`)."""
+
+    notices: tuple = ()  # what the backend said about how the last run was answered
+
+    def run(self, spelling_query=None, **kwargs):
+        """Haystack's run(), keeping the backend's notices too."""
+        search_kwargs = self.build_params(spelling_query=spelling_query)
+        search_kwargs.update(kwargs)
+        results = self.backend.search(self.build_query(), **search_kwargs)
+        self._results = results.get("results", [])
+        self._hit_count = results.get("hits", 0)
+        self._facet_counts = self.post_process_facets(results)
+        self._spelling_suggestion = results.get("spelling_suggestion", None)
+        self.notices = tuple(results.get("notices", ()))
 
     def build_query_fragment(self, field, filter_type, value):
         if filter_type == "fuzzy" and isinstance(value, Fuzzy):
@@ -418,22 +439,36 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return q
         return wq.Or([q] + [wq.Term(q.fieldname, t) for t in known], boost=q.boost)
 
-    def _query_matches(self, view: _View, query_string: str, q) -> engine.Matches:
-        """Live documents matching `q` with their scores; the last few are kept, since one
-        page asks for the same query more than once (results, export chunks)."""
+    def _query_matches(self, view: _View, query_string: str, q):
+        """Live documents matching `q` with their scores, and what the page should say about
+        how it was answered; the last few are kept, since one page asks for the same query
+        more than once (results, export chunks).
+
+        The cost is bounded (search.backend.budget): a top-level AND of more than the
+        policy's query_parts parts searches the most selective of them, and evaluation
+        gives up after query_seconds (nothing is listed then, and the page says why)."""
         with self._lock:
             if query_string in self._matches:
                 self._matches.move_to_end(query_string)
                 return self._matches[query_string]
-        found = engine.evaluate(q, view.segs)
+        policy = self.policy
+        q, dropped = budget.most_selective(q, view.searcher.reader(), policy.query_parts)
+        notices = [REDUCED.format(parts=policy.query_parts + dropped, kept=policy.query_parts)]
+        notices = notices if dropped else []
+        try:
+            with budget.within(policy.query_seconds):
+                found = engine.evaluate(q, view.segs)
+        except budget.QueryTooCostly:
+            log.warning("search: query over its %.1fs budget: %r", policy.query_seconds, q)
+            found, notices = engine.Matches.none(), [*notices, TOO_COSTLY]
         live = view.cols.live[found.ids]
         if not live.all():
             found = engine.Matches(found.ids[live], found.scores[live])
         with self._lock:
-            self._matches[query_string] = found
-            while len(self._matches) > self.policy.matches_cache:
+            self._matches[query_string] = (found, notices)
+            while len(self._matches) > policy.matches_cache:
                 self._matches.popitem(last=False)
-        return found
+        return found, notices
 
     @staticmethod
     def _every_document(view: _View) -> engine.Matches:
@@ -488,6 +523,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """Haystack's search contract, answered from the one searcher and the columns."""
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         view = self.view()
+        notices: list[str] = []
         if (query_string or "").strip() in MATCH_ALL:
             found = self._every_document(view)
             spelling_query = None
@@ -495,7 +531,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             q = self._parse(query_string, view.searcher) if query_string else None
             if q is None:
                 return empty
-            found = self._query_matches(view, query_string, q)
+            found, notices = self._query_matches(view, query_string, q)
         narrowings = self._narrowings(view, narrow_queries)
         in_query = np.zeros(view.cols.size, dtype=bool)
         in_query[found.ids] = True
@@ -516,6 +552,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             "hits": hits,
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}} if facets else {},
             "spelling_suggestion": suggestion,
+            "notices": notices,
         }
 
     def _count_facets(self, view: _View, in_query, narrowings, facets) -> dict:

@@ -28,6 +28,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.qparser import FuzzyTermPlugin, PhrasePlugin, QueryParser
 from whoosh.util.numeric import byte_to_length
 
+from search.backend.budget import check
 from search.backend.postings import EMPTY_IDS, Postings, read_postings
 from search.policy import DEFAULT_POLICY, SearchPolicy
 
@@ -137,7 +138,9 @@ def segment_id(leaf) -> str:
 
 
 def evaluate(q, segs: Segments) -> Matches:
-    """Every live and deleted document matching `q`, with its BM25F score."""
+    """Every live and deleted document matching `q`, with its BM25F score. Raises
+    budget.QueryTooCostly once the time budget (budget.within) is spent."""
+    check()
     if q is None or q is wq.NullQuery:
         return Matches.none()
     if isinstance(q, wq.FuzzyTerm):  # a Term subclass: before Term
@@ -161,6 +164,7 @@ def evaluate(q, segs: Segments) -> Matches:
 
 
 def _term(fieldname: str, text, boost: float, segs: Segments) -> Matches:
+    check()  # a wildcard or a fuzzy word reads many terms
     if fieldname not in segs.reader.schema:
         return Matches.none()
     ids, scores = [], []
@@ -258,6 +262,7 @@ def fuzzy_terms(reader, fieldname: str, text: str, maxdist: int, prefix: int) ->
         return []
     found = set()
     for leaf, _offset in reader.leaf_readers():
+        check()
         if fieldname in leaf.indexed_field_names():
             found.update(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
     return sorted(found)
