@@ -466,7 +466,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             found = engine.Matches(found.ids[live], found.scores[live])
         with self._lock:
             self._matches[query_string] = (found, notices)
-            while len(self._matches) > policy.matches_cache:
+            while len(self._matches) > 2 * policy.matches_cache:  # with their suggestions
                 self._matches.popitem(last=False)
         return found, notices
 
@@ -546,7 +546,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         results = [self.served.result(result_class, pk, score) for pk, score in page]
         suggestion = None
         if hits < self.policy.suggest_below and spelling_query:
-            suggestion = self.create_spelling_suggestion(spelling_query)
+            suggestion = self._suggestion(spelling_query)
         return {
             "results": results,
             "hits": hits,
@@ -622,6 +622,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         prefix = min(self.policy.fuzzy_prefix, max(len(stems[0]) - 1, 0))
         return engine.fuzzy_expansion(view.segs, fieldname, stems[0], edits, prefix)
 
+    def _suggestion(self, query_string: str) -> str | None:
+        """create_spelling_suggestion(), kept with the query's matches: a page runs its
+        query more than once (the count, the page, the facets)."""
+        key = ("suggestion", query_string)
+        with self._lock:
+            if key in self._matches:
+                return self._matches[key]
+        suggestion = self.create_spelling_suggestion(query_string)
+        with self._lock:
+            self._matches[key] = suggestion
+            while len(self._matches) > 2 * self.policy.matches_cache:
+                self._matches.popitem(last=False)
+        return suggestion
+
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
         word (by edit distance of the stems, then by how many documents hold it); None when
@@ -637,6 +651,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         field_name = self.content_field_name
         analyzer = self.schema[field_name].analyzer
         deadline = time.monotonic() + policy.suggest_seconds
+        segs = self.view().segs
         fixed: dict[str, str] = {}  # word -> its replacement (itself when kept)
         lookups = 0
 
@@ -651,7 +666,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 return word
             lookups += 1
             for maxdist in (1, 2) if len(stems[0]) >= 5 else (1,):
-                found = list(reader.terms_within(field_name, stems[0], maxdist, prefix=1))
+                found = engine.fuzzy_terms(segs, field_name, stems[0], maxdist, prefix=1)
                 if found:
                     best = max(found, key=lambda t: (reader.doc_frequency(field_name, t), t))
                     return self._surface_word(searcher, best)

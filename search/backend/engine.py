@@ -17,11 +17,14 @@ matchers, each match scored as its boost.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.classify import Bo1Model
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -254,23 +257,39 @@ def _prefix(q, segs: Segments) -> Matches:
     return Matches(merged.ids, np.full(len(merged.ids), q.boost, dtype=np.float64))
 
 
-def fuzzy_terms(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> list:
-    """The words of `fieldname` within `maxdist` edits of `text` sharing its first `prefix`
-    letters, found segment by segment (a segment walks its word list with a Levenshtein
-    automaton; Whoosh's multi-segment reader would measure the distance to every word)."""
-    if fieldname not in reader.schema:
+def fuzzy_terms(segs: Segments, fieldname: str, text: str, maxdist: int, prefix: int) -> list:
+    """The words of `fieldname` within `maxdist` edits of `text` (transpositions count one,
+    as in Whoosh's automata) sharing its first `prefix` letters. Each segment's words are
+    read once in its life and measured in C (rapidfuzz): Whoosh's automaton walk took 250 ms
+    for one word within two edits at 5,000 articles."""
+    if fieldname not in segs.reader.schema:
         return []
+    head = text[:prefix]
     found = set()
-    for leaf, _offset in reader.leaf_readers():
+    for leaf, _offset, segment_id in segs.parts:
         check()
-        if fieldname in leaf.indexed_field_names():
-            found.update(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
+        words = segs.store.lexicon(
+            segment_id, fieldname, lambda leaf=leaf: _lexicon(leaf, fieldname)
+        )
+        start = bisect.bisect_left(words, head)
+        end = bisect.bisect_left(words, head + "\U0010ffff") if head else len(words)
+        hits = process.extract(
+            text, words[start:end], scorer=OSA.distance, score_cutoff=maxdist, limit=None
+        )
+        found.update(word for word, _distance, _index in hits)
     return sorted(found)
+
+
+def _lexicon(leaf, fieldname: str) -> list[str]:
+    if fieldname not in leaf.indexed_field_names():
+        return []
+    decode = leaf.schema[fieldname].from_bytes
+    return [decode(word) for word in leaf.lexicon(fieldname)]  # sorted: UTF-8 byte order
 
 
 def fuzzy_expansion(segs: Segments, fieldname: str, text: str, maxdist: int, prefix: int):
     """The index words a fuzzy word stands for: the policy's fuzzy_terms most frequent."""
-    terms = fuzzy_terms(segs.reader, fieldname, text, maxdist, prefix)
+    terms = fuzzy_terms(segs, fieldname, text, maxdist, prefix)
     return _most_frequent(segs, fieldname, terms, segs.policy.fuzzy_terms)
 
 
