@@ -61,8 +61,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 
-from search.backend import budget, columns, engine
-from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
+from search.backend import budget, columns, engine, languages
+from search.backend.analysis import (
+    FoldedStemAnalyzer,
+    FoldedStemPositions,
+    marked,
+    name_analyzer,
+)
 from search.backend.writing import ParallelWriter, segment_writer
 from search.capabilities import Capabilities
 from search.inputs import Fuzzy
@@ -107,6 +112,7 @@ class Served:
     model_name: str
     date_field: str
     date_facet: str
+    language_field: str = ""  # the document's language: its text is stemmed in it
 
     @classmethod
     def of(cls, unified_index) -> Served:
@@ -115,7 +121,8 @@ class Served:
             raise ImproperlyConfigured(f"this backend serves one SearchIndex, not {len(indexes)}")
         index = indexes[0]
         meta = index.get_model()._meta
-        return cls(meta.app_label, meta.model_name, index.date_field, index.date_facet)
+        language = getattr(index, "language_field", "")  # declared by the SearchIndex, or not
+        return cls(meta.app_label, meta.model_name, index.date_field, index.date_facet, language)
 
     def result(self, result_class, pk, score):
         return result_class(self.app_label, self.model_name, pk, score)
@@ -128,6 +135,7 @@ class _View:
     searcher: object
     segs: engine.Segments
     cols: columns.Columns
+    languages: tuple[str, ...] = ()  # stemmed languages other than English it holds
 
 
 @dataclass
@@ -236,7 +244,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         unified = connections[self.connection_alias].get_unified_index()
         self.content_field_name, self.schema = self.build_schema(unified.all_searchfields())
         self.served = Served.of(unified)
-        self.parser = engine.query_parser(self.content_field_name, self.schema)
+        self.parser = engine.query_parser(
+            self.content_field_name, languages.query_schema(self.schema, self.content_field_name)
+        )
         if whoosh_index.exists_in(self.path):
             self.index = self.storage.open_index(schema=self.schema)
         elif create or not _archive_has_articles():
@@ -300,7 +310,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         segs = engine.Segments(
             searcher, store, strict=self.policy.strict_queries, policy=self.policy
         )
-        return _View(searcher, segs, columns.merge(parts))
+        cols = columns.merge(parts)
+        language = self.served.language_field
+        held = ()
+        if language in cols.vocabularies:
+            held = languages.present(cols.counts(language, cols.live))
+        return _View(searcher, segs, cols, held)
 
     # --- writing ------------------------------------------------------------------------------
     def _writer(self, wait: float, limitmb: int, procs: int = 1):
@@ -362,6 +377,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 doc = index.full_prepare(obj)
             except SkipDocument:
                 continue
+            language = doc.get(self.served.language_field) if self.served.language_field else ""
+            text = doc.get(self.content_field_name)
+            if language and isinstance(text, str):  # stemmed in its own language
+                doc[self.content_field_name] = marked(text, language)
             docs[doc[ID]] = {k: self._from_python(v) for k, v in doc.items() if k != "boost"}
         if not docs and not remove_ids:
             return False
@@ -420,9 +439,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     # --- reading ------------------------------------------------------------------------------
     def _parse(self, query_string: str, searcher=None):
+        """The Whoosh query for a haystack query string: its text words stemmed in every
+        language the index holds (search.backend.languages), its prefixes expanded."""
         q = self.parser.parse(force_str(query_string))
         if q is None or q is wq.NullQuery or isinstance(q, wq.Every):
             return None
+        held = self.view().languages if searcher is not None else ()
+        analyzer = self.schema[self.content_field_name].analyzer
+        q = q.accept(
+            languages.Stemming(analyzer, self.content_field_name, self.served.language_field, held)
+        )
         if searcher is not None:
             q = q.accept(lambda node: self._expand_prefix(node, searcher.reader()))
         return q

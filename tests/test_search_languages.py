@@ -1,0 +1,71 @@
+"""Each article stemmed in its own language; a query matches in every language indexed."""
+
+import pytest
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(client, **params):
+    response = client.get("/api/search/", params)
+    assert response.status_code == 200, response.content
+    return {r["id"] for r in response.json()["results"]}
+
+
+GERMAN = [  # (in the article, the other inflection searched for)
+    ("Die Verhandlungen in Genf", "Verhandlung"),
+    ("Neue Gespräche der Regierung", "Gespräch"),
+    ("Der Minister besuchte die Häfen", "besuchten"),
+]
+
+
+@pytest.mark.parametrize(("text", "other"), GERMAN)
+def test_a_german_article_is_found_by_the_other_inflection_of_its_words(
+    client, on_commit, text, other
+):
+    german = on_commit(make_article, title="Bericht", body=f"<p>{text}.</p>", language="de")
+    assert ids(client, q=other) == {german.pk}
+
+
+def test_each_language_is_stemmed_in_its_own_way(client, on_commit):
+    french = on_commit(make_article, title="Article", body="<p>Les négociations continuent.</p>",
+                       language="fr")  # fmt: skip
+    spanish = on_commit(make_article, title="Noticia", body="<p>Las negociaciones siguen.</p>",
+                        language="es")  # fmt: skip
+    russian = on_commit(make_article, title="Статья", body="<p>Переговоры продолжаются.</p>",
+                        language="ru")  # fmt: skip
+    # English stems cross languages as they always did ("negociation" is English "negoci",
+    # the Spanish stem too); each language's own stems find only its articles.
+    assert french.pk in ids(client, q="négociation")
+    assert spanish.pk in ids(client, q="negociación")
+    assert ids(client, q="переговорам") == {russian.pk}
+
+
+def test_english_articles_are_matched_by_english_stems_only(client, on_commit):
+    # French stems "rates" as "rat": an English article about rats must not answer "rates".
+    on_commit(make_article, title="Rats", body="<p>The rat ran.</p>", language="en")
+    rates = on_commit(make_article, title="Rates", body="<p>Rates rose.</p>", language="en")
+    on_commit(make_article, title="Article", body="<p>Le chat dort.</p>", language="fr")
+    assert ids(client, q="rates") == {rates.pk}
+
+
+def test_phrases_proximity_and_fuzzy_words_work_in_every_language(client, on_commit):
+    german = on_commit(make_article, title="Bericht",
+                       body="<p>Die neuen Verhandlungen in Genf.</p>", language="de")  # fmt: skip
+    assert ids(client, q='"neue Verhandlung"') == {german.pk}
+    assert ids(client, q='"Genf Verhandlung"~3') == {german.pk}
+    assert ids(client, q="Verhadlungen~") == {german.pk}  # the stem "verhadl", one edit off
+
+
+def test_an_unknown_or_unstemmed_language_is_analysed_as_english(client, on_commit):
+    unknown = on_commit(make_article, title="X", body="<p>The negotiations.</p>", language="")
+    other = on_commit(make_article, title="Y", body="<p>More negotiations.</p>", language="xx")
+    assert ids(client, q="negotiate") == {unknown.pk, other.pk}
+
+
+def test_snippets_of_a_german_article_mark_its_words(client, on_commit):
+    on_commit(make_article, title="Bericht", body="<p>Die Verhandlungen in Genf.</p>",
+              language="de")  # fmt: skip
+    result = client.get("/api/search/", {"q": "Verhandlungen Genf"}).json()["results"][0]
+    assert "<mark>Verhandlungen</mark>" in result["snippet"]
