@@ -22,7 +22,7 @@ from django.views import View
 
 from archive.api import article_summary
 from archive.feeds import ArticleFeed
-from search import attention, timeline
+from search import attention, languages, timeline
 from search.forms import SORTS, ArchiveSearchForm
 from search.results import LABEL_MODELS, UNKNOWN
 from search.snippets import cached_analyzer, make_snippet, query_marks
@@ -120,7 +120,7 @@ class SearchPageView(SearchFormMixin, View):
                 }
                 for f in outcome.facets[dimension]
             ]
-            for dimension in ("source", "author", "tag")
+            for dimension in ("source", "author", "tag", "language")
         }
         months = [(f.value, f.count) for f in outcome.facets["month"] if f.value != UNKNOWN]
         undated = sum(f.count for f in outcome.facets["month"] if f.value == UNKNOWN)
@@ -148,7 +148,7 @@ def sort_choices(form: ArchiveSearchForm) -> list[dict]:
     ]
 
 
-FILTER_NAMES = {"source": "Source", "author": "Author", "tag": "Tag"}
+FILTER_NAMES = {"source": "Source", "author": "Author", "tag": "Tag", "language": "Language"}
 
 
 def describe_filters(chosen: list[dict]) -> list[dict]:
@@ -167,6 +167,8 @@ def describe_filters(chosen: list[dict]) -> list[dict]:
             c["description"] = f"{word} {day.day} {day:%B} {day.year}"
         elif c["dimension"] == "source" and c["value"] == "-":
             c["description"] = "Unknown source"
+        elif c["dimension"] == "language":
+            c["description"] = f"Language: {languages.label(c['value'])}"
         else:
             label = names.get(c["dimension"], {}).get(c["value"], c["value"])
             c["description"] = f"{FILTER_NAMES[c['dimension']]}: {label}"
@@ -233,7 +235,7 @@ def _facets_json(facets: dict) -> dict:
         dimension: [
             {"value": f.value, "label": f.label, "count": f.count} for f in facets[dimension]
         ]
-        for dimension in ("source", "author", "tag")
+        for dimension in ("source", "author", "tag", "language")
     }
     data["month"] = [
         {"value": f.value, "count": f.count, **({"label": f.label} if f.value == UNKNOWN else {})}
@@ -313,7 +315,7 @@ def export_filename(form: ArchiveSearchForm, extension: str, *, allow_unicode=Fa
     from-2022-01-01.csv"; "search.csv" for everything."""
     data = form.cleaned_data
     parts = ["search", slugify(data["q"], allow_unicode=allow_unicode)[:60].strip("-")]
-    for dimension in ("source", "author", "tag"):
+    for dimension in ("source", "author", "tag", "language"):
         parts += [f"{dimension}-{v}" for v in data[dimension][:3]]
     if data.get("start"):
         parts.append(f"from-{data['start'].isoformat()}")

@@ -69,3 +69,61 @@ def test_snippets_of_a_german_article_mark_its_words(client, on_commit):
               language="de")  # fmt: skip
     result = client.get("/api/search/", {"q": "Verhandlungen Genf"}).json()["results"][0]
     assert "<mark>Verhandlungen</mark>" in result["snippet"]
+
+
+@pytest.fixture
+def mixed(on_commit):
+    bodies = {
+        "en": ("Talks in Geneva", "<p>Talks went on in Geneva.</p>"),
+        "de": ("Gespräche in Genf", "<p>Talks: die Gespräche in Genf gingen weiter.</p>"),
+        "fr": ("Pourparlers à Genève", "<p>Talks: les pourparlers ont continué.</p>"),
+    }
+    return {
+        code: on_commit(make_article, title=title, body=body, language=code)
+        for code, (title, body) in bodies.items()
+    }
+
+
+def test_the_language_filter_repeats_and_counts_in_the_facet(client, mixed):
+    assert ids(client, q="talks", language="de") == {mixed["de"].pk}
+    assert ids(client, q="talks", language=["de", "fr"]) == {mixed["de"].pk, mixed["fr"].pk}
+    facet = client.get("/api/search/", {"q": "talks", "language": "de"}).json()["facets"]
+    # Multi-select: the facet ignores its own filter.
+    assert {(f["value"], f["label"], f["count"]) for f in facet["language"]} == {
+        ("en", "English", 1), ("de", "German", 1), ("fr", "French", 1),
+    }  # fmt: skip
+
+
+def test_the_language_filter_works_without_words_too(client, mixed):
+    assert ids(client, language="fr") == {mixed["fr"].pk}
+
+
+def test_the_page_shows_the_language_facet_and_its_chip(client, mixed):
+    page = client.get("/search/", {"q": "talks", "language": "de"}).content.decode()
+    assert "Languages" in page and "Language: German" in page
+
+
+def test_the_csv_and_the_feed_take_the_language_filter(client, mixed):
+    csv = b"".join(client.get("/search/export.csv", {"language": "fr"}).streaming_content)
+    assert "Pourparlers" in csv.decode() and "Gespräche" not in csv.decode()
+    feed = client.get("/feeds/search/", {"q": "talks", "language": "de"}).content.decode()
+    assert "Gespräche in Genf" in feed and "Talks in Geneva" not in feed
+
+
+@pytest.mark.parametrize("bad", ["german", "d", "de-DE", "<b>"])
+def test_a_bad_language_code_is_a_clear_error(client, mixed, bad):
+    response = client.get("/api/search/", {"q": "talks", "language": bad})
+    assert response.status_code == 400
+    assert "language" in response.json()["errors"]
+    assert client.get("/search/", {"q": "talks", "language": bad}).status_code == 200
+
+
+def test_the_database_path_filters_and_counts_languages_alike(mixed):
+    from search.results import DatabaseResults, Filters
+
+    results = DatabaseResults(Filters(language=["de"]), "newest")
+    assert results.count == 1
+    assert {f.value: f.count for f in results.facets()["language"]} == {"en": 1, "de": 1, "fr": 1}
+    assert (
+        results.orm_summary()["facets"]["language"] == results.sql_summary()["facets"]["language"]
+    )
