@@ -29,7 +29,8 @@ class Capabilities:
     bulk_writes: bool = False
     # indexed_ids(): every indexed primary key in one pass.
     id_column: bool = False
-    # analyze(text) -> (term, start, end): the index's own analysis, for snippets.
+    # analyze(text, language="") -> (term, start, end): the index's own analysis (of an
+    # article in that language), for snippets.
     analysis: bool = False
     # problem() -> "" or what is wrong, and doc_count(): checks that never recreate an index.
     self_check: bool = False

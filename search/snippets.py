@@ -26,10 +26,13 @@ def _simple_analyze(text: str):
         yield fold(match.group(0)), match.start(), match.end()
 
 
-def _analyzer():
-    """The backend's own analysis when it offers it (stems and folding as in the index)."""
+def _analyzer(language: str = ""):
+    """The backend's own analysis when it offers it (stems and folding as in the index, for
+    an article in `language`)."""
     backend = connections["default"].get_backend()
-    return backend.analyze if capabilities.of(backend).analysis else _simple_analyze
+    if not capabilities.of(backend).analysis:
+        return _simple_analyze
+    return functools.partial(backend.analyze, language=language) if language else backend.analyze
 
 
 def cached_analyzer(size: int = 4096):
@@ -124,12 +127,20 @@ def _word_boundary(text: str, pos: int) -> int:
 
 
 def make_snippet(
-    text: str, words: list[str], prefixes: list[str] = (), stems: list[str] = (), *, analyze=None
+    text: str,
+    words: list[str],
+    prefixes: list[str] = (),
+    stems: list[str] = (),
+    *,
+    analyze=None,
+    language: str = "",
 ) -> SafeString:
     """An escaped passage of `text` with each query word wrapped in <mark>. `stems`: index
     terms to mark as well (query_marks() gives all three); `analyze`: an analyzer to use
-    (cached_analyzer() for many snippets), else the backend's."""
+    (cached_analyzer() for many snippets), else the backend's for the text's `language`
+    (so a German article marks the other inflections the query found it by)."""
     text = " ".join(text[:MAX_TEXT].split())
+    analyze = analyze or (_analyzer(language) if language else None)
     marking = words or prefixes or stems
     marks = _marks(text, words, list(prefixes), analyze, stems) if marking else []
     start = _word_boundary(text, _best_start(marks) - 60) if marks else 0

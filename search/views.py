@@ -75,7 +75,7 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
     marks = query_marks(form.parsed)
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
-        hit.snippet = make_snippet(text, *marks)
+        hit.snippet = make_snippet(text, *marks, language=hit.article.language)
     return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut, notices)
 
 

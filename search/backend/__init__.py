@@ -65,6 +65,7 @@ from search.backend import budget, columns, engine, languages
 from search.backend.analysis import (
     FoldedStemAnalyzer,
     FoldedStemPositions,
+    language_code,
     marked,
     name_analyzer,
 )
@@ -764,11 +765,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {"results": results, "hits": len(results)}
 
     # --- support for snippets, check_index and /healthz ------------------------------------
-    def analyze(self, text: str):
-        """(term, start, end) for each word of `text`, analysed as the text field is."""
+    def analyze(self, text: str, language: str = ""):
+        """(term, start, end) for each word of `text`, analysed as the text field is (an
+        article's text in its `language`)."""
         if not self.setup_complete:
             self.setup(create=False)
         analyzer = self.schema[self.content_field_name].analyzer
+        if language:
+            analyzer = analyzer.in_language(language_code(language))
         for token in analyzer(text, chars=True, mode="index"):
             yield token.text, token.startchar, token.endchar
 
