@@ -3,14 +3,9 @@
 import pytest
 
 from tests.factories import make_article
+from tests.test_search_queries import ids
 
 pytestmark = pytest.mark.django_db
-
-
-def ids(client, **params):
-    response = client.get("/api/search/", params)
-    assert response.status_code == 200, response.content
-    return {r["id"] for r in response.json()["results"]}
 
 
 GERMAN = [  # (in the article, the other inflection searched for)

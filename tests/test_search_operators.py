@@ -3,18 +3,9 @@
 import pytest
 
 from tests.factories import make_article
+from tests.test_search_queries import ids, seed_ids
 
 pytestmark = pytest.mark.django_db
-
-
-def ids(client, **params):
-    response = client.get("/api/search/", params)
-    assert response.status_code == 200, response.content
-    return {r["id"] for r in response.json()["results"]}
-
-
-def seed_ids(seeds, *numbers):
-    return {seeds[n].pk for n in numbers}
 
 
 @pytest.fixture

@@ -306,6 +306,13 @@ def _phrase(q, segs: Segments) -> Matches:
         return Matches.none()
     if len(words) == 1:
         return _term(q.fieldname, words[0], q.boost, segs)
+    return _positional(q, words, segs, lambda common, lists: _with_phrase(common, lists, q.slop))
+
+
+def _positional(q, words: list, segs: Segments, select) -> Matches:
+    """The documents holding every word where `select(candidates, postings)` finds them
+    placed as asked (a phrase, a proximity), scored as the AND of the words, the way
+    Whoosh's phrase matcher sums its words."""
     ids = []
     for leaf, offset, segment_id in segs.parts:
         lists = [segs.postings(leaf, segment_id, q.fieldname, w, positions=True) for w in words]
@@ -316,17 +323,15 @@ def _phrase(q, segs: Segments) -> Matches:
             common = np.intersect1d(common, p.ids, assume_unique=True)
         if not len(common):
             continue
-        found = _with_phrase(common, lists, q.slop)
+        found = select(common, lists)
         if len(found):
             ids.append(found.astype(np.int64) + offset)
     if not ids:
         return Matches.none()
     found_ids = np.concatenate(ids)
-    # Scored as the AND of its words, the way Whoosh's phrase matcher sums its words.
     words_match = _and([wq.Term(q.fieldname, w) for w in words], segs)
     keep = np.isin(words_match.ids, found_ids, assume_unique=True)
-    scores = words_match.scores[keep] * q.boost
-    return Matches(words_match.ids[keep], scores)
+    return Matches(words_match.ids[keep], words_match.scores[keep] * q.boost)
 
 
 _POSITIONS = 1 << 32  # positions of one document are below this
@@ -343,23 +348,7 @@ def _near(q, segs: Segments) -> Matches:
     if len(words) < 2:
         return _phrase(q, segs)
     span = max(1, q.slop) * (len(words) - 1)
-    ids = []
-    for leaf, offset, segment_id in segs.parts:
-        lists = [segs.postings(leaf, segment_id, q.fieldname, w, positions=True) for w in words]
-        if any(not len(p.ids) for p in lists):
-            continue
-        common = lists[0].ids
-        for p in lists[1:]:
-            common = np.intersect1d(common, p.ids, assume_unique=True)
-        if len(common):
-            found = _within_span(common, lists, span)
-            ids.append(found.astype(np.int64) + offset)
-    found_ids = np.concatenate(ids) if ids else EMPTY_IDS
-    if not len(found_ids):
-        return Matches.none()
-    words_match = _and([wq.Term(q.fieldname, w) for w in words], segs)
-    keep = np.isin(words_match.ids, found_ids)
-    return Matches(words_match.ids[keep], words_match.scores[keep] * q.boost)
+    return _positional(q, words, segs, lambda common, lists: _within_span(common, lists, span))
 
 
 def _within_span(candidates: np.ndarray, lists: list[Postings], span: int) -> np.ndarray:
