@@ -122,3 +122,13 @@ def test_the_database_path_filters_and_counts_languages_alike(mixed):
     assert (
         results.orm_summary()["facets"]["language"] == results.sql_summary()["facets"]["language"]
     )
+
+
+def test_a_german_articles_related_articles_are_found_by_its_german_terms(client, on_commit):
+    body = "<p>Die Verhandlungen über den Haushalt der Regierung dauerten die ganze Nacht.</p>"
+    first = on_commit(make_article, title="Haushalt", body=body, language="de")
+    other = on_commit(make_article, title="Haushaltsstreit",
+                      body="<p>Der Haushalt und die Verhandlung der Regierung.</p>",
+                      language="de")  # fmt: skip
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert other.get_absolute_url() in page

@@ -742,14 +742,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
         ui = connections[self.connection_alias].get_unified_index()
         index = ui.get_index(type(model_instance))
-        text = index.full_prepare(model_instance).get(self.content_field_name) or ""
+        doc = index.full_prepare(model_instance)
+        text = doc.get(self.content_field_name) or ""
         if not text.strip():
             return empty
         field = self.content_field_name
         policy = self.policy
-        terms = engine.key_terms(
-            view.segs, field, text[: policy.related_text_chars], policy.related_terms
-        )
+        language = doc.get(self.served.language_field) if self.served.language_field else ""
+        lead = marked(text[: policy.related_text_chars], language)  # its terms as indexed
+        terms = engine.key_terms(view.segs, field, lead, policy.related_terms)
         q = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
         found = engine.evaluate(q, view.segs)
         cols = view.cols
