@@ -76,8 +76,9 @@ class SearchPolicy:
     # of the index words that begin so.
     fuzzy_prefix: int = 1
     # A query's top-level AND of more parts than this searches the most selective of them
-    # (the page says so); and evaluating a query gives up after query_seconds (the page says
-    # it was too costly): with facets, snippets and the suggester, a request stays under 2 s.
+    # (the page says so); and evaluating a query gives up after query_seconds of its own CPU
+    # time (the page says it was too costly): with facets, snippets and the suggester, a
+    # request costs under 2 s. The 500-character adversarial queries take 10-100 ms.
     query_parts: int = 10
     query_seconds: float = 1.0
     related_text_chars: int = 2000  # of an article (title and lead) whose key terms pick related

@@ -6,6 +6,11 @@ and fuzzy words; the policy's expansions of a wildcard or a fuzzy word; the sugg
 words and its own budget). This is the last line: evaluation checks the clock at every node
 and every term it reads, and gives up past the policy's query_seconds (QueryTooCostly), so
 no input holds a worker for long, whatever the next unforeseen expensive query is.
+
+The clock is the thread's CPU time, not the wall clock: on a machine busy with other work an
+ordinary query waits for the processor too (a two-word phrase took 1.3 s of wall time at
+10,000 articles with the load at 14 on two cores, 0.2 s of its own), and must not be refused
+for it; what is bounded is what the query itself costs.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ class QueryTooCostly(Exception):
 
 @contextlib.contextmanager
 def within(seconds: float):
-    """Evaluation inside may take `seconds` at most (then check() raises QueryTooCostly)."""
-    token = _DEADLINE.set(time.monotonic() + seconds)
+    """Evaluation inside may take `seconds` of CPU time at most (then check() raises
+    QueryTooCostly)."""
+    token = _DEADLINE.set(time.thread_time() + seconds)
     try:
         yield
     finally:
@@ -35,7 +41,7 @@ def within(seconds: float):
 
 def check() -> None:
     deadline = _DEADLINE.get()
-    if deadline is not None and time.monotonic() > deadline:
+    if deadline is not None and time.thread_time() > deadline:
         raise QueryTooCostly("the query took longer than its time budget")
 
 
