@@ -28,7 +28,7 @@ def test_api_shape_is_exactly_the_interface(client, seeds):
     keys = {"id", "title", "url", "source", "authors", "published", "snippet", "score"}
     assert set(result) == keys
     assert isinstance(result["score"], float)
-    assert set(data["facets"]) == {"source", "author", "tag", "month"}
+    assert set(data["facets"]) == {"source", "author", "tag", "month", "language"}
     assert data["facets"]["month"] == [{"value": "2022-01", "count": 2}]
     source = next(r for r in data["results"] if r["source"])["source"]
     assert set(source) == {"name", "slug"}

@@ -439,19 +439,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._reset_searcher()
 
     # --- reading ------------------------------------------------------------------------------
-    def _parse(self, query_string: str, searcher=None):
+    def _parse(self, query_string: str, view: _View | None = None):
         """The Whoosh query for a haystack query string: its text words stemmed in every
-        language the index holds (search.backend.languages), its prefixes expanded."""
+        language the index holds (search.backend.languages), its prefixes expanded against
+        `view` (the search's own: a fresh view mid-search would evict its segments)."""
         q = self.parser.parse(force_str(query_string))
         if q is None or q is wq.NullQuery or isinstance(q, wq.Every):
             return None
-        held = self.view().languages if searcher is not None else ()
+        held = view.languages if view is not None else ()
         analyzer = self.schema[self.content_field_name].analyzer
         q = q.accept(
             languages.Stemming(analyzer, self.content_field_name, self.served.language_field, held)
         )
-        if searcher is not None:
-            q = q.accept(lambda node: self._expand_prefix(node, searcher.reader()))
+        if view is not None:
+            q = q.accept(lambda node: self._expand_prefix(node, view.searcher.reader()))
         return q
 
     def _expand_prefix(self, q, reader):
@@ -555,7 +556,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             found = self._every_document(view)
             spelling_query = None
         else:
-            q = self._parse(query_string, view.searcher) if query_string else None
+            q = self._parse(query_string, view) if query_string else None
             if q is None:
                 return empty
             found, notices = self._query_matches(view, query_string, q)
