@@ -88,7 +88,13 @@ SEARCH_KINDS = (
     "words + dates",
     "empty + filters",
     "sort newest",
+    # Issue 19's operators, after the others so that their queries stay as they were.
+    "proximity",
+    "fuzzy",
+    "grouped",
+    "adversarial",
 )
+ADVERSARIAL_FORMS = ("made-up words", "one word repeated", "many ORs", "deep brackets", "fuzzy")
 WORD_KINDS = ("1 word", "2 words", "3 words")  # the ones compared with icontains and FTS5
 PAGE_KINDS = (
     "article",
@@ -276,7 +282,53 @@ def build_queries(*, seed: int, per_kind: int, articles: list[dict], facts: DbFa
             elif kind == "sort newest":
                 ws = words(1)
                 out.append(Query(kind, {"q": ws[0], "sort": "newest"}, ws))
+            elif kind == "proximity":
+                ws = words(2)
+                out.append(Query(kind, {"q": f'"{ws[0]} {ws[1]}"~{rng.randint(2, 10)}'}, ws))
+            elif kind == "fuzzy":
+                ws = words(1 + i % 2)
+                edits = 1 + i % 2
+                q = " ".join([misspelled(rng, ws[0], edits) + f"~{edits}", *ws[1:]])
+                out.append(Query(kind, {"q": q}, ws))
+            elif kind == "grouped":
+                a, b, c = words(3)
+                d, e = rng.sample(vocab, 2)
+                out.append(Query(kind, {"q": f"{a} ({b} OR {c}) -({d} OR {e})"}, [a, b, c]))
+            elif kind == "adversarial":
+                form = ADVERSARIAL_FORMS[i % len(ADVERSARIAL_FORMS)]
+                out.append(Query(kind, {"q": adversarial_query(rng, form, vocab)}))
     return out
+
+
+def misspelled(rng: random.Random, word: str, edits: int) -> str:
+    """`word` with `edits` letters changed (never the first: fuzzy words keep it)."""
+    letters = list(word)
+    for _ in range(edits):
+        at = rng.randrange(1, len(letters)) if len(letters) > 1 else 0
+        letters[at] = "z" if letters[at] != "z" else "q"
+    return "".join(letters)
+
+
+def adversarial_query(rng: random.Random, form: str, vocab: list[str], length: int = 500) -> str:
+    """A query of `length` characters built to cost the most (issue 19): made-up words, one
+    unknown word repeated, a long chain of ORs, brackets nested deep, or many fuzzy words."""
+
+    def made_up() -> str:
+        return "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(rng.randint(5, 7)))
+
+    if form == "made-up words":
+        parts = [made_up() for _ in range(length // 6)]
+    elif form == "one word repeated":
+        parts = [made_up()] * length
+    elif form == "many ORs":
+        parts = " OR ".join(rng.choice(vocab) for _ in range(length // 8)).split()
+    elif form == "deep brackets":
+        a, b = rng.sample(vocab, 2)
+        depth = (length - len(a) - len(b) - 4) // 2
+        return ("(" * depth + f"{a} OR {b}" + ")" * depth)[:length]
+    else:
+        parts = [rng.choice(vocab) + "~2" for _ in range(length // 8)]
+    return " ".join(parts)[:length].strip()
 
 
 def build_pages(*, seed: int, per_kind: int, facts: DbFacts) -> list[tuple[str, str]]:

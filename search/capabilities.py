@@ -29,13 +29,20 @@ class Capabilities:
     bulk_writes: bool = False
     # indexed_ids(): every indexed primary key in one pass.
     id_column: bool = False
-    # analyze(text) -> (term, start, end): the index's own analysis, for snippets.
+    # analyze(text, language="") -> (term, start, end): the index's own analysis (of an
+    # article in that language), for snippets.
     analysis: bool = False
     # problem() -> "" or what is wrong, and doc_count(): checks that never recreate an index.
     self_check: bool = False
     # prefix_overflow(field, prefix) -> (words the prefix stands for, words searched) when the
     # first is more (the most frequent are kept), else None: the search page says so.
     prefix_counts: bool = False
+    # fuzzy_stems(field, word, edits) -> the index terms a fuzzy word stands for (as the
+    # analysis capability gives them), so snippets mark what a fuzzy word matched.
+    fuzzy_stems: bool = False
+    # The haystack query's `notices` after a run: what the page should say about how the
+    # query was answered (cut to its most selective parts; too costly to answer).
+    query_notices: bool = False
 
     @classmethod
     def every(cls) -> Capabilities:

@@ -44,6 +44,7 @@ def _key(version: int, filters) -> str:
         tuple(sorted(filters.source)),
         tuple(sorted(filters.author)),
         tuple(sorted(filters.tag)),
+        tuple(sorted(filters.language)),
         filters.start.isoformat() if filters.start else "",
         filters.end.isoformat() if filters.end else "",
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 
+from search import languages
 from search import query as query_language
 from search.results import (
     DIMENSIONS,
@@ -71,6 +72,7 @@ class ArchiveSearchForm(forms.Form):
     source = SlugListField()
     author = SlugListField()
     tag = SlugListField()
+    language = languages.LanguageListField()
     start = forms.DateField(
         required=False, input_formats=["%Y-%m-%d"], label="From",
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
@@ -89,7 +91,7 @@ class ArchiveSearchForm(forms.Form):
         error_messages={"invalid": f"Enter a page size from 1 to {MAX_PAGE_SIZE}."},
     )  # fmt: skip
 
-    PARAMS = ("q", "source", "author", "tag", "start", "end", "sort", "page_size")
+    PARAMS = ("q", "source", "author", "tag", "language", "start", "end", "sort", "page_size")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,7 +140,7 @@ class ArchiveSearchForm(forms.Form):
         data = self.cleaned_data
         return Filters(
             source=data["source"], author=data["author"], tag=data["tag"],
-            start=data.get("start"), end=data.get("end"),
+            language=data["language"], start=data.get("start"), end=data.get("end"),
         )  # fmt: skip
 
     def results(self) -> DatabaseResults | IndexResults:
@@ -176,7 +178,7 @@ class ArchiveSearchForm(forms.Form):
     def chosen_filters(self) -> list[dict]:
         """Each chosen filter with the URL that removes just that one."""
         chosen = []
-        for dimension in DIMENSIONS:
+        for dimension in (*DIMENSIONS, "language"):
             for value in self.cleaned_data[dimension]:
                 label = "Unknown source" if (dimension, value) == ("source", "-") else value
                 chosen.append(

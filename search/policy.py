@@ -68,6 +68,19 @@ class SearchPolicy:
     suggest_max_words: int = 4
     suggest_max_word_length: int = 30
     suggest_seconds: float = 0.25
+    # Words a wildcard (negotiat*) or a fuzzy word (Stoltenbrg~) stands for at most: the most
+    # frequent are searched (a wildcard on the search page says when it was cut).
+    prefix_terms: int = 256
+    fuzzy_terms: int = 64
+    # Letters a fuzzy word's matches share with it (Whoosh's own default is 1): each is a scan
+    # of the index words that begin so.
+    fuzzy_prefix: int = 1
+    # A query's top-level AND of more parts than this searches the most selective of them
+    # (the page says so); and evaluating a query gives up after query_seconds of its own CPU
+    # time (the page says it was too costly): with facets, snippets and the suggester, a
+    # request costs under 2 s. The 500-character adversarial queries take 10-100 ms.
+    query_parts: int = 10
+    query_seconds: float = 1.0
     related_text_chars: int = 2000  # of an article (title and lead) whose key terms pick related
     related_terms: int = 5  # key terms searched for (as Whoosh's more_like)
     matches_cache: int = 4  # query results kept per process (a page, its export, its feed)

@@ -26,7 +26,7 @@ from django.db.models.functions import TruncMonth
 from haystack.query import SearchQuerySet
 
 from archive.models import Article, Author, Source, Tag
-from search import capabilities, facet_cache
+from search import capabilities, facet_cache, languages
 from search.query import FIELDS, ParsedQuery
 
 PAGE_SIZE = 20
@@ -38,6 +38,7 @@ INDEX_FIELDS = {
     "author": "author_slugs",
     "tag": "tag_slugs",
     "month": "month",
+    "language": "language",
 }
 LABEL_MODELS = {"source": Source, "author": Author, "tag": Tag}
 # The facet value (and the filter, source=-) of articles with no known source, and the
@@ -51,6 +52,7 @@ class Filters:
     source: list[str] = field(default_factory=list)
     author: list[str] = field(default_factory=list)
     tag: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
     start: dt.date | None = None
     end: dt.date | None = None
 
@@ -100,6 +102,8 @@ def _month_label(value: str) -> str:
 
 
 def _labelled(dimension: str, counts: list[tuple[str, int]]) -> list[Facet]:
+    if dimension == "language":
+        return [Facet(v, n, languages.label(v)) for v, n in counts if v][:FACET_SIZE]
     if dimension == "month":  # every month is listed; undated last
         facets = [Facet(v, n, _month_label(v)) for v, n in counts if v and v != UNKNOWN]
         facets.sort(key=lambda f: f.value)
@@ -133,6 +137,10 @@ class _Paged:
 
     def cut_prefixes(self) -> list[tuple[str, int, int]]:
         """Prefixes of the query that match more words than were searched (none here)."""
+        return []
+
+    def notices(self) -> list[str]:
+        """What the page should say about how the query was answered (nothing here)."""
         return []
 
 
@@ -169,6 +177,8 @@ class DatabaseResults(_Paged):
         if filters.tag:
             through = Article.tags.through.objects.filter(tag__slug__in=filters.tag)
             qs = qs.filter(pk__in=through.values("article_id"))
+        if filters.language:
+            qs = qs.filter(language__in=filters.language)
         return qs
 
     def ordered(self):
@@ -206,6 +216,7 @@ class DatabaseResults(_Paged):
             "author": self._counts("author", "authors__slug"),
             "tag": self._counts("tag", "tags__slug"),
             "month": self._month_counts(),
+            "language": _language_counts(self._queryset(self.filters.without("language"))),
         }
 
     def _counts(self, dimension: str, lookup: str) -> list[Facet]:
@@ -239,6 +250,17 @@ class DatabaseResults(_Paged):
             yield from qs[:limit]
             return
         yield from qs.iterator(chunk_size=500)
+
+
+def _language_counts(queryset) -> list[Facet]:
+    """The language facet of a queryset of articles (a few distinct values: one GROUP BY)."""
+    rows = (
+        queryset.exclude(language="")
+        .values_list("language")
+        .annotate(n=Count("id"))
+        .order_by("-n", "language")[:FACET_SIZE]
+    )
+    return _labelled("language", list(rows))
 
 
 def _source_ids(slugs: list[str]):
@@ -284,6 +306,12 @@ def _in_sets(filters: Filters, column: str) -> tuple[list[str], list]:
                 chosen = f"{chosen} UNION ALL {_NO_SOURCE}"
             where.append(f"{column} IN ({chosen})")
             params += values
+    if filters.language:
+        chosen = (
+            f"SELECT id FROM {_A} WHERE language IN ({', '.join(['%s'] * len(filters.language))})"  # noqa: S608
+        )
+        where.append(f"{column} IN ({chosen})")
+        params += filters.language
     return where, params
 
 
@@ -317,6 +345,9 @@ def _sql_facets(filters: Filters) -> dict[str, list[Facet]]:
         "author": _sql_m2m_counts("author", filters.without("author")),
         "tag": _sql_m2m_counts("tag", filters.without("tag")),
         "month": _sql_month_counts(filters.without("month")),
+        "language": _language_counts(
+            DatabaseResults(filters, "newest")._queryset(filters.without("language"))
+        ),
     }
 
 
@@ -420,6 +451,14 @@ class IndexResults(_Paged):
                     cut.append((term.text, *overflow))
         return cut
 
+    def notices(self) -> list[str]:
+        """The parser's and the backend's word on how the query was answered."""
+        self._ensure_run()
+        said = self.query.notices()
+        if capabilities.current().query_notices:
+            said += list(self._query.notices)
+        return said
+
     def __init__(self, query: ParsedQuery, raw_query: str, filters: Filters, sort: str):
         self.query = query
         self.filters = filters
@@ -446,6 +485,8 @@ class IndexResults(_Paged):
             sqs = sqs.narrow(fragment("published", "gte", filters.start))
         if filters.end:
             sqs = sqs.narrow(fragment("published", "lte", filters.end))
+        if filters.language:
+            sqs = sqs.narrow(fragment(INDEX_FIELDS["language"], "in", filters.language))
         return sqs
 
     def _run(self, start: int, end: int) -> list:

@@ -15,6 +15,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     # facet derived from it, which a date filter does not narrow.
     date_field = "published"
     date_facet = "month"
+    # The article's language (ISO 639-1): our backend stems its text in it (issue 19).
+    language_field = "language"
 
     text = indexes.CharField(document=True, use_template=True, stored=False)
     title = indexes.CharField(model_attr="title", boost=2.0, stored=False)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
 
 from search import capabilities
-from search.query import fold
+from search.query import FIELDS, fold
 
 LENGTH = 260  # characters of text in a snippet
 MAX_TEXT = 20_000  # characters of an article searched for the best passage
@@ -25,10 +26,13 @@ def _simple_analyze(text: str):
         yield fold(match.group(0)), match.start(), match.end()
 
 
-def _analyzer():
-    """The backend's own analysis when it offers it (stems and folding as in the index)."""
+def _analyzer(language: str = ""):
+    """The backend's own analysis when it offers it (stems and folding as in the index, for
+    an article in `language`)."""
     backend = connections["default"].get_backend()
-    return backend.analyze if capabilities.of(backend).analysis else _simple_analyze
+    if not capabilities.of(backend).analysis:
+        return _simple_analyze
+    return functools.partial(backend.analyze, language=language) if language else backend.analyze
 
 
 def cached_analyzer(size: int = 4096):
@@ -44,7 +48,34 @@ def cached_analyzer(size: int = 4096):
     return cached
 
 
-def _marks(text: str, words: list[str], prefixes: list[str], analyze=None) -> list[tuple[int, int]]:
+class QueryMarks(NamedTuple):
+    """What a snippet marks for a query: its words (analysed as the index is), its prefixes,
+    and index terms to mark as they are (what its fuzzy words stand for)."""
+
+    words: list[str]
+    prefixes: list[str]
+    stems: list[str]
+
+
+def query_marks(parsed) -> QueryMarks:
+    """The marks of a parsed query (search.query.ParsedQuery): a fuzzy word marks the index
+    words it matched where the backend tells them, else the word as written."""
+    words, stems = parsed.highlight_words(), []
+    backend = connections["default"].get_backend()
+    expands = capabilities.of(backend).fuzzy_stems
+    for term in parsed.positive_terms():
+        if not term.fuzzy:
+            continue
+        if expands:
+            stems += backend.fuzzy_stems(FIELDS.get(term.field, ""), term.text, term.fuzzy)
+        else:
+            words.append(term.text)
+    return QueryMarks(words, parsed.prefixes(), stems)
+
+
+def _marks(
+    text: str, words: list[str], prefixes: list[str], analyze=None, stems=()
+) -> list[tuple[int, int]]:
     """Where the query's words are in `text`, as the index would match them (stems, folding).
 
     Only a word that begins like one of the wanted stems goes through the analyzer: analysing
@@ -53,7 +84,7 @@ def _marks(text: str, words: list[str], prefixes: list[str], analyze=None) -> li
     place (almost always), else word by word.
     """
     analyze = analyze or _analyzer()
-    wanted = {term for word in words for term, _s, _e in analyze(word)}
+    wanted = {term for word in words for term, _s, _e in analyze(word)} | set(stems)
     heads = {term[:3] for term in wanted}
     folded_prefixes = tuple(fold(p) for p in prefixes)
     folded = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
@@ -96,12 +127,22 @@ def _word_boundary(text: str, pos: int) -> int:
 
 
 def make_snippet(
-    text: str, words: list[str], prefixes: list[str] = (), *, analyze=None
+    text: str,
+    words: list[str],
+    prefixes: list[str] = (),
+    stems: list[str] = (),
+    *,
+    analyze=None,
+    language: str = "",
 ) -> SafeString:
-    """An escaped passage of `text` with each query word wrapped in <mark>. `analyze`: an
-    analyzer to use (cached_analyzer() for many snippets), else the backend's."""
+    """An escaped passage of `text` with each query word wrapped in <mark>. `stems`: index
+    terms to mark as well (query_marks() gives all three); `analyze`: an analyzer to use
+    (cached_analyzer() for many snippets), else the backend's for the text's `language`
+    (so a German article marks the other inflections the query found it by)."""
     text = " ".join(text[:MAX_TEXT].split())
-    marks = _marks(text, words, list(prefixes), analyze) if words or prefixes else []
+    analyze = analyze or (_analyzer(language) if language else None)
+    marking = words or prefixes or stems
+    marks = _marks(text, words, list(prefixes), analyze, stems) if marking else []
     start = _word_boundary(text, _best_start(marks) - 60) if marks else 0
     end = min(len(text), start + LENGTH)
     if end < len(text):

@@ -22,10 +22,10 @@ from django.views import View
 
 from archive.api import article_summary
 from archive.feeds import ArticleFeed
-from search import attention, timeline
+from search import attention, languages, timeline
 from search.forms import SORTS, ArchiveSearchForm
 from search.results import LABEL_MODELS, UNKNOWN
-from search.snippets import cached_analyzer, make_snippet
+from search.snippets import cached_analyzer, make_snippet, query_marks
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "Search is unavailable right now; browsing the archive still works."
@@ -52,17 +52,18 @@ class ResultPage:
     hits: list = field(default_factory=list)
     # (prefix, words it matches, words searched) for each prefix cut short: said on the page
     cut_prefixes: list = field(default_factory=list)
+    notices: list = field(default_factory=list)  # how the query was answered (cut, too costly)
 
 
 def run_search(form: ArchiveSearchForm) -> ResultPage:
     """Run the form's result set for its page; raises EmptyPage for a page out of range and
     SearchUnavailable when the index fails (filters without words then fall back on the
     database, which answers them alone, only slower)."""
-    cut = []
+    cut, notices = [], []
     try:
         results = form.results()
         page, facets, suggestion = _run(results, form.page_number, form.per_page)
-        cut = results.cut_prefixes()
+        cut, notices = results.cut_prefixes(), results.notices()
     except EmptyPage:
         raise
     except Exception as exc:  # any backend failure: say so, never a 500
@@ -71,11 +72,11 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
             raise SearchUnavailable(str(exc)) from exc
         log.warning("listing through the index failed; from the database", exc_info=True)
         page, facets, suggestion = _run(form.database_results(), form.page_number, form.per_page)
-    words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
+    marks = query_marks(form.parsed)
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
-        hit.snippet = make_snippet(text, words, prefixes) if words else make_snippet(text, [])
-    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut)
+        hit.snippet = make_snippet(text, *marks, language=hit.article.language)
+    return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut, notices)
 
 
 def _run(results, number: int, per_page: int):
@@ -119,7 +120,7 @@ class SearchPageView(SearchFormMixin, View):
                 }
                 for f in outcome.facets[dimension]
             ]
-            for dimension in ("source", "author", "tag")
+            for dimension in ("source", "author", "tag", "language")
         }
         months = [(f.value, f.count) for f in outcome.facets["month"] if f.value != UNKNOWN]
         undated = sum(f.count for f in outcome.facets["month"] if f.value == UNKNOWN)
@@ -147,7 +148,7 @@ def sort_choices(form: ArchiveSearchForm) -> list[dict]:
     ]
 
 
-FILTER_NAMES = {"source": "Source", "author": "Author", "tag": "Tag"}
+FILTER_NAMES = {"source": "Source", "author": "Author", "tag": "Tag", "language": "Language"}
 
 
 def describe_filters(chosen: list[dict]) -> list[dict]:
@@ -166,6 +167,8 @@ def describe_filters(chosen: list[dict]) -> list[dict]:
             c["description"] = f"{word} {day.day} {day:%B} {day.year}"
         elif c["dimension"] == "source" and c["value"] == "-":
             c["description"] = "Unknown source"
+        elif c["dimension"] == "language":
+            c["description"] = f"Language: {languages.label(c['value'])}"
         else:
             label = names.get(c["dimension"], {}).get(c["value"], c["value"])
             c["description"] = f"{FILTER_NAMES[c['dimension']]}: {label}"
@@ -210,6 +213,7 @@ class SearchApiView(SearchFormMixin, View):
                 "results": [_result_json(hit) for hit in outcome.hits],
                 "facets": _facets_json(outcome.facets),
                 "suggestion": outcome.suggestion,
+                "notices": outcome.notices,
             }
         )
 
@@ -231,7 +235,7 @@ def _facets_json(facets: dict) -> dict:
         dimension: [
             {"value": f.value, "label": f.label, "count": f.count} for f in facets[dimension]
         ]
-        for dimension in ("source", "author", "tag")
+        for dimension in ("source", "author", "tag", "language")
     }
     data["month"] = [
         {"value": f.value, "count": f.count, **({"label": f.label} if f.value == UNKNOWN else {})}
@@ -269,7 +273,7 @@ class SearchCsvView(SearchFormMixin, View):
 
     def rows(self, request, form):
         yield CSV_COLUMNS + CSV_MORE_COLUMNS
-        words, prefixes = form.parsed.highlight_words(), form.parsed.prefixes()
+        marks = query_marks(form.parsed)
         analyze = cached_analyzer()  # one export's words, remembered for its whole length
         try:
             for article in form.results().iter_articles():
@@ -285,7 +289,7 @@ class SearchCsvView(SearchFormMixin, View):
                         article.original_url,
                         "; ".join(t.name for t in article.tags.all()),
                         article.language,
-                        plain_snippet(article, words, prefixes, analyze),
+                        plain_snippet(article, marks.words, marks.prefixes, analyze, marks.stems),
                     )
                 ]
         except Exception:  # the response has started; end it rather than send half a row
@@ -299,10 +303,10 @@ def _with_bom(lines):
         first = False
 
 
-def plain_snippet(article, words: list[str], prefixes: list[str], analyze=None) -> str:
+def plain_snippet(article, words: list[str], prefixes: list[str], analyze=None, stems=()) -> str:
     """The page's snippet as plain text: the <mark>s dropped, the escaping undone."""
     text = article.standfirst + "\n" + article.body_text
-    marked = make_snippet(text, words, prefixes, analyze=analyze)
+    marked = make_snippet(text, words, prefixes, stems, analyze=analyze)
     return html.unescape(str(marked).replace("<mark>", "").replace("</mark>", ""))
 
 
@@ -311,7 +315,7 @@ def export_filename(form: ArchiveSearchForm, extension: str, *, allow_unicode=Fa
     from-2022-01-01.csv"; "search.csv" for everything."""
     data = form.cleaned_data
     parts = ["search", slugify(data["q"], allow_unicode=allow_unicode)[:60].strip("-")]
-    for dimension in ("source", "author", "tag"):
+    for dimension in ("source", "author", "tag", "language"):
         parts += [f"{dimension}-{v}" for v in data[dimension][:3]]
     if data.get("start"):
         parts.append(f"from-{data['start'].isoformat()}")

@@ -78,12 +78,14 @@ def test_the_query_examples_parse_as_the_guide_says(guide):
         parsed = query_language.parse(example)
         assert not parsed.is_empty, example
     assert query_language.parse("migra*").prefixes() == ["migra"]
-    assert [t.field for g in query_language.parse('author:"Ann Writer"').groups for t in g] == [
-        "author"
-    ]
-    or_groups = [len(g) for g in query_language.parse("Geneva OR Vienna talks").groups]
-    assert or_groups == [2, 1]
-    assert all(t.negated for g in query_language.parse('-"oil price"').groups for t in g)
+    assert [t.field for t in query_language.parse('author:"Ann Writer"').terms] == ["author"]
+    read = {text: query_language.parse(text).describe() for text in examples}
+    assert read["Geneva OR Vienna talks"] == "((geneva OR vienna) AND talks)"
+    assert read["sanctions -(oil OR gas)"] == "(sanctions AND -(oil OR gas))"
+    assert read["Geneva AND talks OR Vienna"] == "((geneva AND talks) OR vienna)"
+    assert read['"Kuleba Russia"~5'] == '"kuleba russia"~5'
+    assert read["Stoltenbrg~"] == "stoltenbrg~1" and read["Stoltnbrg~2"] == "stoltnbrg~2"
+    assert all(t.negated for t in query_language.parse('-"oil price"').terms)
 
 
 def test_the_search_page_help_gives_the_same_syntax(client, db, guide):

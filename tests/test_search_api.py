@@ -22,13 +22,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def test_api_shape_is_exactly_the_interface(client, seeds):
     data = client.get("/api/search/", {"q": "Ryabkov"}).json()
     contract = {"count", "page", "pages", "results", "facets", "suggestion"}
-    assert set(data) == contract | {"page_size", "next", "previous"}
+    assert set(data) == contract | {"page_size", "next", "previous", "notices"}
     assert (data["count"], data["page"], data["pages"]) == (2, 1, 1)
     result = data["results"][0]
     keys = {"id", "title", "url", "source", "authors", "published", "snippet", "score"}
     assert set(result) == keys
     assert isinstance(result["score"], float)
-    assert set(data["facets"]) == {"source", "author", "tag", "month"}
+    assert set(data["facets"]) == {"source", "author", "tag", "month", "language"}
     assert data["facets"]["month"] == [{"value": "2022-01", "count": 2}]
     source = next(r for r in data["results"] if r["source"])["source"]
     assert set(source) == {"name", "slug"}

@@ -52,3 +52,32 @@ def test_a_prefix_that_expands_past_the_cap_says_so_on_the_page(client, on_commi
     narrow = client.get("/search/", {"q": "zqx01*"})
     assert "different words" not in narrow.content.decode()
     assert narrow.context["outcome"].count == 10
+
+
+def test_a_long_query_searches_its_most_selective_parts_and_says_so(client, seeds, search_policy):
+    search_policy(query_parts=2)
+    # "Schoenbach" is in one seed; the other words in several or all of them.
+    data = client.get("/api/search/", {"q": "Russia Ukraine NATO Schoenbach"}).json()
+    assert {r["id"] for r in data["results"]} == {seeds["002"].pk}
+    assert data["notices"] and "the 2 that match the fewest articles" in data["notices"][0]
+    page = client.get("/search/", {"q": "Russia Ukraine NATO Schoenbach"}).content.decode()
+    assert "This query has 4 parts" in page
+    assert client.get("/api/search/", {"q": "Russia NATO"}).json()["notices"] == []
+
+
+def test_a_query_over_its_time_budget_is_answered_empty_with_the_reason(
+    client, seeds, search_policy
+):
+    search_policy(query_seconds=0.0)
+    response = client.get("/api/search/", {"q": "Ryabkov"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+    assert "took too long" in response.json()["notices"][0]
+    page = client.get("/search/", {"q": "Ryabkov"})
+    assert page.status_code == 200 and "took too long to answer" in page.content.decode()
+
+
+def test_words_past_the_parsers_cap_are_said_to_be_left_out(client, seeds):
+    q = " ".join(["Ryabkov"] + [f"extra{i}" for i in range(40)])
+    data = client.get("/api/search/", {"q": q[:500]}).json()
+    assert "Only the first 24 words" in " ".join(data["notices"])

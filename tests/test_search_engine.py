@@ -23,7 +23,15 @@ from whoosh.writing import NO_MERGE
 from search.backend import _text_field, name_analyzer
 from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, whoosh_chain
 from search.backend.columns import SegmentStore
-from search.backend.engine import Segments, UnsupportedQuery, evaluate, top
+from search.backend.engine import (
+    Near,
+    Segments,
+    UnsupportedQuery,
+    evaluate,
+    fuzzy_terms,
+    query_parser,
+    top,
+)
 from search.backend.postings import read_postings
 from tests.conftest import CORPORA
 
@@ -189,7 +197,89 @@ def test_a_query_type_the_engine_does_not_know_raises_when_strict_and_is_logged_
     assert "TermRange query answered by Whoosh's matchers" in caplog.text
 
 
+# --- the operators of issue 19: proximity, fuzzy words, grouping -------------------------------
+
+NEAR_PAIRS = [("prime", "minister"), ("rates", "bank"), ("oil", "prices"), ("minister", "said")]
+
+
+def _stems(schema, *words):
+    return [t.text for w in words for t in schema["text"].analyzer(w, mode="query")]
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+@pytest.mark.parametrize("pair", NEAR_PAIRS)
+@pytest.mark.parametrize("slop", [1, 3, 8])
+def test_two_words_near_are_whooshs_phrases_of_either_order(index, pair, slop):
+    a, b = _stems(index.schema, *pair)
+    theirs = wq.Or([wq.Phrase("text", [a, b], slop=slop), wq.Phrase("text", [b, a], slop=slop)])
+    with index.searcher() as searcher:
+        ours = _ours(searcher, Near("text", [a, b], slop=slop))
+        assert ours.keys() == _whoosh_scores(searcher, theirs).keys()
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+@pytest.mark.parametrize("words", [("bank", "raised", "rates"), ("minister", "said", "would")])
+def test_more_words_near_hold_every_ordered_phrase_whoosh_finds(index, words):
+    stems = _stems(index.schema, *words)
+    with index.searcher() as searcher:
+        ours = _ours(searcher, Near("text", stems, slop=4)).keys()
+        for order in itertools.permutations(stems):
+            assert _whoosh_scores(searcher, wq.Phrase("text", list(order), slop=4)).keys() <= ours
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+@pytest.mark.parametrize(
+    "text", ["ministr~", "ministr~2", "rats~1/1", "negotiatons~2/2", "title:minster~", "nosuch~"]
+)
+def test_fuzzy_words_match_as_whooshs_and_score_as_the_words_they_stand_for(index, text):
+    q = query_parser("text", index.schema).parse(text)
+    assert isinstance(q, wq.FuzzyTerm)
+    with index.searcher() as searcher:
+        assert _ours(searcher, q).keys() == _whoosh_scores(searcher, q).keys()
+        reader = searcher.reader()
+        words = reader.terms_within(q.fieldname, q.text, q.maxdist, prefix=q.prefixlength)
+        theirs = _whoosh_scores(searcher, wq.Or([wq.Term(q.fieldname, w) for w in set(words)]))
+        ours = _ours(searcher, q)
+    assert ours.keys() == theirs.keys()
+    for docnum, score in theirs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-5)
+
+
+@pytest.mark.parametrize("index", [False], indirect=True)
+def test_a_fuzzy_word_expands_to_at_most_the_policys_most_frequent_words(index):
+    from search.policy import SearchPolicy
+
+    q = wq.FuzzyTerm("text", "rate", maxdist=2, prefixlength=1)
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        segs = Segments(searcher, SegmentStore(postings_bytes=1 << 20),
+                        policy=SearchPolicy(fuzzy_terms=1))  # fmt: skip
+        words = set(reader.terms_within("text", "rate", 2, prefix=1))  # Whoosh's own
+        assert set(fuzzy_terms(segs, "text", "rate", 2, 1)) == words and len(words) > 1
+        best = max(words, key=lambda w: (reader.doc_frequency("text", w), w))
+        found = evaluate(q, segs)
+        live = {d for d in found.ids.tolist() if not reader.is_deleted(d)}
+        assert live == _whoosh_scores(searcher, wq.Term("text", best)).keys()
+
+
+@pytest.mark.parametrize("index", [False, True], indirect=True, ids=["paragraphs", "bbc"])
+@pytest.mark.parametrize(
+    "text",
+    ["(rates OR oil) AND NOT bank", "prime AND (minister OR bank) OR grain",
+     "(oil AND (prices OR demand)) OR (rates AND NOT (england OR decade))",
+     "title:(minister OR bank) rates", "NOT (oil OR rates) AND minister"],
+)  # fmt: skip
+def test_grouped_queries_match_and_score_as_whooshs(index, text):
+    q = query_parser("text", index.schema).parse(text)
+    with index.searcher() as searcher:
+        theirs, ours = _whoosh_scores(searcher, q), _ours(searcher, q)
+    assert ours.keys() == theirs.keys()
+    for docnum, score in theirs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-5)
+
+
 def _tokens(analyzer, text, **kwargs):
+
     return [
         (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), t.stopped)
         for t in analyzer(text, **kwargs)

@@ -1,11 +1,13 @@
 """No input makes search fail: a list of known nasty inputs and a property-based fuzzer."""
 
+import random
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.workload import ADVERSARIAL_FORMS, adversarial_query
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,30 @@ NASTY = [
     "+russia",
     "negot* OR nato* OR russ* OR talk* OR euro*",
     "zzz* yyy* xxx* www*",
+    # Issue 19's operators, broken every way
+    '"x y"~',
+    '"x y"~99999999',
+    '"x y"~-1',
+    '"russia"~3',
+    '""~3',
+    "russia~~",
+    "russia~9",
+    "~russia",
+    "r~",
+    "russia~/3",
+    "(russia",
+    "russia)",
+    ")(",
+    "-(",
+    "-()",
+    "NOT ()",
+    "title:(",
+    "title:()",
+    "(OR)",
+    "(AND x)",
+    "(" * 200 + "russia" + ")" * 200,
+    "((a OR (b AND (c OR (d -(e))))))",
+    "russia AND AND OR NOT",
 ]
 
 
@@ -105,7 +131,8 @@ def test_nasty_queries_never_fail_or_take_seconds(client, articles):
 
 operators = st.sampled_from(
     ["OR", "NOT", "AND", "-", '"', "(", ")", "*", ":", "title:", "author:", "source:", "tag:",
-     "russia", "nato", "plötner", "talks", "negot*", "\x00", "\t", "[", "]", "~", "^", "\\"]
+     "russia", "nato", "plötner", "talks", "negot*", "\x00", "\t", "[", "]", "~", "^", "\\",
+     "~2", "~1", "russia~", "-(", '"russia nato"~4']
 )  # fmt: skip
 queries = st.one_of(
     st.text(max_size=80),
@@ -143,3 +170,12 @@ def test_no_parameters_make_a_server_error(client, articles, params):
 
 def test_report_how_many_fuzz_cases_ran():
     print(f"\n[fuzz] search parameter sets tried: {len(tried)}")
+
+
+@pytest.mark.parametrize("form", ADVERSARIAL_FORMS)
+def test_adversarial_500_character_queries_answer_on_the_page_and_the_api(client, articles, form):
+    q = adversarial_query(random.Random(19), form, ["russia", "nato", "talks", "vienna"])
+    assert len(q) >= 490
+    for url in ("/search/", "/api/search/"):
+        response = client.get(url, {"q": q})
+        assert response.status_code == 200, (url, response.status_code)

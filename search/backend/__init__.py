@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.encoding import force_str
+from haystack import connections
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -58,18 +59,32 @@ from whoosh.fields import DATETIME, KEYWORD, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.qparser import QueryParser
 from whoosh.reading import SegmentReader
 
-from search.backend import columns, engine
-from search.backend.analysis import FoldedStemAnalyzer, FoldedStemPositions, name_analyzer
+from search.backend import budget, columns, engine, languages
+from search.backend.analysis import (
+    FoldedStemAnalyzer,
+    FoldedStemPositions,
+    language_code,
+    marked,
+    name_analyzer,
+)
 from search.backend.writing import ParallelWriter, segment_writer
 from search.capabilities import Capabilities
+from search.inputs import Fuzzy
 from search.policy import SearchPolicy
 
 log = logging.getLogger(__name__)
 
 MATCH_ALL = {"*", "*:*"}  # haystack's matching_all_fragment() for Whoosh, and its usual form
+REDUCED = (
+    "This query has {parts} parts; the {kept} that match the fewest articles were searched, "
+    "so some results may lack the others."
+)
+TOO_COSTLY = (
+    "This query took too long to answer, so nothing is listed: wildcards, fuzzy words~ and "
+    "long phrases cost the most. Try fewer of them."
+)
 
 
 class IndexLocked(Exception):
@@ -98,6 +113,7 @@ class Served:
     model_name: str
     date_field: str
     date_facet: str
+    language_field: str = ""  # the document's language: its text is stemmed in it
 
     @classmethod
     def of(cls, unified_index) -> Served:
@@ -106,7 +122,8 @@ class Served:
             raise ImproperlyConfigured(f"this backend serves one SearchIndex, not {len(indexes)}")
         index = indexes[0]
         meta = index.get_model()._meta
-        return cls(meta.app_label, meta.model_name, index.date_field, index.date_facet)
+        language = getattr(index, "language_field", "")  # declared by the SearchIndex, or not
+        return cls(meta.app_label, meta.model_name, index.date_field, index.date_facet, language)
 
     def result(self, result_class, pk, score):
         return result_class(self.app_label, self.model_name, pk, score)
@@ -119,6 +136,7 @@ class _View:
     searcher: object
     segs: engine.Segments
     cols: columns.Columns
+    languages: tuple[str, ...] = ()  # stemmed languages other than English it holds
 
 
 @dataclass
@@ -130,7 +148,32 @@ class _Narrowing:
 
 
 class ArchiveWhooshSearchQuery(WhooshSearchQuery):
-    """Haystack's Whoosh query, unchanged; here so the engine names one class of ours."""
+    """Haystack's Whoosh query, with a fuzzy word written with its own number of edits and
+    the policy's prefix (haystack writes every fuzzy word `~2/3`)."""
+
+    notices: tuple = ()  # what the backend said about how the last run was answered
+
+    def run(self, spelling_query=None, **kwargs):
+        """Haystack's run(), keeping the backend's notices too."""
+        search_kwargs = self.build_params(spelling_query=spelling_query)
+        search_kwargs.update(kwargs)
+        results = self.backend.search(self.build_query(), **search_kwargs)
+        self._results = results.get("results", [])
+        self._hit_count = results.get("hits", 0)
+        self._facet_counts = self.post_process_facets(results)
+        self._spelling_suggestion = results.get("spelling_suggestion", None)
+        self.notices = tuple(results.get("notices", ()))
+
+    def build_query_fragment(self, field, filter_type, value):
+        if filter_type == "fuzzy" and isinstance(value, Fuzzy):
+            word = self.clean(value.prepare(self))
+            prefix = min(self.backend.policy.fuzzy_prefix, max(len(word) - 1, 0))
+            fuzzy = f"{word}~{value.edits}/{prefix}" if prefix else f"{word}~{value.edits}"
+            if field == "content":
+                return f"({fuzzy})"
+            unified = connections[self._using].get_unified_index()
+            return f"{unified.get_index_fieldname(field)}:({fuzzy})"
+        return super().build_query_fragment(field, filter_type, value)
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -189,7 +232,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def setup(self, *, create: bool = True):
         """Open (or create) the index. Haystack's own setup, with three differences: files are
         read, not mmapped (a segment overwritten under a worker would kill it with SIGBUS),
-        the parser is a plain AND parser (no fuzzy plugin: not part of our syntax), and a read
+        the parser reads fuzzy words (`word~1/1`) and proximity (`"a b"~N`, order-free:
+        engine.Near; haystack's parser reads it as an ordered phrase), and a read
         (create=False) never creates an index while the archive holds articles: a lost index
         must show as unavailable, not as an empty one answering "no results"."""
         from haystack import connections
@@ -201,7 +245,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         unified = connections[self.connection_alias].get_unified_index()
         self.content_field_name, self.schema = self.build_schema(unified.all_searchfields())
         self.served = Served.of(unified)
-        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.parser = engine.query_parser(
+            self.content_field_name, languages.query_schema(self.schema, self.content_field_name)
+        )
         if whoosh_index.exists_in(self.path):
             self.index = self.storage.open_index(schema=self.schema)
         elif create or not _archive_has_articles():
@@ -262,8 +308,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             (store.columns(engine.segment_id(r), r, engine.read_numbers), offset, _live_mask(r))
             for r, offset in leaves
         ]
-        segs = engine.Segments(searcher, store, strict=self.policy.strict_queries)
-        return _View(searcher, segs, columns.merge(parts))
+        segs = engine.Segments(
+            searcher, store, strict=self.policy.strict_queries, policy=self.policy
+        )
+        cols = columns.merge(parts)
+        language = self.served.language_field
+        held = ()
+        if language in cols.vocabularies:
+            held = languages.present(cols.counts(language, cols.live))
+        return _View(searcher, segs, cols, held)
 
     # --- writing ------------------------------------------------------------------------------
     def _writer(self, wait: float, limitmb: int, procs: int = 1):
@@ -325,6 +378,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 doc = index.full_prepare(obj)
             except SkipDocument:
                 continue
+            language = doc.get(self.served.language_field) if self.served.language_field else ""
+            text = doc.get(self.content_field_name)
+            if language and isinstance(text, str):  # stemmed in its own language
+                doc[self.content_field_name] = marked(text, language)
             docs[doc[ID]] = {k: self._from_python(v) for k, v in doc.items() if k != "boost"}
         if not docs and not remove_ids:
             return False
@@ -382,12 +439,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._reset_searcher()
 
     # --- reading ------------------------------------------------------------------------------
-    def _parse(self, query_string: str, searcher=None):
+    def _parse(self, query_string: str, view: _View | None = None):
+        """The Whoosh query for a haystack query string: its text words stemmed in every
+        language the index holds (search.backend.languages), its prefixes expanded against
+        `view` (the search's own: a fresh view mid-search would evict its segments)."""
         q = self.parser.parse(force_str(query_string))
         if q is None or q is wq.NullQuery or isinstance(q, wq.Every):
             return None
-        if searcher is not None:
-            q = q.accept(lambda node: self._expand_prefix(node, searcher.reader()))
+        held = view.languages if view is not None else ()
+        analyzer = self.schema[self.content_field_name].analyzer
+        q = q.accept(
+            languages.Stemming(analyzer, self.content_field_name, self.served.language_field, held)
+        )
+        if view is not None:
+            q = q.accept(lambda node: self._expand_prefix(node, view.searcher.reader()))
         return q
 
     def _expand_prefix(self, q, reader):
@@ -402,22 +467,36 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return q
         return wq.Or([q] + [wq.Term(q.fieldname, t) for t in known], boost=q.boost)
 
-    def _query_matches(self, view: _View, query_string: str, q) -> engine.Matches:
-        """Live documents matching `q` with their scores; the last few are kept, since one
-        page asks for the same query more than once (results, export chunks)."""
+    def _query_matches(self, view: _View, query_string: str, q):
+        """Live documents matching `q` with their scores, and what the page should say about
+        how it was answered; the last few are kept, since one page asks for the same query
+        more than once (results, export chunks).
+
+        The cost is bounded (search.backend.budget): a top-level AND of more than the
+        policy's query_parts parts searches the most selective of them, and evaluation
+        gives up after query_seconds (nothing is listed then, and the page says why)."""
         with self._lock:
             if query_string in self._matches:
                 self._matches.move_to_end(query_string)
                 return self._matches[query_string]
-        found = engine.evaluate(q, view.segs)
+        policy = self.policy
+        q, dropped = budget.most_selective(q, view.searcher.reader(), policy.query_parts)
+        notices = [REDUCED.format(parts=policy.query_parts + dropped, kept=policy.query_parts)]
+        notices = notices if dropped else []
+        try:
+            with budget.within(policy.query_seconds):
+                found = engine.evaluate(q, view.segs)
+        except budget.QueryTooCostly:
+            log.warning("search: query over its %.1fs budget: %r", policy.query_seconds, q)
+            found, notices = engine.Matches.none(), [*notices, TOO_COSTLY]
         live = view.cols.live[found.ids]
         if not live.all():
             found = engine.Matches(found.ids[live], found.scores[live])
         with self._lock:
-            self._matches[query_string] = found
-            while len(self._matches) > self.policy.matches_cache:
+            self._matches[query_string] = (found, notices)
+            while len(self._matches) > 2 * policy.matches_cache:  # with their suggestions
                 self._matches.popitem(last=False)
-        return found
+        return found, notices
 
     @staticmethod
     def _every_document(view: _View) -> engine.Matches:
@@ -472,14 +551,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """Haystack's search contract, answered from the one searcher and the columns."""
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         view = self.view()
+        notices: list[str] = []
         if (query_string or "").strip() in MATCH_ALL:
             found = self._every_document(view)
             spelling_query = None
         else:
-            q = self._parse(query_string, view.searcher) if query_string else None
+            q = self._parse(query_string, view) if query_string else None
             if q is None:
                 return empty
-            found = self._query_matches(view, query_string, q)
+            found, notices = self._query_matches(view, query_string, q)
         narrowings = self._narrowings(view, narrow_queries)
         in_query = np.zeros(view.cols.size, dtype=bool)
         in_query[found.ids] = True
@@ -494,12 +574,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         results = [self.served.result(result_class, pk, score) for pk, score in page]
         suggestion = None
         if hits < self.policy.suggest_below and spelling_query:
-            suggestion = self.create_spelling_suggestion(spelling_query)
+            suggestion = self._suggestion(spelling_query)
         return {
             "results": results,
             "hits": hits,
             "facets": {"fields": facet_counts, "dates": {}, "queries": {}} if facets else {},
             "spelling_suggestion": suggestion,
+            "notices": notices,
         }
 
     def _count_facets(self, view: _View, in_query, narrowings, facets) -> dict:
@@ -546,14 +627,42 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def prefix_overflow(self, field: str, prefix: str) -> tuple[int, int] | None:
         """(words of `field` that start with `prefix`, words a prefix query searches) when the
-        first is more (engine.MAX_EXPANSION, the most frequent, are kept); else None."""
+        first is more (the policy's prefix_terms, the most frequent, are kept); else None."""
         reader = self.searcher().reader()
         try:
             words = reader.expand_prefix(field or self.content_field_name, prefix)
             count = sum(1 for _word in words)
         except Exception:  # an unknown field: nothing was cut
             return None
-        return (count, engine.MAX_EXPANSION) if count > engine.MAX_EXPANSION else None
+        most = self.policy.prefix_terms
+        return (count, most) if count > most else None
+
+    def fuzzy_stems(self, field: str, word: str, edits: int) -> list[str]:
+        """The index terms `word`~`edits` stands for in `field` (the text when empty), as a
+        query searches them."""
+        fieldname = field or self.content_field_name
+        if fieldname not in self.schema:
+            return []
+        stems = [t.text for t in self.schema[fieldname].analyzer(word, mode="query")]
+        if len(stems) != 1:
+            return []
+        view = self.view()
+        prefix = min(self.policy.fuzzy_prefix, max(len(stems[0]) - 1, 0))
+        return engine.fuzzy_expansion(view.segs, fieldname, stems[0], edits, prefix)
+
+    def _suggestion(self, query_string: str) -> str | None:
+        """create_spelling_suggestion(), kept with the query's matches: a page runs its
+        query more than once (the count, the page, the facets)."""
+        key = ("suggestion", query_string)
+        with self._lock:
+            if key in self._matches:
+                return self._matches[key]
+        suggestion = self.create_spelling_suggestion(query_string)
+        with self._lock:
+            self._matches[key] = suggestion
+            while len(self._matches) > 2 * self.policy.matches_cache:
+                self._matches.popitem(last=False)
+        return suggestion
 
     def create_spelling_suggestion(self, query_string):
         """The query with each word the index does not know replaced by the closest known
@@ -570,6 +679,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         field_name = self.content_field_name
         analyzer = self.schema[field_name].analyzer
         deadline = time.monotonic() + policy.suggest_seconds
+        segs = self.view().segs
         fixed: dict[str, str] = {}  # word -> its replacement (itself when kept)
         lookups = 0
 
@@ -584,7 +694,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 return word
             lookups += 1
             for maxdist in (1, 2) if len(stems[0]) >= 5 else (1,):
-                found = list(reader.terms_within(field_name, stems[0], maxdist, prefix=1))
+                found = engine.fuzzy_terms(segs, field_name, stems[0], maxdist, prefix=1)
                 if found:
                     best = max(found, key=lambda t: (reader.doc_frequency(field_name, t), t))
                     return self._surface_word(searcher, best)
@@ -633,14 +743,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
         ui = connections[self.connection_alias].get_unified_index()
         index = ui.get_index(type(model_instance))
-        text = index.full_prepare(model_instance).get(self.content_field_name) or ""
+        doc = index.full_prepare(model_instance)
+        text = doc.get(self.content_field_name) or ""
         if not text.strip():
             return empty
         field = self.content_field_name
         policy = self.policy
-        terms = engine.key_terms(
-            view.segs, field, text[: policy.related_text_chars], policy.related_terms
-        )
+        language = doc.get(self.served.language_field) if self.served.language_field else ""
+        lead = marked(text[: policy.related_text_chars], language)  # its terms as indexed
+        terms = engine.key_terms(view.segs, field, lead, policy.related_terms)
         q = wq.Or([wq.Term(field, word, boost=weight) for word, weight in terms])
         found = engine.evaluate(q, view.segs)
         cols = view.cols
@@ -656,11 +767,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {"results": results, "hits": len(results)}
 
     # --- support for snippets, check_index and /healthz ------------------------------------
-    def analyze(self, text: str):
-        """(term, start, end) for each word of `text`, analysed as the text field is."""
+    def analyze(self, text: str, language: str = ""):
+        """(term, start, end) for each word of `text`, analysed as the text field is (an
+        article's text in its `language`)."""
         if not self.setup_complete:
             self.setup(create=False)
         analyzer = self.schema[self.content_field_name].analyzer
+        if language:
+            analyzer = analyzer.in_language(language_code(language))
         for token in analyzer(text, chars=True, mode="index"):
             yield token.text, token.startchar, token.endchar
 

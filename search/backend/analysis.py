@@ -1,5 +1,11 @@
 """How text becomes index terms: folding and stemming, in one pass over the words.
 
+Each article's text is stemmed in its own language (issue 19): the backend puts a language
+mark in front of the text it indexes (marked()), and the analyzer stems the words after it
+with that language's Snowball stemmer (Whoosh ships them: STEMMED); unmarked text is English,
+exactly as before. Folding (case, accents) comes first in every language, so the query side
+(search.backend.languages) stems the folded words it reads the same way.
+
 The text analyzer makes exactly the tokens of Whoosh's chain
 RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() |
 StemFilter(lang="en"), which the index was first built with (so an index built either way
@@ -24,10 +30,35 @@ from whoosh.analysis import (
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.formats import Positions
-from whoosh.lang import stemmer_for_language
+from whoosh.lang import languages, stemmer_for_language
 from whoosh.support.charset import accent_map
 
 STEM_CACHE = 100_000  # distinct words kept stemmed; cleared when full
+STEMMED = frozenset(languages)  # ISO 639-1 codes with a Snowball stemmer in Whoosh
+MARK = "\x1e"  # the text's language between two of these, in front (never a word character)
+
+
+def language_code(value) -> str:
+    """ "de" for "de", "DE" or "de-AT"; "" when there is no stemmer for it."""
+    code = str(value or "")[:2].lower()
+    return code if code in STEMMED else ""
+
+
+def marked(text: str, language) -> str:
+    """`text` with its language's mark in front (none for English or an unknown language)."""
+    code = language_code(language)
+    return f"{MARK}{code}{MARK}{text}" if code and code != "en" else text
+
+
+def _unmark(value: str) -> tuple[str, str, int]:
+    """(language or "", the text after the mark, characters the mark took)."""
+    if value.startswith(MARK):
+        end = value.find(MARK, 1)
+        if 1 < end <= 4:
+            return value[1:end], value[end + 1 :], end + 1
+    return "", value, 0
+
+
 _WORDS = re.compile(default_pattern.pattern.replace("(", "(?:"))  # findall: whole matches
 
 
@@ -49,6 +80,7 @@ class FoldedStemAnalyzer(Analyzer):
     def _setup(self):
         self._stemfn = stemmer_for_language(self.lang)
         self._stems: dict[str, str] = {}
+        self._others: dict[str, FoldedStemAnalyzer] = {}  # marked languages' analyzers
 
     def __getstate__(self):  # the index keeps the schema pickled: no functions or caches
         return {"lang": self.lang}
@@ -66,6 +98,30 @@ class FoldedStemAnalyzer(Analyzer):
     def has_morph(self):
         return True
 
+    def in_language(self, code: str) -> FoldedStemAnalyzer:
+        """This analyzer for another language (its own stems and cache)."""
+        if not code or code == self.lang or code not in STEMMED:
+            return self
+        found = self._others.get(code)
+        if found is None:
+            found = self._others[code] = type(self)(code)
+        return found
+
+    def term(self, lowered: str) -> str:
+        """The index term of a lower-case word. English folds, then stems (as the index was
+        first built); the other languages stem, then fold: their stemmers know their accents
+        ("negociaciones" and "negociación" are both "negoci" only so)."""
+        if self.lang == "en":
+            return self.stem(lowered if lowered.isascii() else lowered.translate(accent_map))
+        found = self._stems.get(lowered)
+        if found is None:
+            if len(self._stems) >= STEM_CACHE:
+                self._stems.clear()
+            found = self._stemfn(lowered)
+            found = found if found.isascii() else found.translate(accent_map)
+            self._stems[lowered] = found
+        return found
+
     def stem(self, word: str) -> str:
         stems = self._stems
         found = stems.get(word)
@@ -79,6 +135,14 @@ class FoldedStemAnalyzer(Analyzer):
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
         start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs,
     ):  # fmt: skip
+        code, text, skipped = _unmark(value) if isinstance(value, str) else ("", value, 0)
+        if code and code != self.lang:
+            yield from self.in_language(code)(
+                text, positions, chars, keeporiginal, removestops, start_pos,
+                start_char + skipped, tokenize, mode, no_morph, **kwargs,
+            )  # fmt: skip
+            return
+        value, start_char = text, start_char + skipped
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stops, minsize = STOP_WORDS, self.minsize
         stem = self.stem
@@ -90,8 +154,9 @@ class FoldedStemAnalyzer(Analyzer):
             )
         else:
             words = iter([(start_pos, value, 0, len(value))])
+        english = self.lang == "en"
         for pos, word, start, end in words:
-            text = word.lower()
+            lowered = text = word.lower()
             if not text.isascii():
                 text = text.translate(accent_map)
             t.boost = 1.0
@@ -105,7 +170,7 @@ class FoldedStemAnalyzer(Analyzer):
                     renumbered = pos if renumbered is None else renumbered + 1
                     t.pos = renumbered
                 t.stopped = False
-                t.text = text if no_morph else stem(text)
+                t.text = text if no_morph else stem(text) if english else self.term(lowered)
                 yield t
             elif not removestops:
                 if positions:
@@ -116,27 +181,39 @@ class FoldedStemAnalyzer(Analyzer):
 
     def term_positions(self, value: str) -> dict[str, list[int]]:
         """{term: [positions]} of `value`, as indexing with positions=True would see them."""
+        code, value, _skipped = _unmark(value)
+        if code and code != self.lang:
+            return self.in_language(code).term_positions(value)
         lowered = value.lower()
         if len(lowered) == len(value):  # case mapping one to one: the same words, lowered
             words = _WORDS.findall(lowered)
         else:
             words = [w.lower() for w in _WORDS.findall(value)]
         stops, minsize, stems = STOP_WORDS, self.minsize, self._stems
+        english = self.lang == "en"
         out: dict[str, list[int]] = {}
         pos = None  # the first kept word keeps its place; the others follow it (renumber)
         for index, word in enumerate(words):
+            lowered = word
             if not word.isascii():
                 word = word.translate(accent_map)
             if len(word) < minsize or word in stops:
                 continue
             pos = index if pos is None else pos + 1
-            term = stems.get(word) or self.stem(word)
+            term = (stems.get(word) or self.stem(word)) if english else self.term(lowered)
             found = out.get(term)
             if found is None:
                 out[term] = [pos]
             else:
                 found.append(pos)
         return out
+
+
+def query_words():
+    """The text field as the query parser reads it: lower-case words, stop words out, neither
+    folded nor stemmed, so that search.backend.languages makes each word's term (term()) in
+    every indexed language."""
+    return RegexTokenizer() | LowercaseFilter() | StopFilter()
 
 
 class FoldedStemPositions(Positions):
