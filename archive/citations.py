@@ -243,11 +243,16 @@ _LATEX = {
     "^": r"\textasciicircum{}",
 }
 _LATEX_CHARS = re.compile("[" + re.escape("".join(_LATEX)) + "]")
+# Pairs TeX's fonts join ("--" en dash, "``" opening quotes, "!`" ¡, ",," and "<<" in T1):
+# an empty group between the two keeps them as typed.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)|(?<=,)(?=,)|(?<=<)(?=<)|(?<=>)(?=>)")
 _URL_UNSAFE = re.compile(r"[{}\\\s]")  # would unbalance or end a verbatim url field
 
 
 def latex_escape(text: str) -> str:
-    return _LATEX_CHARS.sub(lambda m: _LATEX[m.group()], _one_line(text))
+    """`text` on one line, as TeX would print it as typed."""
+    escaped = _LATEX_CHARS.sub(lambda m: _LATEX[m.group()], _one_line(text))
+    return _LIGATURE.sub("{}", escaped)
 
 
 def _bib_url(url: str) -> str:
