@@ -69,12 +69,18 @@ _MARKS = {}
 for _n, _name in enumerate(_TAGS):
     _MARKS[_name] = (chr(0xE000 + 2 * _n), chr(0xE001 + 2 * _n))
 _PRIVATE = re.compile("[\ue000-\ue0ff]")
-_TO_TAG = {mark: tag for name, marks in _MARKS.items() for mark, tag in zip(marks, _TAGS[name])}
+_TO_TAG = {
+    mark: tag
+    for name, marks in _MARKS.items()
+    for mark, tag in zip(marks, _TAGS[name], strict=True)
+}
 
 
 def _wrapper(name: str):
     opening, closing = _MARKS[name]
-    return type(name, (str,), {"__new__": lambda cls, text: str.__new__(cls, opening + text + closing)})
+    return type(
+        name, (str,), {"__new__": lambda cls, text: str.__new__(cls, opening + text + closing)}
+    )
 
 
 _MARKING = types.SimpleNamespace(preformat=str, **{name: _wrapper(name) for name in _TAGS})

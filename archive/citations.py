@@ -56,7 +56,8 @@ class CiteContext:
 # --- names ------------------------------------------------------------------------------
 # Family-name particles kept with the family name ("van Gogh", "de la Cruz").
 PARTICLES = frozenset(
-    "van von der den de del della di da dos das du la le ten ter zu bin ibn al el".split()
+    ["van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du"]
+    + ["la", "le", "ten", "ter", "zu", "bin", "ibn", "al", "el"]
 )
 SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 # Scripts whose names are written given-first with spaces between the parts; elsewhere (Han,
@@ -245,7 +246,9 @@ _LATEX = {
 _LATEX_CHARS = re.compile("[" + re.escape("".join(_LATEX)) + "]")
 # Pairs TeX's fonts join ("--" en dash, "``" opening quotes, "!`" ¡, ",," and "<<" in T1):
 # an empty group between the two keeps them as typed.
-_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)|(?<=,)(?=,)|(?<=<)(?=<)|(?<=>)(?=>)")
+_LIGATURE = re.compile(
+    r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)|(?<=,)(?=,)|(?<=<)(?=<)|(?<=>)(?=>)"
+)
 _URL_UNSAFE = re.compile(r"[{}\\\s]")  # would unbalance or end a verbatim url field
 
 
@@ -256,7 +259,7 @@ def latex_escape(text: str) -> str:
 
 
 def _bib_url(url: str) -> str:
-    return _URL_UNSAFE.sub(lambda m: "%{:02X}".format(ord(m.group())), url)
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def _bib_author(name: dict) -> str:
@@ -267,7 +270,7 @@ def _bib_author(name: dict) -> str:
 
 
 def bibtex_key(article, item: dict) -> str:
-    """"smith2022-17": the first author's family name (or the outlet), the year, the id."""
+    """Like "smith2022-17": the first author's family name (or the outlet), the year, the id."""
     first = (item.get("author") or [{}])[0]
     name = first.get("family") or first.get("literal") or item.get("container-title", "")
     stem = slugify(name).replace("-", "")[:20] or "article"

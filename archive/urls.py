@@ -49,8 +49,12 @@ archive_patterns = [
     path("", views.LatestView.as_view(), name="latest"),
     path("articles/<int:pk>/<slug:slug>/", views.ArticleView.as_view(), name="article"),
     *[
-        path(f"articles/<int:pk>/cite.{fmt}", cite_views.article_citation, {"fmt": fmt},
-             name=f"cite_{fmt}")
+        path(
+            f"articles/<int:pk>/cite.{fmt}",
+            cite_views.article_citation,
+            {"fmt": fmt},
+            name=f"cite_{fmt}",
+        )
         for fmt in ("ris", "bib", "json")
     ],
     path("sources/", views.SourceListView.as_view(), name="sources"),

@@ -128,7 +128,9 @@ def test_the_csl_json_stream_reads_back_as_the_items(on_commit):
 @pytest.mark.parametrize("title", [*TRICKY_TITLES, "A title\nover two lines"])
 def test_ris_reads_back_with_rispy_as_written(on_commit, title):
     article = cited(
-        on_commit(make_article, title=title, authors=("Jane Smith", "王小明"), url="https://o.example/a")
+        on_commit(
+            make_article, title=title, authors=("Jane Smith", "王小明"), url="https://o.example/a"
+        )
     )
     text = citations.to_ris([article], CONTEXT)
     (read,) = rispy.loads(text)
@@ -277,7 +279,11 @@ def test_an_undated_item_says_no_date_and_when_it_was_accessed():
 
 
 def test_markup_in_values_is_text_in_the_formatted_html():
-    item = {**ITEM, "title": 'Tolls <img src=x onerror="alert(1)"> & fares', "URL": "https://a.example/?a=1&b=2"}
+    item = {
+        **ITEM,
+        "title": 'Tolls <img src=x onerror="alert(1)"> & fares',
+        "URL": "https://a.example/?a=1&b=2",
+    }
     for citation in format_all(item):
         assert "<img" not in citation.html and "&lt;img" in citation.html
         assert "a=1&amp;b=2" in citation.html

@@ -73,7 +73,11 @@ def news_article_jsonld(article, context: citations.CiteContext, description: st
     keywords = [t.name for t in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
-    data["isPartOf"] = {"@type": "WebSite", "name": citations.ARCHIVE_NAME, "url": context.base_url + "/"}
+    data["isPartOf"] = {
+        "@type": "WebSite",
+        "name": citations.ARCHIVE_NAME,
+        "url": context.base_url + "/",
+    }
     return {k: v for k, v in data.items() if v is not None}
 
 
