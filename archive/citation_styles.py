@@ -15,6 +15,7 @@ import html
 import io
 import json
 import re
+import threading
 import types
 from dataclasses import dataclass
 
@@ -160,13 +161,19 @@ def _unmarked(value):
     return value
 
 
+# A parsed style keeps the entry being rendered in its elements (citeproc-py's design), so
+# one thread at a time renders; gunicorn's sync workers have one thread anyway.
+_RENDERING = threading.Lock()
+
+
 def format_item(item: dict, style: Style) -> FormattedCitation:
     """`item` (a CSL-JSON item) as `style`'s bibliography entry."""
     item = _unmarked(item)
     source = CiteProcJSON([item])
-    bibliography = CitationStylesBibliography(load_style(style), source, _MARKING)
-    bibliography.register(Citation([CitationItem(item["id"])]))
-    marked = "".join(str(part) for part in bibliography.bibliography()[0])
+    with _RENDERING:
+        bibliography = CitationStylesBibliography(load_style(style), source, _MARKING)
+        bibliography.register(Citation([CitationItem(item["id"])]))
+        marked = "".join(str(part) for part in bibliography.bibliography()[0])
     safe = _PRIVATE.sub(lambda m: _TO_TAG.get(m.group(), ""), html.escape(marked, quote=False))
     return FormattedCitation(style, mark_safe(safe), _PRIVATE.sub("", marked))  # noqa: S308
 

@@ -271,6 +271,12 @@ def test_an_article_without_an_author_is_cited_by_its_title_once():
     assert found["chicago"].text.count("Coastal Times") == 1
 
 
+def test_a_title_left_out_for_one_entry_is_back_for_the_next():
+    styled({k: v for k, v in ITEM.items() if k != "author"})  # its title stood for the author
+    for citation in format_all({**ITEM, "title": "Bridges reopen"}):
+        assert "Bridges" in citation.text
+
+
 def test_an_undated_item_says_no_date_and_when_it_was_accessed():
     item = {k: v for k, v in ITEM.items() if k != "issued"}
     found = styled(item)
