@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from archive import feeds, views
+from archive import cite_views, feeds, views
 from archive.health import healthz
 from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.security import ThrottledAdminLoginForm
@@ -48,6 +48,15 @@ register_converter(Year, "yyyy")
 archive_patterns = [
     path("", views.LatestView.as_view(), name="latest"),
     path("articles/<int:pk>/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    *[
+        path(
+            f"articles/<int:pk>/cite.{fmt}",
+            cite_views.article_citation,
+            {"fmt": fmt},
+            name=f"cite_{fmt}",
+        )
+        for fmt in ("ris", "bib", "json")
+    ],
     path("sources/", views.SourceListView.as_view(), name="sources"),
     path("sources/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("sources/<slug:slug>/feed/", feeds.SourceFeed(), name="source_feed"),
