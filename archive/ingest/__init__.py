@@ -69,6 +69,8 @@ def parse(
     """
     limits = limits or DEFAULT_LIMITS
     try:
+        if format == "warc" or (format in ("auto", "html") and data.startswith(b"WARC/")):
+            return [Outcome(name, _parse_warc_record(data, name=name, source=source, limits=limits))]
         if format != "auto" and format not in FORMATS:
             raise IngestError(f"unknown format {format!r}; use auto or one of {', '.join(FORMATS)}")
         data = _gunzip(data, limits)
@@ -85,6 +87,21 @@ def parse(
         return [Outcome(name, error=str(exc))]
     except RecursionError:
         return [Outcome(name, error="document nested too deeply to parse")]
+
+
+def _parse_warc_record(data: bytes, *, name: str, source: str, limits: Limits) -> ParsedArticle:
+    """One WARC record (a web archive's page, or the raw original of one) -> its article,
+    through the HTML path: the record's URI is the original URL, its date the capture's."""
+    from archive.ingest.warc import page_text, read_record
+
+    page = read_record(data, limits)
+    text = page_text(page)
+    _check_elements(text, limits)
+    article = _parse_one(text, "html", raw=data, name=name, source=source)
+    article.original_url = page.uri or article.original_url
+    article.captured = page.captured
+    article.raw_format = "warc"
+    return article
 
 
 def _check_elements(text: str, limits: Limits) -> None:
@@ -154,7 +171,9 @@ def parse_all(
     """(name, data, error) triples (from iter_documents) -> Outcomes, one document at a time."""
     for name, data, error in documents:
         if data is None:
-            yield Outcome(name, error=error or "cannot read file")
+            from archive.ingest.parallel import unreadable
+
+            yield unreadable(name, error)
         else:
             yield from parse(data, name=name, format=format, source=source, limits=limits)
 
