@@ -120,12 +120,15 @@ def _archive_year(value: str) -> bool:
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "source", "published", "author_names", "language", "is_public"]
-    list_filter = ["source", "tags__kind", "language", "is_public", "title_derived"]
+    list_filter = [
+        "source", "tags__kind", "language", "is_public", "title_derived",
+        "captured",  # when a web archive captured it: any date, a range, or none (files)
+    ]  # fmt: skip
     list_select_related = ["source"]
     date_hierarchy = "published"
     search_fields = ["title", "original_url", "authors__name", "source__name"]
     autocomplete_fields = ["source", "authors", "tags"]
-    readonly_fields = ["word_count", "content_hash", "created", "updated"]
+    readonly_fields = ["word_count", "content_hash", "captured", "created", "updated"]
     inlines = [OriginalInline]
     actions = [*bulk_actions, "reparse", "reindex"]
     list_per_page = 50
@@ -135,7 +138,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Metadata", {"fields": ["source", "authors", "tags", "published", "published_time",
                                  "language", "original_url", "original_source", "is_public"]}),
         ("Derived", {"classes": ["collapse"],
-                     "fields": ["word_count", "content_hash", "created", "updated"]}),
+                     "fields": ["word_count", "content_hash", "captured", "created", "updated"]}),
     ]  # fmt: skip
 
     def get_queryset(self, request):

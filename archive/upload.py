@@ -65,7 +65,8 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
-        help_text="Text, markdown, HTML or JSON-lines files, or a .zip of them."
+        help_text="Text, markdown, HTML or JSON-lines files, a .zip of them, or web archives "
+        "(.warc, .warc.gz, .wacz)."
     )
     format = forms.ChoiceField(
         choices=[("auto", "Detect")] + [(f, f) for f in FORMATS], initial="auto", required=False

@@ -29,6 +29,7 @@ from django.utils import timezone
 from archive import ingest, services
 from archive.ingest.files import zip_documents
 from archive.ingest.parallel import parse_stream
+from archive.ingest.warc import path_documents, web_archive_kind
 from archive.models import UploadJob, UploadResult
 from archive.sanitize import clean_ahead
 
@@ -109,6 +110,11 @@ def _stashed_documents(folder: Path, limits: ingest.Limits):
     """The stash's (name, data, error) documents, a zip's members one by one."""
     for data_path in sorted(folder.glob("*.bin")):
         name = data_path.with_suffix(".name").read_text()
+        with data_path.open("rb") as fh:
+            head = fh.read(8)
+        if web_archive_kind(name, head):  # streamed from the stash, a record at a time
+            yield from path_documents(data_path, name, limits)
+            continue
         data = data_path.read_bytes()
         if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
             yield from zip_documents(data, name, limits)

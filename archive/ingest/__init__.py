@@ -11,6 +11,7 @@ the same article again.
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -153,12 +154,30 @@ def parse_upload(
     each document parsed in a worker process under the time budget of `limits`."""
     from archive.ingest.parallel import parse_stream
 
-    if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
-        documents: Iterable = zip_documents(data, name, limits)
+    from archive.ingest.warc import stream_documents, web_archive_kind
+
+    if web_archive_kind(name, data[:8]) == "warc":
+        documents: Iterable = stream_documents(lambda: io.BytesIO(data), name, limits)
+    elif web_archive_kind(name) == "wacz":
+        documents = _wacz_documents(data, name, limits)
+    elif name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+        documents = zip_documents(data, name, limits)
     else:
         documents = [(name, data, "")]
     lists = parse_stream(documents, format=format, source=source, limits=limits)
     return [outcome for outcomes in lists for outcome in outcomes]
+
+
+def _wacz_documents(data: bytes, name: str, limits: Limits):
+    import zipfile
+
+    from archive.ingest.warc import wacz_documents
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            yield from wacz_documents(archive, name, limits)
+    except zipfile.BadZipFile as exc:
+        yield name, None, f"broken WACZ (zip) file: {exc}"
 
 
 def parse_all(

@@ -269,9 +269,8 @@ def _kind(record) -> str:
     if rtype == "resource":
         media = _media_type(record.rec_headers.get_header("Content-Type"))
         return "page" if media in _HTML_TYPES else _media_kind(media)
-    return {"request": "requests", "metadata": "metadata", "warcinfo": "warcinfo"}.get(
-        rtype, f"{rtype} records"
-    )
+    known = {"request": "requests", "metadata": "metadata", "warcinfo": "warcinfo"}
+    return known.get(rtype, f"{rtype} records" if rtype else "records of no known type")
 
 
 def _media_type(value: str | None) -> str:
