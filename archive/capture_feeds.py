@@ -48,8 +48,9 @@ def feed_entries(
     if fetched.status != 200:
         raise CaptureError(f"the feed's server answered {fetched.status} {fetched.reason}")
     parsed = feedparser.parse(fetched.body)
-    if parsed.bozo and not parsed.entries:
-        raise CaptureError(f"not an RSS or Atom feed: {parsed.get('bozo_exception', '')}"[:300])
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        why = parsed.get("bozo_exception") or "no RSS or Atom in it"
+        raise CaptureError(f"not an RSS or Atom feed ({why})"[:300])
     urls = []
     for entry in parsed.entries:
         link = entry.get("link") or ""
