@@ -313,7 +313,7 @@ class UploadReportView(View):
         context = {
             **admin.site.each_context(request),
             "opts": self.model_admin.model._meta,
-            "title": "Upload report",
+            "title": "Capture report" if job.options.get("kind") == "capture" else "Upload report",
             "job": job,
             "summary": upload_jobs.job_summary(job),
             "processed": sum(counts.values()),

@@ -149,3 +149,30 @@ def test_refusal_reasons_name_the_kind_of_address():
     assert capture.refusal("100.64.0.1") == "100.64.0.1 is not a public address"
     assert capture.refusal("93.184.216.34") == ""
     assert capture.refusal("2606:4700::1111") == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_capture_form_queues_a_job_and_reports_each_url(site, allow_private,
+                                                                  staff_client):  # fmt: skip
+    from tests import uploads
+
+    page = staff_client.get("/admin/archive/article/capture/")
+    assert page.status_code == 200 and "Capture by URL" in page.content.decode()
+    assert "Capture by URL" in staff_client.get("/admin/archive/article/").content.decode()
+    bad = staff_client.post("/admin/archive/article/capture/", {"urls": "ftp://x\n"})
+    assert bad.status_code == 200 and "Not an http or https URL" in bad.content.decode()
+    response = staff_client.post("/admin/archive/article/capture/", {
+        "urls": f"{site.url('/article/1')}\n\n{site.url('/missing')}\n", "source": "Gazette"
+    })  # fmt: skip
+    assert response.status_code == 302
+    job, report = uploads.report(staff_client, response)
+    html = report.content.decode()
+    assert "Capture report" in html
+    assert "imported 1, duplicates 0, failed 1" in html
+    assert "the server answered 404" in html
+    assert Article.objects.get().source.name == "Gazette"
+
+
+def test_the_capture_form_is_for_editors_only(client, site):
+    response = client.get("/admin/archive/article/capture/")
+    assert response.status_code == 302 and "/login/" in response["Location"]

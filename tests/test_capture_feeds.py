@@ -106,3 +106,14 @@ def test_a_failing_subscription_is_reported_and_the_others_still_run(site):
     assert f"failed: feed {site.url('/gone.xml')}: the feed's server answered 404" in out
     assert Article.objects.count() == 1
     assert "404" in FeedSubscription.objects.get(url=site.url("/gone.xml")).last_result
+
+
+def test_feed_subscriptions_are_kept_in_the_admin(admin_client):
+    response = admin_client.post("/admin/archive/feedsubscription/add/", {
+        "url": "https://news.example.com/feed.xml", "source": "Gazette", "active": "on"
+    })  # fmt: skip
+    assert response.status_code == 302
+    subscription = FeedSubscription.objects.get()
+    assert subscription.source == "Gazette" and subscription.etag == ""
+    listing = admin_client.get("/admin/archive/feedsubscription/").content.decode()
+    assert "https://news.example.com/feed.xml" in listing
