@@ -71,7 +71,7 @@ def parse(
     limits = limits or DEFAULT_LIMITS
     try:
         if format == "warc" or (format in ("auto", "html") and data.startswith(b"WARC/")):
-            return [Outcome(name, _parse_warc_record(data, name=name, source=source, limits=limits))]
+            return _parse_warc_record(data, name=name, source=source, limits=limits)
         if format != "auto" and format not in FORMATS:
             raise IngestError(f"unknown format {format!r}; use auto or one of {', '.join(FORMATS)}")
         data = _gunzip(data, limits)
@@ -90,19 +90,23 @@ def parse(
         return [Outcome(name, error="document nested too deeply to parse")]
 
 
-def _parse_warc_record(data: bytes, *, name: str, source: str, limits: Limits) -> ParsedArticle:
+def _parse_warc_record(data: bytes, *, name: str, source: str, limits: Limits) -> list[Outcome]:
     """One WARC record (a web archive's page, or the raw original of one) -> its article,
-    through the HTML path: the record's URI is the original URL, its date the capture's."""
+    through the HTML path: the record's URI is the original URL, its date the capture's. A
+    resource record that holds a file (export_warc's) is parsed as that file would be."""
     from archive.ingest.warc import page_text, read_record
 
     page = read_record(data, limits)
+    if page.format != "html" or page.name:
+        return parse(page.payload, name=page.name or name, format=page.format, source=source,
+                     limits=limits)  # fmt: skip
     text = page_text(page)
     _check_elements(text, limits)
     article = _parse_one(text, "html", raw=data, name=name, source=source)
     article.original_url = page.uri or article.original_url
     article.captured = page.captured
     article.raw_format = "warc"
-    return article
+    return [Outcome(name, article)]
 
 
 def _check_elements(text: str, limits: Limits) -> None:

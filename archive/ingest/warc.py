@@ -45,10 +45,16 @@ WARC_MAGIC = b"WARC/"
 _WARC_NAME = re.compile(r"\.warc(\.gz)?$", re.IGNORECASE)
 _WACZ_NAME = re.compile(r"\.wacz$", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# The formats of files kept in resource records (as export_warc writes them), by media type.
+RESOURCE_FORMATS = {
+    "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text",
+    "text/markdown": "markdown", "application/x-ndjson": "jsonl",
+}  # fmt: skip
 _HEAD_BYTES = 64 * 1024  # HTTP headers longer than this are not a page's
 # A gzipped WARC inside a WACZ does not compress further: a member that expands more than
 # this many times over is a zip bomb, refused before it is read.
 MAX_WACZ_RATIO = 20
+NAME_HEADER = "X-Original-Name"  # a resource record's file name, as export_warc writes it
 MAX_REMEMBERED = 1_000_000  # responses remembered (by digest) for revisits, per file
 
 
@@ -268,7 +274,7 @@ def _kind(record) -> str:
         return "page"
     if rtype == "resource":
         media = _media_type(record.rec_headers.get_header("Content-Type"))
-        return "page" if media in _HTML_TYPES else _media_kind(media)
+        return "page" if media in RESOURCE_FORMATS else _media_kind(media)
     known = {"request": "requests", "metadata": "metadata", "warcinfo": "warcinfo"}
     return known.get(rtype, f"{rtype} records" if rtype else "records of no known type")
 
@@ -408,6 +414,8 @@ class Page:
     charset: str
     uri: str
     captured: dt.datetime | None
+    format: str = "html"  # a resource record's file may be text, markdown or a JSON line
+    name: str = ""  # a resource record's file name (WARC-Filename-like X-Original-Name)
 
 
 def read_record(data: bytes, limits: Limits) -> Page:
@@ -430,11 +438,14 @@ def read_record(data: bytes, limits: Limits) -> Page:
         else record.rec_headers.get_header("Content-Type")
     ) or ""
     match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    resource = record.rec_type == "resource"
     return Page(
         payload=payload,
         charset=match.group(1) if match else "",
         uri=record.rec_headers.get_header("WARC-Target-URI") or "",
-        captured=parse_warc_date(record.rec_headers.get_header("WARC-Date") or ""),
+        captured=None if resource else parse_warc_date(record.rec_headers.get_header("WARC-Date") or ""),
+        format=RESOURCE_FORMATS.get(_media_type(content_type), "html") if resource else "html",
+        name=(record.rec_headers.get_header(NAME_HEADER) or "") if resource else "",
     )
 
 
