@@ -14,10 +14,10 @@ from django.utils.html import format_html, format_html_join
 from archive import history, services
 from archive.admin_bulk import bulk_actions
 from archive.admin_history import revert_view, revisions_view
+from archive.capture_admin import CaptureView
 from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
 from archive.models import Article, Author, FeedSubscription, Original, Source, Tag
 from archive.sanitize import clean_html, content_hash, html_to_text
-from archive.capture_admin import CaptureView
 from archive.upload import UploadReportView, UploadView
 
 

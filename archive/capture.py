@@ -129,9 +129,7 @@ def resolve(host: str, port: int, policy: CapturePolicy) -> str:
 
 
 # --- Fetching ---------------------------------------------------------------------------------
-def fetch(
-    url: str, policy: CapturePolicy | None = None, *, headers: dict | None = None
-) -> Fetched:
+def fetch(url: str, policy: CapturePolicy | None = None, *, headers: dict | None = None) -> Fetched:
     """GET url, following at most policy.max_redirects redirects, each target checked.
     `headers` are sent too (If-None-Match, If-Modified-Since)."""
     policy = policy or CapturePolicy.from_settings()

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from archive import services
-from archive.capture import CapturePolicy, CaptureError, capture_url, fetch
+from archive.capture import CaptureError, CapturePolicy, capture_url, fetch
 from archive.models import Article, FeedSubscription
 
 
@@ -106,9 +106,7 @@ def capture_feed(
     if len(new) > cap:
         line += f"; capturing the first {cap} this run (the other {len(new) - cap} next run)"
     names = names or services.NameCache()
-    results = (
-        capture_url(entry, source=source, names=names, policy=policy) for entry in new[:cap]
-    )
+    results = (capture_url(entry, source=source, names=names, policy=policy) for entry in new[:cap])
     return FeedRun(line, results, complete=len(new) <= cap)
 
 

@@ -271,7 +271,8 @@ def preview_warnings(article: ingest.ParsedArticle, source: str) -> list[str]:
 def _preview_row(
     n: int, outcome: ingest.Outcome, probed, source: str, correctable: bool, bound
 ) -> dict:
-    error = outcome.error or outcome.skipped or (f"repeats {outcome.repeats} exactly" if outcome.repeats else "")
+    repeats = f"repeats {outcome.repeats} exactly" if outcome.repeats else ""
+    error = outcome.error or outcome.skipped or repeats
     row = {"n": n, "name": outcome.name, "ok": False, "error": error, "initial": {}}
     article = outcome.article
     if article is None:

@@ -79,4 +79,3 @@ def export_warc(articles: Iterable[Article], out: Path | io.BufferedIOBase) -> E
 def _warc_date(article: Article) -> str:
     when = article.captured or article.created
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-

@@ -139,7 +139,12 @@ def feed(entries: list[str], *, etag: str = '"v1"', title: str = "Harbour news")
             h.send_header("Content-Length", "0")
             h.end_headers()
             return
-        send(h, 200, body, "application/rss+xml",
-             headers={"ETag": etag, "Last-Modified": "Tue, 01 Dec 2026 10:00:00 GMT"})
+        send(
+            h,
+            200,
+            body,
+            "application/rss+xml",
+            headers={"ETag": etag, "Last-Modified": "Tue, 01 Dec 2026 10:00:00 GMT"},
+        )
 
     return handle

@@ -130,8 +130,9 @@ def test_a_redirect_to_a_private_address_is_refused(site, settings):
     # The first server is let through by name (an allowed network, as a public one would be);
     # where it redirects is checked again.
     policy = CapturePolicy.from_settings(allowed=("127.0.0.1/32",))
-    for target in ("http://127.0.0.2:{port}/article/1", "http://[::1]:{port}/article/1",
-                   "http://0.0.0.0:{port}/article/1", "http://169.254.169.254/latest/"):  # fmt: skip
+    targets = ("http://127.0.0.2:{port}/article/1", "http://[::1]:{port}/article/1",
+               "http://0.0.0.0:{port}/article/1", "http://169.254.169.254/latest/")  # fmt: skip
+    for target in targets:
         site.routes["/go"] = httpd.redirect(target.format(port=site.port))
         result = capture_url(site.url("/go"), policy=policy)
         assert result.status == "failed", target

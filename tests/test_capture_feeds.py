@@ -57,7 +57,9 @@ def test_a_feed_of_ten_thousand_entries_is_capped_per_run(site, settings):
 
 def test_what_is_not_a_feed_is_a_clear_line(site):
     site.routes["/page"] = httpd.article(1)
-    site.routes["/data.xml"] = lambda h: httpd.send(h, 200, b"<?xml version='1.0'?><a/>", "text/xml")
+    site.routes["/data.xml"] = lambda h: httpd.send(
+        h, 200, b"<?xml version='1.0'?><a/>", "text/xml"
+    )
     site.routes["/empty.xml"] = httpd.feed([])
     code, out = run("--feed", site.url("/page"), site.url("/data.xml"), site.url("/empty.xml"))
     assert code == 1

@@ -157,7 +157,6 @@ def parse_upload(
     """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse,
     each document parsed in a worker process under the time budget of `limits`."""
     from archive.ingest.parallel import parse_stream
-
     from archive.ingest.warc import stream_documents, web_archive_kind
 
     if web_archive_kind(name, data[:8]) == "warc":

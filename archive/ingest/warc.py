@@ -59,7 +59,7 @@ MAX_REMEMBERED = 1_000_000  # responses remembered (by digest) for revisits, per
 
 
 def web_archive_kind(name: str, head: bytes = b"") -> str:
-    """"wacz", "warc" (a .warc, a .warc.gz, or an uncompressed WARC by its first bytes), or ""."""
+    """ "wacz", "warc" (a .warc, a .warc.gz, or an uncompressed WARC by its first bytes), or ""."""
     if _WACZ_NAME.search(name):
         return "wacz"
     if _WARC_NAME.search(name) or head.startswith(WARC_MAGIC):
@@ -99,9 +99,14 @@ def wacz_documents(archive: zipfile.ZipFile, name: str, limits: Limits) -> Itera
         member_name = f"{name}/{info.filename}"
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > MAX_WACZ_RATIO:
-            yield member_name, None, (
-                f"zip bomb refused: {info.compress_size:,} bytes that expand to "
-                f"{info.file_size:,} ({ratio:.0f} times over; a WARC in a WACZ does not compress)"
+            yield (
+                member_name,
+                None,
+                (
+                    f"zip bomb refused: {info.compress_size:,} bytes that expand to "
+                    f"{info.file_size:,} ({ratio:.0f} times over; a WARC in a WACZ does not "
+                    "compress)"
+                ),
             )
             continue
         yield from stream_documents(capped_member(archive, info), member_name, limits)
@@ -245,9 +250,13 @@ def stream_documents(
                     remembered.add(offset, record)
                 yield doc_name, record.rec_headers.to_bytes() + block, ""
     except (ArchiveLoadFailed, IngestError, zlib.error, EOFError, OSError, ValueError) as exc:
-        yield name, None, (
-            f"cannot read the web archive past byte {offset:,}: {_short(exc)} (a damaged "
-            "or truncated file; the records before it were read)"
+        yield (
+            name,
+            None,
+            (
+                f"cannot read the web archive past byte {offset:,}: {_short(exc)} (a damaged "
+                "or truncated file; the records before it were read)"
+            ),
         )
     except zipfile.BadZipFile as exc:
         yield name, None, f"cannot read from the WACZ: {exc}"
@@ -268,7 +277,7 @@ def _record_name(name: str, offset: int, record) -> str:
 
 
 def _kind(record) -> str:
-    """"page" for a record that may hold an HTML page (read further); else what it is."""
+    """ "page" for a record that may hold an HTML page (read further); else what it is."""
     rtype = record.rec_type
     if rtype in ("response", "revisit"):
         return "page"
@@ -323,9 +332,7 @@ def _block_problem(record, block: bytes, misaligned: bool) -> str:
             "that lies, or a damaged file); skipped"
         )
     if misaligned:
-        return (
-            "record's Content-Length lies: the record does not end where it says; skipped"
-        )
+        return "record's Content-Length lies: the record does not end where it says; skipped"
     return ""
 
 
@@ -443,7 +450,9 @@ def read_record(data: bytes, limits: Limits) -> Page:
         payload=payload,
         charset=match.group(1) if match else "",
         uri=record.rec_headers.get_header("WARC-Target-URI") or "",
-        captured=None if resource else parse_warc_date(record.rec_headers.get_header("WARC-Date") or ""),
+        captured=None
+        if resource
+        else parse_warc_date(record.rec_headers.get_header("WARC-Date") or ""),
         format=RESOURCE_FORMATS.get(_media_type(content_type), "html") if resource else "html",
         name=(record.rec_headers.get_header(NAME_HEADER) or "") if resource else "",
     )

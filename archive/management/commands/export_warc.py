@@ -73,7 +73,9 @@ def _with_originals(articles, chunk: int = 200):
 
 
 def _attach(batch, Original):
-    originals = {o.article_id: o for o in Original.objects.filter(article__in=[a.pk for a in batch])}
+    originals = {
+        o.article_id: o for o in Original.objects.filter(article__in=[a.pk for a in batch])
+    }
     for article in batch:
         if article.pk in originals:
             article.original = originals[article.pk]
