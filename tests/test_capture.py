@@ -1,14 +1,12 @@
 """Capture by URL against a real HTTP server on loopback, and the refusals of private addresses."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from archive import capture
 from archive.capture import CapturePolicy, capture_url
 from archive.models import Article
 from tests import httpd
+from tests.commands import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +23,7 @@ def allow_private(settings):
 
 
 def run(*args):
-    out = io.StringIO()
-    try:
-        call_command("capture_urls", *args, stdout=out)
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    return code, out.getvalue()
+    return run_command("capture_urls", *args)
 
 
 def test_a_captured_page_is_imported_with_its_response_as_a_warc_record(site, allow_private):

@@ -1,12 +1,10 @@
 """Following feeds: capture_urls --feed and --subscriptions against a real loopback server."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from archive.models import Article, FeedSubscription
 from tests import httpd
+from tests.commands import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +17,7 @@ def site(settings):
 
 
 def run(*args):
-    out = io.StringIO()
-    try:
-        call_command("capture_urls", *args, stdout=out)
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    return code, out.getvalue()
+    return run_command("capture_urls", *args)
 
 
 def test_a_feed_s_entries_not_yet_archived_are_captured(site):

@@ -1,28 +1,20 @@
 """export_warc: the matching articles' raw originals as a WARC, read back by warcio and by
 import_articles (the same articles, as duplicates)."""
 
-import io
-
 import pytest
 from django.core.management import CommandError, call_command
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import Article, Original
 from tests import warcs
+from tests.commands import run_command
 from tests.conftest import SEEDS
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
 
-def command(name, *args):
-    out = io.StringIO()
-    try:
-        call_command(name, *args, stdout=out)
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    return code, out.getvalue()
+command = run_command
 
 
 @pytest.fixture

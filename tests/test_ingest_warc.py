@@ -11,18 +11,13 @@ from django.core.management import call_command
 from archive.ingest import Limits, iter_documents
 from archive.models import Article
 from tests import warcs
+from tests.commands import run_command
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args):
-    out = io.StringIO()
-    try:
-        call_command("import_articles", *args, stdout=out)
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    return code, out.getvalue()
+    return run_command("import_articles", *args)
 
 
 def mixed_warc(*, gzip: bool = True) -> warcs.Warc:
