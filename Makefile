@@ -8,7 +8,7 @@ WORKERS ?= 2
 N      ?= 10000 100000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run serve setup test test-fast test-postgres e2e browser axe lint format bench bench-extract clean
+.PHONY: install run serve setup test test-fast test-postgres e2e browser axe lint format bench bench-extract bench-warc clean
 
 install: $(VENV)/.installed
 
@@ -80,6 +80,11 @@ bench: install
 LIMIT ?= 0
 bench-extract: install
 	$(BIN)/python -m bench.extraction --limit $(LIMIT) $(if $(filter 0,$(LIMIT)),--readme,)
+
+# Web archive import: N pages as HTML files, then as one WARC (WARC_N=500).
+WARC_N ?= 500
+bench-warc: install
+	$(BIN)/python -m bench.warc --n $(WARC_N)
 
 clean:
 	rm -rf var/whoosh var/test-* var/staticfiles .pytest_cache

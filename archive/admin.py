@@ -14,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 from archive import history, services
 from archive.admin_bulk import bulk_actions
 from archive.admin_history import revert_view, revisions_view
+from archive.capture_admin import CaptureView
 from archive.ingest.types import EARLIEST_DATE, LATEST_DATE
-from archive.models import Article, Author, Original, Source, Tag
+from archive.models import Article, Author, FeedSubscription, Original, Source, Tag
 from archive.sanitize import clean_html, content_hash, html_to_text
 from archive.upload import UploadReportView, UploadView
 
@@ -120,12 +121,15 @@ def _archive_year(value: str) -> bool:
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "source", "published", "author_names", "language", "is_public"]
-    list_filter = ["source", "tags__kind", "language", "is_public", "title_derived"]
+    list_filter = [
+        "source", "tags__kind", "language", "is_public", "title_derived",
+        "captured",  # when a web archive captured it: any date, a range, or none (files)
+    ]  # fmt: skip
     list_select_related = ["source"]
     date_hierarchy = "published"
     search_fields = ["title", "original_url", "authors__name", "source__name"]
     autocomplete_fields = ["source", "authors", "tags"]
-    readonly_fields = ["word_count", "content_hash", "created", "updated"]
+    readonly_fields = ["word_count", "content_hash", "captured", "created", "updated"]
     inlines = [OriginalInline]
     actions = [*bulk_actions, "reparse", "reindex"]
     list_per_page = 50
@@ -135,7 +139,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Metadata", {"fields": ["source", "authors", "tags", "published", "published_time",
                                  "language", "original_url", "original_source", "is_public"]}),
         ("Derived", {"classes": ["collapse"],
-                     "fields": ["word_count", "content_hash", "created", "updated"]}),
+                     "fields": ["word_count", "content_hash", "captured", "created", "updated"]}),
     ]  # fmt: skip
 
     def get_queryset(self, request):
@@ -170,6 +174,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
         upload = self.admin_site.admin_view(UploadView.as_view(model_admin=self))
         report = self.admin_site.admin_view(UploadReportView.as_view(model_admin=self))
+        capture = self.admin_site.admin_view(CaptureView.as_view(model_admin=self))
 
         def wrap(view):
             return self.admin_site.admin_view(partial(view, model_admin=self))
@@ -184,6 +189,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="archive_article_revert",
             ),
             path("upload/", upload, name="archive_article_upload"),
+            path("capture/", capture, name="archive_article_capture"),
             path("upload/preview/<str:token>/", upload, name="archive_article_upload_preview"),
             path("upload/<int:job_id>/", report, name="archive_article_upload_report"),
             *super().get_urls(),
@@ -207,3 +213,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
         count = reindex_articles(list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Re-indexed {count} article{'s' if count != 1 else ''}.")
+
+
+@admin.register(FeedSubscription)
+class FeedSubscriptionAdmin(admin.ModelAdmin):
+    """Feeds followed by `capture_urls --subscriptions` (run it from cron)."""
+
+    list_display = ["url", "source", "active", "last_checked", "last_result"]
+    list_filter = ["active"]
+    search_fields = ["url", "source"]
+    readonly_fields = ["etag", "last_modified", "last_checked", "last_result", "created"]
+    fields = ["url", "source", "active", *readonly_fields]

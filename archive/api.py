@@ -31,6 +31,7 @@ def article_detail(article: Article, request=None) -> dict:
         "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
         "language": article.language or None,
         "original_url": article.original_url or None,
+        "captured": article.captured.isoformat() if article.captured else None,
         "body_html": article.body_html,
         "body_text": article.body_text,
     }

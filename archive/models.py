@@ -202,6 +202,10 @@ class Article(models.Model):
         validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
     )
     published_time = models.TimeField(null=True, blank=True, help_text="Time, when known.")
+    captured = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="When a web archive captured the page (its WARC-Date); empty for files.",
+    )  # fmt: skip
     language = models.CharField(max_length=12, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     content_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -391,3 +395,26 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of article {self.article_id}"
+
+
+class FeedSubscription(models.Model):
+    """An RSS or Atom feed followed by `capture_urls --subscriptions` (cron): each run
+    captures the entries not yet archived; ETag and Last-Modified make an unchanged feed
+    cost one request."""
+
+    url = models.URLField("feed URL", max_length=2000, unique=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Publisher of its articles (wins, like --source)."
+    )
+    active = models.BooleanField(default=True)
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_checked = models.DateTimeField(null=True, blank=True, editable=False)
+    last_result = models.CharField(max_length=500, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self):
+        return self.url

@@ -26,6 +26,7 @@ from archive.sanitize import clean_ahead, clean_name
 log = logging.getLogger(__name__)
 
 IMPORTED, DUPLICATE, FAILED, UPDATED = "imported", "duplicate", "failed", "updated"
+SKIPPED = "skipped"  # not an article, and no failure: a web archive's images, redirects, …
 NO_TEXT = "no article text left after cleaning"
 
 
@@ -191,6 +192,7 @@ def _fill(article: Article, parsed: ParsedArticle) -> None:
     article.original_source = (parsed.original_source or "")[:200]
     article.published, article.published_time = _split_published(parsed.published)
     article.language = (parsed.language or "")[:12]
+    article.captured = parsed.captured
     article.refresh_derived_fields(cleaned=parsed.cleaned)
 
 
@@ -324,6 +326,8 @@ def reparse_article(*, article: Article, user=None) -> SaveResult:
 
 
 def _unparsed(outcome: Outcome) -> SaveResult:
+    if outcome.skipped:
+        return SaveResult(SKIPPED, outcome.name, message=outcome.skipped)
     if outcome.repeats:
         return SaveResult(DUPLICATE, outcome.name, message=f"repeats {outcome.repeats} exactly")
     return SaveResult(FAILED, outcome.name, message=outcome.error)

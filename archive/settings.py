@@ -5,8 +5,9 @@ Environment: DATABASE_URL, CONN_MAX_AGE, SEARCH_URL, SECRET_KEY, DEBUG, ALLOWED_
 CSRF_TRUSTED_ORIGINS, HTTPS, LOG_LEVEL, IMPORT_MAX_FILE_MB, IMPORT_WORKERS, UPLOAD_MAX_FILES,
 UPLOAD_MAX_MB, UPLOAD_STASH_MAX_HOURS, SEARCH_MAX_QUERY_LENGTH, SEARCH_CLIENT_CONCURRENCY,
 EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS,
-STATIC_ROOT, SIGNUP, EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL. The numbers, booleans and
-levels go through checked parsers: a nonsense value is a loud ImproperlyConfigured.
+STATIC_ROOT, SIGNUP, EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL, CAPTURE_ALLOW_PRIVATE, CAPTURE_TIMEOUT,
+CAPTURE_FEED_MAX_ENTRIES. The numbers, booleans and levels go through checked parsers: a
+nonsense value is a loud ImproperlyConfigured.
 """
 
 import os
@@ -227,6 +228,13 @@ UPLOAD_MAX_BYTES = _positive_int("UPLOAD_MAX_MB", 100) * 1024 * 1024
 # Uploaded files wait this long for the editor's confirm (then they are removed, as are
 # those left by killed requests: at each new upload, at server start, and by clean_uploads).
 UPLOAD_STASH_MAX_HOURS = _positive_int("UPLOAD_STASH_MAX_HOURS", 24)
+
+# --- Capture by URL (archive/capture.py) ---------------------------------------------------
+# Requests to loopback, private, link-local, multicast and reserved addresses are refused
+# unless this is set (an archive capturing from its own private network; the tests).
+CAPTURE_ALLOW_PRIVATE = _bool("CAPTURE_ALLOW_PRIVATE", False)
+CAPTURE_TIMEOUT = _positive_int("CAPTURE_TIMEOUT", 30)  # seconds for one page, whole
+CAPTURE_FEED_MAX_ENTRIES = _positive_int("CAPTURE_FEED_MAX_ENTRIES", 200)  # per feed, per run
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -65,7 +65,8 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
-        help_text="Text, markdown, HTML or JSON-lines files, or a .zip of them."
+        help_text="Text, markdown, HTML or JSON-lines files, a .zip of them, or web archives "
+        "(.warc, .warc.gz, .wacz)."
     )
     format = forms.ChoiceField(
         choices=[("auto", "Detect")] + [(f, f) for f in FORMATS], initial="auto", required=False
@@ -270,7 +271,8 @@ def preview_warnings(article: ingest.ParsedArticle, source: str) -> list[str]:
 def _preview_row(
     n: int, outcome: ingest.Outcome, probed, source: str, correctable: bool, bound
 ) -> dict:
-    error = outcome.error or (f"repeats {outcome.repeats} exactly" if outcome.repeats else "")
+    repeats = f"repeats {outcome.repeats} exactly" if outcome.repeats else ""
+    error = outcome.error or outcome.skipped or repeats
     row = {"n": n, "name": outcome.name, "ok": False, "error": error, "initial": {}}
     article = outcome.article
     if article is None:
@@ -312,7 +314,7 @@ class UploadReportView(View):
         context = {
             **admin.site.each_context(request),
             "opts": self.model_admin.model._meta,
-            "title": "Upload report",
+            "title": "Capture report" if job.options.get("kind") == "capture" else "Upload report",
             "job": job,
             "summary": upload_jobs.job_summary(job),
             "processed": sum(counts.values()),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from archive import ingest, services
 from archive.ingest.files import zip_documents
 from archive.ingest.parallel import parse_stream
+from archive.ingest.warc import path_documents, web_archive_kind
 from archive.models import UploadJob, UploadResult
 from archive.sanitize import clean_ahead
 
@@ -109,6 +110,11 @@ def _stashed_documents(folder: Path, limits: ingest.Limits):
     """The stash's (name, data, error) documents, a zip's members one by one."""
     for data_path in sorted(folder.glob("*.bin")):
         name = data_path.with_suffix(".name").read_text()
+        with data_path.open("rb") as fh:
+            head = fh.read(8)
+        if web_archive_kind(name, head):  # streamed from the stash, a record at a time
+            yield from path_documents(data_path, name, limits)
+            continue
         data = data_path.read_bytes()
         if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
             yield from zip_documents(data, name, limits)
@@ -156,7 +162,7 @@ def start_upload_job(*, token: str, user=None, total: int = 0, options: dict | N
             )  # fmt: skip
     except IntegrityError:  # a second click's request made it meanwhile: that one runs
         return UploadJob.objects.get(token=token)
-    _launch(job.pk)
+    launch(job.pk)
     return job
 
 
@@ -171,11 +177,11 @@ def resume_if_orphaned(job: UploadJob, *, policy: UploadPolicy = POLICY) -> bool
     ).update(heartbeat=timezone.now())
     if claimed:
         log.warning("upload job %s lost its process; resuming it", job.pk)
-        _launch(job.pk)
+        launch(job.pk)
     return bool(claimed)
 
 
-def _launch(job_id: int) -> None:
+def launch(job_id: int) -> None:
     def start():
         threading.Thread(target=run_upload_job, args=(job_id,), daemon=True,
                          name=f"upload-job-{job_id}").start()  # fmt: skip
@@ -203,6 +209,15 @@ def run_upload_job(job_id: int) -> None:
 def _run(job: UploadJob) -> None:
     from search.index_writer import batched_index_updates
 
+    if job.options.get("kind") == "capture":  # archive.capture_admin: URLs, not files
+        from archive.capture_admin import run_capture_job
+
+        run_capture_job(job)
+        UploadJob.objects.filter(pk=job.pk).update(
+            status=UploadJob.Status.DONE, finished=timezone.now(), heartbeat=timezone.now()
+        )
+        return
+
     folder = stash_folder(job.token)
     if folder is None:
         raise RuntimeError("the uploaded files are gone (removed before they were saved)")
@@ -219,7 +234,7 @@ def _run(job: UploadJob) -> None:
                     result = services.SaveResult(LEFT_OUT, outcome.name, message="left out")
                 else:
                     result = _save(outcome, job, corrections.get(position), names)
-                _record(job, position, result)
+                record_result(job, position, result)
     UploadJob.objects.filter(pk=job.pk).update(
         status=UploadJob.Status.DONE, finished=timezone.now(), heartbeat=timezone.now()
     )
@@ -234,7 +249,7 @@ def _save(outcome, job: UploadJob, correction: dict | None, names) -> services.S
     return services.save_outcomes([outcome], source=source, names=names)[0]
 
 
-def _record(job: UploadJob, position: int, result: services.SaveResult) -> None:
+def record_result(job: UploadJob, position: int, result: services.SaveResult) -> None:
     UploadResult.objects.create(
         job=job, position=position, name=result.name[:500], status=result.status,
         article=result.article if result.article and result.article.pk else None,

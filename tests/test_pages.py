@@ -177,6 +177,7 @@ def test_article_api_shape(client):
         "tags",
         "language",
         "original_url",
+        "captured",
         "body_html",
         "body_text",
     }

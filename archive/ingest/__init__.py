@@ -11,6 +11,7 @@ the same article again.
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -69,6 +70,8 @@ def parse(
     """
     limits = limits or DEFAULT_LIMITS
     try:
+        if format == "warc" or (format in ("auto", "html") and data.startswith(b"WARC/")):
+            return _parse_warc_record(data, name=name, source=source, limits=limits)
         if format != "auto" and format not in FORMATS:
             raise IngestError(f"unknown format {format!r}; use auto or one of {', '.join(FORMATS)}")
         data = _gunzip(data, limits)
@@ -85,6 +88,25 @@ def parse(
         return [Outcome(name, error=str(exc))]
     except RecursionError:
         return [Outcome(name, error="document nested too deeply to parse")]
+
+
+def _parse_warc_record(data: bytes, *, name: str, source: str, limits: Limits) -> list[Outcome]:
+    """One WARC record (a web archive's page, or the raw original of one) -> its article,
+    through the HTML path: the record's URI is the original URL, its date the capture's. A
+    resource record that holds a file (export_warc's) is parsed as that file would be."""
+    from archive.ingest.warc import page_text, read_record
+
+    page = read_record(data, limits)
+    if page.format != "html" or page.name:
+        return parse(page.payload, name=page.name or name, format=page.format, source=source,
+                     limits=limits)  # fmt: skip
+    text = page_text(page)
+    _check_elements(text, limits)
+    article = _parse_one(text, "html", raw=data, name=name, source=source)
+    article.original_url = page.uri or article.original_url
+    article.captured = page.captured
+    article.raw_format = "warc"
+    return [Outcome(name, article)]
 
 
 def _check_elements(text: str, limits: Limits) -> None:
@@ -135,13 +157,30 @@ def parse_upload(
     """One uploaded file (a .zip is expanded) -> Outcomes, by the rules of iter_documents+parse,
     each document parsed in a worker process under the time budget of `limits`."""
     from archive.ingest.parallel import parse_stream
+    from archive.ingest.warc import stream_documents, web_archive_kind
 
-    if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
-        documents: Iterable = zip_documents(data, name, limits)
+    if web_archive_kind(name, data[:8]) == "warc":
+        documents: Iterable = stream_documents(lambda: io.BytesIO(data), name, limits)
+    elif web_archive_kind(name) == "wacz":
+        documents = _wacz_documents(data, name, limits)
+    elif name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+        documents = zip_documents(data, name, limits)
     else:
         documents = [(name, data, "")]
     lists = parse_stream(documents, format=format, source=source, limits=limits)
     return [outcome for outcomes in lists for outcome in outcomes]
+
+
+def _wacz_documents(data: bytes, name: str, limits: Limits):
+    import zipfile
+
+    from archive.ingest.warc import wacz_documents
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            yield from wacz_documents(archive, name, limits)
+    except zipfile.BadZipFile as exc:
+        yield name, None, f"broken WACZ (zip) file: {exc}"
 
 
 def parse_all(
@@ -154,7 +193,9 @@ def parse_all(
     """(name, data, error) triples (from iter_documents) -> Outcomes, one document at a time."""
     for name, data, error in documents:
         if data is None:
-            yield Outcome(name, error=error or "cannot read file")
+            from archive.ingest.parallel import unreadable
+
+            yield unreadable(name, error)
         else:
             yield from parse(data, name=name, format=format, source=source, limits=limits)
 

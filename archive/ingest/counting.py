@@ -2,7 +2,8 @@
 
 A file is one document, a zip member one, a JSON-lines file one per non-blank line (its
 bytes are read once, in chunks; a .jsonl.gz is counted as it decompresses, within the
-JSON-lines cap). An estimate only: a document that fails to parse still counts one.
+JSON-lines cap); a web archive none (its pages are not counted ahead). An estimate only:
+a document that fails to parse still counts one.
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ def count_documents(paths: Iterable[str | os.PathLike], *, limits: Limits = DEFA
 
 
 def _count_file(path: Path, limits: Limits) -> int:
+    from archive.ingest.warc import web_archive_kind
+
     try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if web_archive_kind(path.name, head):
+            return 0  # its records are not counted ahead (that would read it twice): no total
         if _is_zip(path):
             with zipfile.ZipFile(path) as archive:
                 members = sum(1 for i in archive.infolist() if not i.is_dir())

@@ -62,6 +62,13 @@ def _walk(folder: Path, limits: Limits) -> Iterator[Document]:
 def _from_file(path: Path, name: str, limits: Limits) -> Iterator[Document]:
     """One file: a zip is expanded, anything else read whole (within its size limit)."""
     try:
+        from archive.ingest.warc import path_documents, web_archive_kind
+
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if web_archive_kind(name, head):
+            yield from path_documents(path, name, limits)
+            return
         if _is_zip(path):
             with zipfile.ZipFile(path) as archive:
                 yield from _zip_members(archive, name, limits, depth=1)
@@ -145,6 +152,9 @@ def _zip_members(
         if info.filename.lower().endswith(".zip") and depth >= limits.max_zip_depth:
             yield member_name, None, NESTED_ZIP
             continue
+        if _is_web_archive(info.filename):
+            yield from _warc_member(archive, info, member_name, limits)
+            continue
         data, error = _read_member(archive, info, size_limit(info.filename, limits))
         if data is not None:
             total += max(0, len(data) - info.file_size)  # headers can understate sizes
@@ -155,6 +165,19 @@ def _zip_members(
                     yield from zip_documents(data, member_name, _deeper(limits))
                 continue
         yield member_name, data, error
+
+
+def _is_web_archive(filename: str) -> bool:
+    from archive.ingest.warc import web_archive_kind
+
+    return web_archive_kind(filename) == "warc"
+
+
+def _warc_member(archive, info, member_name: str, limits: Limits) -> Iterator[Document]:
+    """A .warc or .warc.gz in a zip: its pages streamed from the member, as from a file."""
+    from archive.ingest.warc import capped_member, stream_documents
+
+    yield from stream_documents(capped_member(archive, info), member_name, limits)
 
 
 def _deeper(limits: Limits) -> Limits:

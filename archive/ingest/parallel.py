@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from archive.ingest.files import DEFAULT_LIMITS
-from archive.ingest.types import Limits, Outcome
+from archive.ingest.types import Limits, Outcome, Skipped
 
 # Below this many articles one worker parses them all: starting a second costs more than
 # it saves.
@@ -43,12 +43,19 @@ def parse_document(
 
     name, data, error = document
     if data is None:
-        return [Outcome(name, error=error or "cannot read file")]
+        return [unreadable(name, error)]
     try:
         outcomes = parse(data, name=name, format=format, source=source, limits=limits)
     except Exception as exc:  # parse() is built not to raise; a bug must not stop the batch
         return [Outcome(name, error=f"could not parse: {type(exc).__name__}: {exc}")]
     return _finished(outcomes, finish)
+
+
+def unreadable(name: str, error: str) -> Outcome:
+    """The outcome of a document that could not be read, or was skipped (a Skipped error)."""
+    if isinstance(error, Skipped):
+        return Outcome(name, skipped=str(error))
+    return Outcome(name, error=error or "cannot read file")
 
 
 def parse_chunk(

@@ -23,6 +23,11 @@ class IngestError(ValueError):
     """A document that cannot be turned into an article; the message is shown to the user."""
 
 
+class Skipped(str):
+    """The error of a (name, None, error) document that is no failure: what a web archive
+    held besides article pages (images, redirects, requests), counted in one line."""
+
+
 @dataclass
 class RemovedLine:
     """A line the cleaner dropped, and the rule (with its reason) that dropped it."""
@@ -82,7 +87,8 @@ class ParsedArticle:
     warnings: list[str] = field(default_factory=list)
     raw: bytes = b""
     raw_name: str = ""
-    raw_format: str = ""  # one of FORMATS
+    raw_format: str = ""  # one of FORMATS, or "warc" (raw is one WARC record)
+    captured: dt.datetime | None = None  # when a web archive captured the page (WARC-Date)
     extra: dict = field(default_factory=dict)  # unknown JSON keys etc., kept with the raw original
     # clean_html() of some of the fields above, worked out where the article was parsed (a
     # parse worker): {text as parsed: its cleaned HTML}. Saving looks here before cleaning.
@@ -100,6 +106,7 @@ class Outcome:
     article: ParsedArticle | None = None
     error: str = ""
     repeats: str = ""  # the name of an earlier line of the same file this line repeats exactly
+    skipped: str = ""  # what was skipped (records of a web archive that are not articles)
 
 
 @dataclass(frozen=True)

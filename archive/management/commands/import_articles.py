@@ -69,7 +69,10 @@ def _duration(seconds: float) -> str:
 
 
 class Command(BaseCommand):
-    help = "Import articles from files, folders (recursively) and .zip archives."
+    help = (
+        "Import articles from files, folders (recursively), .zip archives and web archives "
+        "(.warc, .warc.gz, .wacz)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", metavar="PATH")
@@ -104,6 +107,10 @@ class Command(BaseCommand):
         }
 
         def on_result(result):
+            if result.status == services.SKIPPED:  # counted in its line, neither good nor bad
+                progress.close()
+                self.stdout.write(f"skipped: {result.name}: {result.message}")
+                return
             counts[key.get(result.status, "failed")] += 1
             if result.status == services.FAILED:
                 progress.close()
