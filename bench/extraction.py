@@ -60,9 +60,22 @@ _WORD = re.compile(r"\w+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 _AND = re.compile(r"\s+(?:and|und|et|y|e|&)\s+")
 _WS = re.compile(r"\s+")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"',
-                         "»": '"', "–": "-", "—": "-", "\u00a0": " ",
-                         "\u00ad": None})  # fmt: skip  (a soft hyphen is no character a reader sees)
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "\u00a0": " ",
+        "\u00ad": None,
+    }
+)  # fmt: skip  (a soft hyphen: no character seen)
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "img", "picture", "video",
               "audio", "iframe", "source", "canvas")  # fmt: skip
 

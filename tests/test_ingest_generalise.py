@@ -336,12 +336,18 @@ def test_a_labelled_publication_date_below_a_post_is_its_date():
         ("[Leena Simon](#)\n\nVeröffentlicht am 06.10.2023", dt.date(2023, 10, 6)),
         ("06.11.2023 | 14:10", dt.date(2023, 11, 6)),
         # a list item of the head, beside share buttons (BBC)
-        ("* 10 April 2020\n* Share this with Facebook\n* Share this with Twitter\n"
-         "* Share this with Messenger", dt.date(2020, 4, 10)),
+        (
+            "* 10 April 2020\n* Share this with Facebook\n* Share this with Twitter\n"
+            "* Share this with Messenger",
+            dt.date(2020, 4, 10),
+        ),
         # a date that opens the first paragraph (a dateline run into the text)
-        ("Wien, 14. Dezember 2021 – Aufgrund der steigenden Technologisierung und Mobilität "
-         "sowie der damit verbundenen Schnelllebigkeit im Alltag erholen sich die Menschen "
-         "immer häufiger in der Natur, sagt der Verband.", dt.date(2021, 12, 14)),
+        (
+            "Wien, 14. Dezember 2021 – Aufgrund der steigenden Technologisierung und Mobilität "
+            "sowie der damit verbundenen Schnelllebigkeit im Alltag erholen sich die Menschen "
+            "immer häufiger in der Natur, sagt der Verband.",
+            dt.date(2021, 12, 14),
+        ),
         # WordPress writes published and modified side by side, linked: no ordered list
         ("[22. Dezember 201922. Dezember 2019](#) von [Peter Addor](#)", dt.date(2019, 12, 22)),
     ],
@@ -396,8 +402,10 @@ def test_a_date_that_opens_the_title_is_the_dateline():
     [
         ("Bettina Kugler 19.10.2019, 05:00 Uhr", "Bettina Kugler"),
         ("11.12.2019 - Amelie Loevenich", "Amelie Loevenich"),
-        ("26. September 2019 [Ulrike Stockhausen](#) [Schreibe einen Kommentar](#)",
-         "Ulrike Stockhausen"),
+        (
+            "26. September 2019 [Ulrike Stockhausen](#) [Schreibe einen Kommentar](#)",
+            "Ulrike Stockhausen",
+        ),
         ("23.06.2016 um 16:14 Uhr - [Markus Reuter](#) - [91 Ergänzungen](#)", "Markus Reuter"),
     ],
 )
@@ -457,15 +465,19 @@ def test_guillemets_in_a_title_are_quotation_marks_not_separators(title):
 
 def test_a_kicker_in_its_own_element_is_not_the_headline():
     head = "<title>Daten von Rheinmetall gehackt | tagesschau.de</title>"
-    h1 = ("<h1><span class='dachzeile'>Interne Unterlagen im Netz</span> "
-          "<span class='headline'>Daten von Rheinmetall gehackt</span></h1>")
+    h1 = (
+        "<h1><span class='dachzeile'>Interne Unterlagen im Netz</span> "
+        "<span class='headline'>Daten von Rheinmetall gehackt</span></h1>"
+    )
     assert page(html_doc(head, h1)).title == "Daten von Rheinmetall gehackt"
 
 
 def test_a_kicker_the_meta_tags_repeat_stays():
-    head = "<meta property='og:title' content='Nutzerbasierte Abrechnung: Musik-Stars fordern mehr'>"
-    h1 = ("<h1><span>Nutzerbasierte Abrechnung</span><span>:</span> "
-          "<span>Musik-Stars fordern mehr</span></h1>")
+    head = "<meta property='og:title' content='Nutzerbasierte Abrechnung: Musik-Stars fordern'>"
+    h1 = (
+        "<h1><span>Nutzerbasierte Abrechnung</span><span>:</span> "
+        "<span>Musik-Stars fordern</span></h1>"
+    )
     assert page(html_doc(head, h1)).title.startswith("Nutzerbasierte Abrechnung")
 
 
@@ -481,8 +493,11 @@ def test_the_site_itself_as_author_is_no_credit():
 
 
 def test_escaped_entities_in_structured_authors_are_read():
-    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Carabineros",'
-          ' "author": {"@type": "Person", "name": "Jos&eacute; Mar&iacute;a P&eacute;rez"}}</script>')
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Carabineros",'
+        ' "author": {"@type": "Person",'
+        ' "name": "Jos&eacute; Mar&iacute;a P&eacute;rez"}}</script>'
+    )
     assert list(page(html_doc(ld, "<h1>Carabineros</h1>")).authors) == ["José María Pérez"]
 
 

@@ -203,7 +203,9 @@ def _dotted(match: re.Match) -> dt.date | dt.datetime | None:
     if day is None or match["H"] is None:
         return day
     hour, minute = int(match["H"]), int(match["M"])
-    return dt.datetime(day.year, day.month, day.day, hour, minute) if hour < 24 and minute < 60 else day
+    if hour >= 24 or minute >= 60:
+        return day
+    return dt.datetime(day.year, day.month, day.day, hour, minute)
 
 
 def search_leading_date(text: str) -> dt.date | None:

@@ -205,9 +205,7 @@ def _head_line_date(block: Block, *, is_title: bool) -> dt.date | None:
 
 
 def _list_items(block: Block) -> list[str]:
-    return [
-        normalize_ws(_TAG.sub(" ", item)) for item in block.html.split("</li>") if item.strip()
-    ]
+    return [normalize_ws(_TAG.sub(" ", item)) for item in block.html.split("</li>") if item.strip()]
 
 
 _TAG = re.compile(r"<[^>]{0,300}>")
@@ -484,12 +482,12 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
     # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person.
     before = "" if first and text[:start].rstrip().endswith(",") else before
-    if block.link_texts:  # a linked name is the author's page: only links are names then
-        candidates = [] if first else list(block.link_texts)
-    else:
-        candidates = [after, before]
+    # a linked name is the author's page: only links are names then
+    links = [] if first else list(block.link_texts)
+    candidates = links if block.link_texts else [after, before]
     names = [
-        c for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
+        c
+        for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
         if _dated_name(c)
     ]
     if not names:
