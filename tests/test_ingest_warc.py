@@ -179,7 +179,7 @@ def test_the_capture_date_is_shown_on_the_page_in_the_api_and_filters_the_admin(
     captured = Article.objects.get()
     from tests.factories import make_article
 
-    plain = make_article(title="A file, never captured")
+    plain = make_article(title="A file from a folder")  # no "captured" in its citation
     page = client.get(captured.get_absolute_url()).content.decode()
     assert 'Captured <time datetime="2024-03-01T10:00:00+00:00">1 March 2024, 10:00 UTC' in page
     assert "Captured" not in client.get(plain.get_absolute_url()).content.decode()
