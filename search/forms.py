@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 
 from search import query as query_language
+from search.stories import grouped
 from search.results import (
     DIMENSIONS,
     PAGE_SIZE,
@@ -21,6 +22,7 @@ from search.results import (
 )
 
 SORTS = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
+GROUPS = (("story", "One result per story"),)
 MIN_YEAR = 1000  # engines format dates as four-digit years
 MAX_VALUES = 20  # of one filter; more would only make a slow query
 MAX_PAGE_SIZE = 100  # results a page may ask for (API and page alike); the default is PAGE_SIZE
@@ -80,6 +82,7 @@ class ArchiveSearchForm(forms.Form):
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )  # fmt: skip
     sort = forms.ChoiceField(choices=SORTS, required=False)
+    group = forms.ChoiceField(choices=GROUPS, required=False)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=1_000_000,
         error_messages={"invalid": "Enter a page number."},
@@ -89,7 +92,7 @@ class ArchiveSearchForm(forms.Form):
         error_messages={"invalid": f"Enter a page size from 1 to {MAX_PAGE_SIZE}."},
     )  # fmt: skip
 
-    PARAMS = ("q", "source", "author", "tag", "start", "end", "sort", "page_size")
+    PARAMS = ("q", "source", "author", "tag", "start", "end", "sort", "group", "page_size")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,15 +144,21 @@ class ArchiveSearchForm(forms.Form):
             start=data.get("start"), end=data.get("end"),
         )  # fmt: skip
 
-    def results(self) -> DatabaseResults | IndexResults:
-        """The one result set for these parameters."""
+    @property
+    def grouped_by_story(self) -> bool:
+        return self.cleaned_data.get("group") == "story"
+
+    def results(self):
+        """The one result set for these parameters (one result per story with group=story)."""
         if not self.has_query and not lists_through_index():
             return self.database_results()
-        return IndexResults(self.parsed, self.cleaned_data["q"], self.filters(), self.sort_order)
+        found = IndexResults(self.parsed, self.cleaned_data["q"], self.filters(), self.sort_order)
+        return grouped(found, self.cleaned_data.get("group"))
 
-    def database_results(self) -> DatabaseResults:
+    def database_results(self):
         """Every public article matching the filters, from the database (no query)."""
-        return DatabaseResults(self.filters(), self.sort_order)
+        found = DatabaseResults(self.filters(), self.sort_order)
+        return grouped(found, self.cleaned_data.get("group"))
 
     def params(self, **changes) -> list[tuple[str, str]]:
         """The canonical parameters with `changes` applied (None removes a parameter)."""
