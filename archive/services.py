@@ -82,10 +82,12 @@ def _split_published(value) -> tuple[dt.date | None, dt.time | None]:
     return None, None
 
 
-def _find_duplicate(article: Article, source: str = "") -> Article | None:
+def _find_duplicate(article: Article, source: str = "", *, update: bool = False) -> Article | None:
     """The article `article` would duplicate: the one at its original URL, or one with the
     same text from the same source (`source`: the publisher's name, "" for none). The same
-    text from another source is not a duplicate but a copy, kept and joined to a story."""
+    text from another source is not a duplicate but a copy, kept and joined to a story;
+    with `update` (import --update, which may change the source) it is the file's article:
+    the one from that source if any, else the first with that text."""
     # Each lookup must be an index seek: the importer makes one per article, so a scan here
     # makes a bulk import quadratic. The exclude() lets SQLite use the partial unique index on
     # original_url (its WHERE clause must be implied by the query); order_by() drops the
@@ -100,7 +102,9 @@ def _find_duplicate(article: Article, source: str = "") -> Article | None:
         if found:
             return found
     same_text = Article.objects.filter(content_hash=article.content_hash).select_related("source")
-    return _from_source(same_text.order_by("pk"), source)
+    same_text = list(same_text.order_by("pk")[:50])
+    found = _from_source(same_text, source)
+    return found or (same_text[0] if update and same_text else None)
 
 
 def _from_source(articles: Iterable[Article], source: str) -> Article | None:
@@ -236,7 +240,7 @@ def save_article(
     """
     name = name or parsed.raw_name
     names = names or NameCache()
-    article, existing = preview_article(parsed, source=source)
+    article, existing = preview_article(parsed, source=source, update=update)
     if not article.body_text:
         return SaveResult(FAILED, name, message=NO_TEXT)
     if existing and update:
@@ -429,13 +433,19 @@ def import_paths(
     return report
 
 
-def preview_article(parsed: ParsedArticle, source: str = "") -> tuple[Article, Article | None]:
+def preview_article(
+    parsed: ParsedArticle, source: str = "", *, update: bool = False
+) -> tuple[Article, Article | None]:
     """What saving would make of `parsed`, without saving: an unsaved article with its
     derived fields (sanitized body, text, word count), and the article it duplicates, if any
     (`source`, the publisher the user named, wins over the text's as in save_article)."""
     article = Article()
     _fill(article, parsed)
-    found = _find_duplicate(article, source or parsed.source) if article.body_text else None
+    found = (
+        _find_duplicate(article, source or parsed.source, update=update)
+        if article.body_text
+        else None
+    )
     return article, found
 
 
@@ -480,7 +490,7 @@ def _dry_run(
         if outcome.article is None:
             results.append(_unparsed(outcome))
             continue
-        article, existing = preview_article(outcome.article, source=source)
+        article, existing = preview_article(outcome.article, source=source, update=update)
         if existing and update:
             message = f"would update article {existing.pk}"
             results.append(SaveResult(UPDATED, outcome.name, existing, message))

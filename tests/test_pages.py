@@ -179,6 +179,7 @@ def test_article_api_shape(client):
         "original_url",
         "body_html",
         "body_text",
+        "story",
     }
     assert data["source"] == {"name": "Alpha", "slug": "alpha"}
     assert data["authors"] == [{"name": "Ann", "slug": "ann"}]
