@@ -21,7 +21,8 @@ from archive import history, ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
 from archive.ingest.parallel import parse_bounded, parse_stream
 from archive.models import Article, Author, Original, Source, Tag
-from archive.sanitize import clean_ahead, clean_name
+from archive.sanitize import clean_name
+from archive.signatures import clean_and_sign_ahead
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,8 @@ def _fill(article: Article, parsed: ParsedArticle) -> None:
     article.published, article.published_time = _split_published(parsed.published)
     article.language = (parsed.language or "")[:12]
     article.refresh_derived_fields(cleaned=parsed.cleaned)
+    # The story signature a parse worker made (archive.stories uses it when the text matches).
+    article.signed_ahead = parsed.signed
 
 
 def _fill_original(original: Original, parsed: ParsedArticle, source_given: str) -> None:
@@ -417,7 +420,7 @@ def import_paths(
     documents = ingest.iter_documents(paths, limits=limits)
     parsed = parse_stream(
         documents, format=format, source=source, limits=limits,
-        workers=settings.IMPORT_WORKERS, finish=clean_ahead,
+        workers=settings.IMPORT_WORKERS, finish=clean_and_sign_ahead,
     )  # fmt: skip
     names = NameCache()
     with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):

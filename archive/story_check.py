@@ -78,8 +78,7 @@ def _stale_in(chunk: list[tuple], policy: StoryPolicy) -> list[int]:
         keys.setdefault(pk, set()).add(key)
     stale = []
     for pk, content_hash, text in chunk:
-        found = stories.shingles(text, policy.shingle_words)
-        expected = set(stories.band_keys(stories.signature(found, policy), policy))
+        expected = set(stories.sign(text, policy)[0].keys)
         if hashes.get(pk) != content_hash or keys.get(pk, set()) != expected:
             stale.append(pk)
     return stale
@@ -91,7 +90,7 @@ def _band_pairs() -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT a.article_id, b.article_id FROM {band} a JOIN {band} b "  # noqa: S608
-            "ON a.key = b.key AND a.article_id < b.article_id"
+            'ON a."key" = b."key" AND a.article_id < b.article_id'
         )
         return cursor.fetchall()
 
@@ -141,7 +140,7 @@ def repair(diff: StoryDiff, policy: StoryPolicy = DEFAULT_POLICY) -> None:
     with transaction.atomic():
         stories._lock()
         for article in Article.objects.filter(pk__in=diff.stale).only("pk", "content_hash", "body_text"):
-            stories.store_signature(article, stories.shingles(article.body_text, policy.shingle_words), policy)
+            stories.store_signature(article, stories.sign(article.body_text, policy)[0])
         for pk in diff.extra:
             stories.drop_signature(pk)
         _apply(grouping(policy), _stored())
