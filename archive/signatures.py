@@ -108,8 +108,6 @@ def same_story(a: set, b: set, policy: StoryPolicy = DEFAULT_POLICY) -> bool:
     return containment(a, b) >= policy.threshold
 
 
-
-
 @dataclass(frozen=True)
 class Signature:
     """What is stored for one text: its content hash, MinHash and band keys."""

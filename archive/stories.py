@@ -48,9 +48,7 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
 
 
-def store_signature(
-    article: Article, signed: Signature, *, new: bool = False
-) -> None:
+def store_signature(article: Article, signed: Signature, *, new: bool = False) -> None:
     """Write the article's signature and band keys (replacing any, unless `new`: it has
     none yet). Plain executemany: the ORM's bulk_create cost more than the look-up."""
     if not new:
@@ -92,7 +90,9 @@ def texts(ids: Iterable[int]) -> dict[int, tuple[str, int]]:
     return {pk: (text, words) for pk, text, words in rows.order_by()}
 
 
-def verified(article: Article, found: set[bytes] | None, ids: list[int], policy: StoryPolicy) -> list[int]:
+def verified(
+    article: Article, found: set[bytes] | None, ids: list[int], policy: StoryPolicy
+) -> list[int]:
     """Those of `ids` whose texts are copies or near copies of the article's (`found`: its
     shingles, None to work them out)."""
     if not ids:
@@ -101,7 +101,9 @@ def verified(article: Article, found: set[bytes] | None, ids: list[int], policy:
         found = shingles(article.body_text, policy.shingle_words)
     matches = []
     for pk, (text, words) in texts(ids).items():
-        if words >= policy.min_words and same_story(found, shingles(text, policy.shingle_words), policy):
+        if words >= policy.min_words and same_story(
+            found, shingles(text, policy.shingle_words), policy
+        ):
             matches.append(pk)
     return matches
 
@@ -164,7 +166,9 @@ def _join(article: Article, policy: StoryPolicy, *, new: bool) -> Story | None:
         _reindex(moved.values_list("pk", flat=True))
         moved.update(story=story)
         Story.objects.filter(pk__in=stories[1:]).delete()
-    joining = list(Article.objects.filter(pk__in=matches).exclude(story=story).values_list("pk", flat=True))
+    joining = list(
+        Article.objects.filter(pk__in=matches).exclude(story=story).values_list("pk", flat=True)
+    )
     _set_story([article.pk, *joining], story.pk)
     _reindex(joining)
     article.story = story

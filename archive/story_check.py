@@ -72,7 +72,9 @@ def _signature_diffs(policy: StoryPolicy) -> tuple[list[int], list[int]]:
 
 def _stale_in(chunk: list[tuple], policy: StoryPolicy) -> list[int]:
     ids = [pk for pk, _h, _t in chunk]
-    hashes = dict(StorySignature.objects.filter(article_id__in=ids).values_list("article_id", "content_hash"))
+    hashes = dict(
+        StorySignature.objects.filter(article_id__in=ids).values_list("article_id", "content_hash")
+    )
     keys: dict[int, set[int]] = {}
     for key, pk in StoryBand.objects.filter(article_id__in=ids).values_list("key", "article_id"):
         keys.setdefault(pk, set()).add(key)
@@ -102,7 +104,9 @@ def grouping(policy: StoryPolicy = DEFAULT_POLICY) -> list[set[int]]:
     found: dict[int, tuple[set, int]] = {}
     for start in range(0, len(involved), CHUNK):
         texts = stories.texts(involved[start : start + CHUNK])
-        found.update({pk: (stories.shingles(t, policy.shingle_words), w) for pk, (t, w) in texts.items()})
+        found.update(
+            {pk: (stories.shingles(t, policy.shingle_words), w) for pk, (t, w) in texts.items()}
+        )
     verified = [
         (a, b) for a, b in pairs
         if a in found and b in found and min(found[a][1], found[b][1]) >= policy.min_words
@@ -139,7 +143,9 @@ def repair(diff: StoryDiff, policy: StoryPolicy = DEFAULT_POLICY) -> None:
     """Rewrite what differs: signatures first, then the stories from the bands."""
     with transaction.atomic():
         stories._lock()
-        for article in Article.objects.filter(pk__in=diff.stale).only("pk", "content_hash", "body_text"):
+        for article in Article.objects.filter(pk__in=diff.stale).only(
+            "pk", "content_hash", "body_text"
+        ):
             stories.store_signature(article, stories.sign(article.body_text, policy)[0])
         for pk in diff.extra:
             stories.drop_signature(pk)

@@ -88,9 +88,7 @@ class Changes:
             (len(self.added), "added"), (len(self.removed), "removed"),
             (len(self.altered), "altered"),
         ]  # fmt: skip
-        return ", ".join(
-            f"{n} paragraph{'s' if n != 1 else ''} {what}" for n, what in parts if n
-        )
+        return ", ".join(f"{n} paragraph{'s' if n != 1 else ''} {what}" for n, what in parts if n)
 
     def as_json(self) -> dict:
         return {"added": len(self.added), "removed": len(self.removed),
@@ -188,8 +186,10 @@ def attribution(found: list[Copy]) -> list[str]:
     if not found:
         return []
     name = lambda c: c.article.source.name if c.article.source_id else "an unknown source"  # noqa: E731
-    lines = [f"Originally published by {name(found[0])}"
-             + (f" ({found[0].article.published:%d %B %Y})" if found[0].article.published else "")]
+    lines = [
+        f"Originally published by {name(found[0])}"
+        + (f" ({found[0].article.published:%d %B %Y})" if found[0].article.published else "")
+    ]
     for c in found[1:]:
         credit = f", crediting {c.credits}" if c.credits else ", without credit"
         lines.append(f"republished by {name(c)} ({c.lag}){credit}")

@@ -137,8 +137,14 @@ def _save_all(docs: list[dict], folder: Path) -> tuple[float, list[int]]:
             for n in range(start, min(start + 10, len(docs))):
                 d = docs[n]
                 body = "".join(f"<p>{html.escape(p)}</p>" for p in d["paragraphs"])
-                record = {"title": f"{d['title']} #{n}", "body": body, "body_format": "html",
-                          "source": d["source"], "published": "2022-01-01", "language": "en"}
+                record = {
+                    "title": f"{d['title']} #{n}",
+                    "body": body,
+                    "body_format": "html",
+                    "source": d["source"],
+                    "published": "2022-01-01",
+                    "language": "en",
+                }
                 out.write(json.dumps(record) + "\n")
     started = time.perf_counter()
     report = services.import_paths([str(shards)], format="jsonl")
@@ -167,9 +173,11 @@ def _wipe() -> None:
     from django.db import connection
 
     with connection.cursor() as c:
-        for table in ("archive_storyband", "archive_storysignature", "archive_original",
-                      "archive_article_authors", "archive_article_tags", "search_pendingindexupdate",
-                      "archive_article", "archive_story"):  # fmt: skip
+        for table in (
+            "archive_storyband", "archive_storysignature", "archive_original",
+            "archive_article_authors", "archive_article_tags", "search_pendingindexupdate",
+            "archive_article", "archive_story",
+        ):  # fmt: skip
             c.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
 
 
@@ -180,7 +188,9 @@ def pair_scores(labels: dict[int, str], predicted: dict[int, int | None]) -> dic
         frozenset(p) for group in _groups(labels).values() for p in combinations(sorted(group), 2)
     }
     pred_pairs = {
-        frozenset(p) for group in _groups(predicted).values() for p in combinations(sorted(group), 2)
+        frozenset(p)
+        for group in _groups(predicted).values()
+        for p in combinations(sorted(group), 2)
     }
     tp = len(true_pairs & pred_pairs)
     return {
@@ -235,8 +245,12 @@ def lookup_times(ids: list[int]) -> dict:
         sign.append((t1 - t0) * 1000)
         times.append((t2 - t1) * 1000)
     q = statistics.quantiles(times, n=20)
-    return {"lookup_p50_ms": round(statistics.median(times), 3), "lookup_p95_ms": round(q[-1], 3),
-            "signature_p50_ms": round(statistics.median(sign), 3), "articles": len(times)}  # fmt: skip
+    return {
+        "lookup_p50_ms": round(statistics.median(times), 3),
+        "lookup_p95_ms": round(q[-1], 3),
+        "signature_p50_ms": round(statistics.median(sign), 3),
+        "articles": len(times),
+    }
 
 
 def run(originals: int, distinct: int, seed: int) -> dict:
@@ -263,7 +277,9 @@ def run(originals: int, distinct: int, seed: int) -> dict:
             kinds.setdefault(d["kind"], []).append(home is not None and predicted.get(pk) == home)
         seeds = [predicted.get(pk) for pk, d in zip(ids, docs, strict=True) if d["kind"] == "seed"]
         result = {
-            "documents": len(docs), "originals": originals, "distinct": distinct,
+            "documents": len(docs),
+            "originals": originals,
+            "distinct": distinct,
             "copies": sum(1 for d in docs if d["kind"] not in ("original", "distinct", "seed")),
             **scores,
             "recall_by_kind": {k: round(sum(v) / len(v), 4) for k, v in kinds.items()},

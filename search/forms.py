@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 
 from search import query as query_language
-from search.stories import grouped
 from search.results import (
     DIMENSIONS,
     PAGE_SIZE,
@@ -20,6 +19,7 @@ from search.results import (
     IndexResults,
     lists_through_index,
 )
+from search.stories import grouped
 
 SORTS = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
 GROUPS = (("story", "One result per story"),)

@@ -112,4 +112,3 @@ def annotate(hits: list[Hit]) -> None:
     refs = story_refs(h.article for h in hits)
     for hit in hits:
         hit.story = refs.get(hit.article.pk)
-

@@ -36,7 +36,7 @@ def story_of(result: services.SaveResult) -> int | None:
     return Article.objects.get(pk=result.article.pk).story_id
 
 
-# --- exact copies ---------------------------------------------------------------------------------
+# --- exact copies ---------------------------------------------
 def test_an_exact_copy_from_another_outlet_is_kept_and_joins_the_story():
     text = seed_paragraphs()
     original = save(text, "The Original Times", published=dt.date(2022, 1, 10))
@@ -77,7 +77,7 @@ def test_reimporting_originals_and_copies_imports_nothing(tmp_path):
     assert Article.objects.count() == 2 and Story.objects.count() == 1
 
 
-# --- near copies ------------------------------------------------------------------------------------
+# --- near copies ---------------------------------------------
 NEAR_COPIES = {
     "a header and a footer added": lambda p: [
         "Republished with permission. Our newsroom brings you the best of the web every day, "
@@ -143,7 +143,7 @@ def test_an_edited_text_that_no_longer_matches_leaves_its_story():
     assert Story.objects.count() == 0
 
 
-# --- deleting ---------------------------------------------------------------------------------------
+# --- deleting ---------------------------------------------
 def test_deleting_one_of_two_leaves_no_story_of_one():
     text = seed_paragraphs()
     original = save(text, "Outlet A").article
@@ -176,9 +176,11 @@ def test_deleting_from_a_larger_story_keeps_the_rest_together():
     assert set(Article.objects.values_list("story_id", flat=True)) == {story}
 
 
-# --- what changed -------------------------------------------------------------------------------------
+# --- what changed ---------------------------------------------
 def test_paragraph_changes_tell_added_removed_and_altered():
-    base = "\n\n".join(["One two three four five.", "Six seven eight nine ten.", "Gone for good here."])
+    base = "\n\n".join(
+        ["One two three four five.", "Six seven eight nine ten.", "Gone for good here."]
+    )
     text = "\n\n".join(
         ["A new header paragraph.", "One two three four five.", "Six seven eight nine ELEVEN."]
     )
@@ -193,7 +195,7 @@ def test_a_text_compared_with_itself_has_no_changes():
     assert paragraph_changes("A.\n\nB.", "A.\n\nB.").summary() == "same text"
 
 
-# --- the check command ------------------------------------------------------------------------------
+# --- the check command ---------------------------------------------
 def test_check_stories_says_in_sync(capsys):
     text = seed_paragraphs()
     save(text, "Outlet A")

@@ -60,16 +60,16 @@ def test_the_story_page_lists_every_copy_oldest_first_with_lag_and_changes(clien
     assert "crediting The Original Times" in page
     assert "same text" in page  # the exact copy
     assert "2 paragraphs added, 1 paragraph removed" in page  # header, footer; the cut one
-    assert "<ins class=\"paragraph\">Support independent media" in page
+    assert '<ins class="paragraph">Support independent media' in page
 
 
 def test_the_story_api_has_the_interface_shape(client, spread):
     data = client.get(f"/api/stories/{spread['story'].pk}/").json()
-    assert (data["id"], data["size"], data["first"]) == (
-        spread["story"].pk, 3, spread["first"].pk
-    )
+    assert (data["id"], data["size"], data["first"]) == (spread["story"].pk, 3, spread["first"].pk)
     assert [a["id"] for a in data["articles"]] == [
-        spread["first"].pk, spread["exact"].pk, spread["later"].pk
+        spread["first"].pk,
+        spread["exact"].pk,
+        spread["later"].pk,
     ]
     one = data["articles"][1]
     assert {"id", "title", "url", "source", "published", "similarity"} <= set(one)
