@@ -1,9 +1,8 @@
 """check_stories [--repair]: do the story signatures, bands and stories match the texts?"""
 
-import sys
-
 from django.core.management.base import BaseCommand
 
+from archive.derived import check_and_repair
 from archive.story_check import compare, repair
 
 
@@ -17,17 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--repair", action="store_true")
 
     def handle(self, *args, **options):
-        diff = compare()
-        if diff.in_sync:
-            self.stdout.write("in sync")
-            return
-        self.stdout.write(diff.describe())
-        if not options["repair"]:
-            sys.exit(1)
-        repair(diff)
-        after = compare()
-        self.stdout.write(
-            "repaired: in sync" if after.in_sync else "still differs: " + after.describe()
+        check_and_repair(
+            self.stdout.write, compare=compare, repair=repair, repair_it=options["repair"]
         )
-        if not after.in_sync:
-            sys.exit(1)
