@@ -1,4 +1,4 @@
-"""Story signatures: word shingles of a text, their MinHash (datasketch) and its LSH band
+"""Story signatures: word shingles of a text, their MinHash (datasketch's) and its LSH band
 keys, and the exact comparison of two texts. Pure functions, no Django: parse workers sign
 each article where it was parsed (sign_ahead), so saving finds the work done.
 """
@@ -52,30 +52,37 @@ def shingles(text: str, size: int = DEFAULT_POLICY.shingle_words) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
-def _minhash_class():
-    # Imported when first needed: datasketch imports scipy (2 s, some 40 MB), which a web
-    # worker that only shows stories never needs. Parse workers have it preloaded
-    # (archive.ingest.warm).
-    from datasketch import MinHash
-
-    return MinHash
+# MinHash as datasketch 1.6 computes it (same permutations, hash and arithmetic, so the
+# signatures are datasketch's), written out here: importing datasketch imports scipy, which
+# took 2 s in every fresh parse worker and fork server, enough to push the first documents
+# of an upload past their parse budget.
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 @lru_cache(maxsize=4)
-def _permutations(num_perm: int, seed: int):
-    # datasketch draws these for every MinHash; drawn once per policy they cost nothing.
-    return _minhash_class()(num_perm=num_perm, seed=seed).permutations
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    gen = np.random.RandomState(seed)
+    pairs = [
+        (gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
+        for _ in range(num_perm)
+    ]
+    a, b = np.array(pairs, dtype=np.uint64).T
+    return a, b
+
+
+def _hash32(data: bytes) -> int:
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")  # noqa: S324 (not for security)
 
 
 def signature(found: set[bytes], policy: StoryPolicy = DEFAULT_POLICY) -> np.ndarray:
     """The MinHash of a shingle set: num_perm unsigned 32-bit values."""
-    mh = _minhash_class()(
-        num_perm=policy.num_perm, seed=policy.seed,
-        permutations=_permutations(policy.num_perm, policy.seed),
-    )  # fmt: skip
-    if found:
-        mh.update_batch(list(found))
-    return mh.hashvalues.astype(np.uint32)
+    if not found:
+        return np.full(policy.num_perm, _MAX_HASH, dtype=np.uint64).astype(np.uint32)
+    a, b = _permutations(policy.num_perm, policy.seed)
+    hv = np.array([_hash32(x) for x in found], dtype=np.uint64, ndmin=2).T
+    phv = np.bitwise_and((hv * a + b) % _MERSENNE, _MAX_HASH)
+    return phv.min(axis=0).astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray, policy: StoryPolicy = DEFAULT_POLICY) -> list[int]:

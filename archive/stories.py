@@ -1,7 +1,7 @@
 """Stories: the articles that are copies or near copies of one another, across outlets.
 
 Each article of at least `min_words` words gets a MinHash signature over the word shingles
-of its cleaned text (datasketch), cut into LSH bands; each band is stored as one 64-bit key
+of its cleaned text (archive.signatures), cut into LSH bands; each band is stored as one 64-bit key
 in StoryBand. A new or changed text finds its candidates with one indexed `key IN (...)`
 look-up (plus its exact copies by content hash) inside its own save transaction, so every
 process sees the same index and nothing is held in memory. Candidates are then verified

@@ -6,8 +6,6 @@ import trafilatura  # noqa: F401
 
 from archive.ingest import parse
 from archive.sanitize import clean_html
-from archive.signatures import sign  # the finish hook signs texts: datasketch loads scipy (2 s)
 
 parse(b"Warm up\n\nA short text in English, so that the language model is loaded now.\n")
 clean_html("<p>warm up</p>")
-sign("warm up")
