@@ -102,7 +102,8 @@ class ArticleAdminForm(forms.ModelForm):
             return data
         # The hash is derived on save; check it here so a duplicate body is a form error,
         # not a database error.
-        same = Article.objects.filter(content_hash=content_hash(text))
+        # (the same text from another source is that outlet's copy, joined to a story)
+        same = Article.objects.filter(content_hash=content_hash(text), source=data.get("source"))
         if self.instance.pk:
             same = same.exclude(pk=self.instance.pk)
         if same.exists():

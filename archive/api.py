@@ -1,6 +1,7 @@
 """JSON shapes shared by the article API and the search API (INTERFACE.md)."""
 
 from archive.models import Article
+from archive.story_pages import story_ref
 
 
 def source_json(article: Article) -> dict | None:
@@ -34,4 +35,5 @@ def article_detail(article: Article, request=None) -> dict:
         "captured": article.captured.isoformat() if article.captured else None,
         "body_html": article.body_html,
         "body_text": article.body_text,
+        "story": story_ref(article),
     }

@@ -7,4 +7,14 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from archive import storage  # noqa: F401 (registers the collectstatic check)
+        from django.db.models.signals import post_delete, post_save
+
+        from archive import (
+            storage,  # noqa: F401 (registers the collectstatic check)
+            stories,
+        )
+        from archive.models import Article
+
+        # Every save or delete of an article, whoever makes it, keeps its story up to date.
+        post_save.connect(stories.article_saved, sender=Article, dispatch_uid="story_saved")
+        post_delete.connect(stories.article_deleted, sender=Article, dispatch_uid="story_deleted")

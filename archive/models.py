@@ -177,6 +177,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related("authors", "tags")
 
 
+class Story(models.Model):
+    """One story as several outlets published it: the articles whose texts are copies or near
+    copies of one another (archive.stories groups them; the grouping is derived data)."""
+
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return f"story {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("archive:story", args=[self.pk])
+
+
 class Article(models.Model):
     title = models.CharField(max_length=500)
     title_derived = models.BooleanField(
@@ -208,7 +224,13 @@ class Article(models.Model):
     )  # fmt: skip
     language = models.CharField(max_length=12, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
-    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Not unique: the same text from another outlet is that outlet's own article (a copy,
+    # joined to a story); the same text from the same source is refused (constraints below).
+    content_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles",
+        editable=False,
+    )  # fmt: skip
     is_public = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -227,7 +249,17 @@ class Article(models.Model):
                 fields=["original_url"],
                 condition=~Q(original_url=""),
                 name="article_original_url_uniq",
-            )
+            ),
+            # Same text, same source: one article. NULLs are distinct in a unique index, so
+            # the articles with no source have a constraint of their own.
+            models.UniqueConstraint(
+                fields=["content_hash", "source"], name="article_hash_source_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=Q(source__isnull=True),
+                name="article_hash_nosource_uniq",
+            ),
         ]
 
     def __str__(self):
@@ -283,6 +315,36 @@ class Article(models.Model):
         if self.published and self.published_time:
             return dt.datetime.combine(self.published, self.published_time)
         return self.published
+
+
+class StorySignature(models.Model):
+    """An article's MinHash signature over word shingles of its text (archive.stories), and
+    the text it was made from (content_hash), so a stale one is known. Derived data."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="signature"
+    )
+    content_hash = models.CharField(max_length=64)
+    minhash = models.BinaryField()  # num_perm unsigned 32-bit values
+    shingles = models.PositiveIntegerField()  # distinct shingles of the text
+
+    def __str__(self):
+        return f"signature of article {self.article_id}"
+
+
+class StoryBand(models.Model):
+    """One LSH band of an article's signature, as one 64-bit key (the band's number is hashed
+    into it), so finding the articles that share any band with a new one is one indexed
+    `key IN (...)` look-up in the save's own transaction, in every process alike."""
+
+    key = models.BigIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "article"], name="story_band_key")]
+
+    def __str__(self):
+        return f"band {self.key} of article {self.article_id}"
 
 
 class Original(models.Model):

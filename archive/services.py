@@ -21,7 +21,8 @@ from archive import history, ingest
 from archive.ingest import Limits, Outcome, ParsedArticle
 from archive.ingest.parallel import parse_bounded, parse_stream
 from archive.models import Article, Author, Original, Source, Tag
-from archive.sanitize import clean_ahead, clean_name
+from archive.sanitize import clean_name
+from archive.signatures import clean_and_sign_ahead
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,12 @@ def _split_published(value) -> tuple[dt.date | None, dt.time | None]:
     return None, None
 
 
-def _find_duplicate(article: Article) -> Article | None:
+def _find_duplicate(article: Article, source: str = "", *, update: bool = False) -> Article | None:
+    """The article `article` would duplicate: the one at its original URL, or one with the
+    same text from the same source (`source`: the publisher's name, "" for none). The same
+    text from another source is not a duplicate but a copy, kept and joined to a story;
+    with `update` (import --update, which may change the source) it is the file's article:
+    the one from that source if any, else the first with that text."""
     # Each lookup must be an index seek: the importer makes one per article, so a scan here
     # makes a bulk import quadratic. The exclude() lets SQLite use the partial unique index on
     # original_url (its WHERE clause must be implied by the query); order_by() drops the
@@ -97,7 +103,19 @@ def _find_duplicate(article: Article) -> Article | None:
         )
         if found:
             return found
-    return Article.objects.filter(content_hash=article.content_hash).order_by().first()
+    same_text = Article.objects.filter(content_hash=article.content_hash).select_related("source")
+    same_text = list(same_text.order_by("pk")[:50])
+    found = _from_source(same_text, source)
+    return found or (same_text[0] if update and same_text else None)
+
+
+def _from_source(articles: Iterable[Article], source: str) -> Article | None:
+    """The first of `articles` from the source named `source` (none: from no source)."""
+    wanted = _name(source, 200).casefold()
+    for found in articles:
+        if (found.source.name.casefold() if found.source_id else "") == wanted:
+            return found
+    return None
 
 
 class NameCache:
@@ -194,6 +212,8 @@ def _fill(article: Article, parsed: ParsedArticle) -> None:
     article.language = (parsed.language or "")[:12]
     article.captured = parsed.captured
     article.refresh_derived_fields(cleaned=parsed.cleaned)
+    # The story signature a parse worker made (archive.stories uses it when the text matches).
+    article.signed_ahead = parsed.signed
 
 
 def _fill_original(original: Original, parsed: ParsedArticle, source_given: str) -> None:
@@ -225,7 +245,7 @@ def save_article(
     """
     name = name or parsed.raw_name
     names = names or NameCache()
-    article, existing = preview_article(parsed)
+    article, existing = preview_article(parsed, source=source, update=update)
     if not article.body_text:
         return SaveResult(FAILED, name, message=NO_TEXT)
     if existing and update:
@@ -245,11 +265,20 @@ def save_article(
         if not isinstance(exc, IntegrityError):
             raise
         # Another writer saved the same article between our check and our insert.
-        existing = _find_duplicate(article)
+        existing = _find_duplicate(article, source or parsed.source)
         if existing:
             return _duplicate(name, existing)
         raise
-    return SaveResult(IMPORTED, name, article)
+    return SaveResult(IMPORTED, name, article, _copy_note(article))
+
+
+def _copy_note(article: Article) -> str:
+    """ "copy of article N (story S)" for an article that joined a story (N: the story's
+    earliest other article), else ""."""
+    from archive.story_pages import earliest_other
+
+    original = earliest_other(article)
+    return f"copy of article {original.pk} (story {article.story_id})" if original else ""
 
 
 def _duplicate(name: str, existing: Article) -> SaveResult:
@@ -395,13 +424,13 @@ def import_paths(
     documents = ingest.iter_documents(paths, limits=limits)
     parsed = parse_stream(
         documents, format=format, source=source, limits=limits,
-        workers=settings.IMPORT_WORKERS, finish=clean_ahead,
+        workers=settings.IMPORT_WORKERS, finish=clean_and_sign_ahead,
     )  # fmt: skip
     names = NameCache()
     with batched_index_updates(writer_process=not dry_run, on_catching_up=on_indexing):
         for outcomes in parsed:
             if dry_run:
-                results = _dry_run(outcomes, update=update)
+                results = _dry_run(outcomes, update=update, source=source)
             else:
                 results = save_outcomes(outcomes, source=source, names=names, update=update)
             for result in results:
@@ -411,15 +440,25 @@ def import_paths(
     return report
 
 
-def preview_article(parsed: ParsedArticle) -> tuple[Article, Article | None]:
+def preview_article(
+    parsed: ParsedArticle, source: str = "", *, update: bool = False
+) -> tuple[Article, Article | None]:
     """What saving would make of `parsed`, without saving: an unsaved article with its
-    derived fields (sanitized body, text, word count), and the article it duplicates, if any."""
+    derived fields (sanitized body, text, word count), and the article it duplicates, if any
+    (`source`, the publisher the user named, wins over the text's as in save_article)."""
     article = Article()
     _fill(article, parsed)
-    return article, (_find_duplicate(article) if article.body_text else None)
+    found = (
+        _find_duplicate(article, source or parsed.source, update=update)
+        if article.body_text
+        else None
+    )
+    return article, found
 
 
-def preview_articles(parsed: list[ParsedArticle]) -> list[tuple[Article, Article | None]]:
+def preview_articles(
+    parsed: list[ParsedArticle], source: str = ""
+) -> list[tuple[Article, Article | None]]:
     """preview_article() of many, with the duplicates looked up a few hundred at a time (an
     upload's preview of 10,000 files made 10,000 look-ups)."""
     probes = []
@@ -430,27 +469,35 @@ def preview_articles(parsed: list[ParsedArticle]) -> list[tuple[Article, Article
     urls = _existing("original_url", [a.original_url for a in probes if a.original_url])
     hashes = _existing("content_hash", [a.content_hash for a in probes if a.body_text])
     return [
-        (a, (urls.get(a.original_url) or hashes.get(a.content_hash)) if a.body_text else None)
-        for a in probes
+        (a, _previewed(a, one, urls, hashes, source) if a.body_text else None)
+        for a, one in zip(probes, parsed, strict=True)
     ]
 
 
-def _existing(field_name: str, values: list[str], chunk: int = 500) -> dict[str, Article]:
-    found = {}
+def _previewed(article, parsed, urls, hashes, source) -> Article | None:
+    found = urls.get(article.original_url, [None])[0]
+    return found or _from_source(hashes.get(article.content_hash, []), source or parsed.source)
+
+
+def _existing(field_name: str, values: list[str], chunk: int = 500) -> dict[str, list[Article]]:
+    found: dict[str, list[Article]] = {}
     values = list(dict.fromkeys(values))
     for start in range(0, len(values), chunk):
         rows = Article.objects.filter(**{f"{field_name}__in": values[start : start + chunk]})
-        found.update({getattr(a, field_name): a for a in rows.order_by()})
+        for a in rows.select_related("source").order_by("pk"):
+            found.setdefault(getattr(a, field_name), []).append(a)
     return found
 
 
-def _dry_run(outcomes: Iterable[Outcome], *, update: bool = False) -> list[SaveResult]:
+def _dry_run(
+    outcomes: Iterable[Outcome], *, update: bool = False, source: str = ""
+) -> list[SaveResult]:
     results = []
     for outcome in outcomes:
         if outcome.article is None:
             results.append(_unparsed(outcome))
             continue
-        article, existing = preview_article(outcome.article)
+        article, existing = preview_article(outcome.article, source=source, update=update)
         if existing and update:
             message = f"would update article {existing.pk}"
             results.append(SaveResult(UPDATED, outcome.name, existing, message))

@@ -163,7 +163,7 @@ class UploadView(View):
         outcomes = list(upload_jobs.iter_stash(folder))
         correctable = len(outcomes) <= POLICY.correctable_max
         parsed = [o.article for o in outcomes if o.article is not None]
-        probes = iter(services.preview_articles(parsed))
+        probes = iter(services.preview_articles(parsed, source=source))
         rows = [
             _preview_row(n, o, next(probes) if o.article else None, source, correctable, bound)
             for n, o in enumerate(outcomes)

@@ -74,6 +74,8 @@ archive_patterns = [
     ),
     path("feeds/latest/", feeds.LatestFeed(), name="latest_feed"),
     path("api/articles/<int:pk>/", views.article_json, name="article_json"),
+    path("stories/<int:pk>/", views.StoryView.as_view(), name="story"),
+    path("api/stories/<int:pk>/", views.story_json, name="story_json"),
 ]
 
 # The admin login refuses a username (or address) after too many failures (archive/security.py).

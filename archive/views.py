@@ -18,7 +18,8 @@ from django.views.generic.dates import (
     YearArchiveView,
 )
 
-from archive.models import Article, Author, Source, Tag
+from archive import story_pages
+from archive.models import Article, Author, Source, Story, Tag
 
 PAGE_SIZE = 20
 
@@ -56,6 +57,7 @@ class ArticleView(DetailView):
 
         context = super().get_context_data(**kwargs)
         context["related"] = related_articles(self.object)
+        context["also_published"] = story_pages.also_published(self.object)
         return context
 
 
@@ -250,3 +252,37 @@ def article_json(request, pk):
 
     article = get_object_or_404(public_articles().prefetch_related("tags"), pk=pk)
     return JsonResponse(article_detail(article, request))
+
+
+def _public_story(pk: int) -> tuple[Story, list]:
+    """The story and its public copies; 404 when it has fewer than two (a story of one is
+    no story, and a hidden copy is not to be known)."""
+    story = get_object_or_404(Story, pk=pk)
+    found = story_pages.copies(story)
+    if len(found) < 2:
+        raise Http404("No such story.")
+    return story, found
+
+
+class StoryView(DetailView):
+    """GET /stories/<id>/: every outlet's copy, oldest first, with its lag and changes."""
+
+    template_name = "archive/story.html"
+    context_object_name = "story"
+
+    def get_object(self, queryset=None):
+        self.object, self.copies = _public_story(self.kwargs["pk"])
+        return self.object
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["copies"] = self.copies
+        context["first"] = self.copies[0]
+        context["attribution"] = story_pages.attribution(self.copies)
+        return context
+
+
+def story_json(request, pk):
+    """GET /api/stories/<id>/ (INTERFACE.md)."""
+    story, found = _public_story(pk)
+    return JsonResponse(story_pages.story_json(story, found))

@@ -33,6 +33,11 @@ TARGETS = {  # key -> (label, target text, ok(measured)); the issue's targets at
     "errors": ("errors (non-200), all steps", "0", lambda v: v == 0),
     "editor": ("editor's save searchable (s)", "<= 2", lambda v: v is not None and v <= 2),
     "worker_rss": ("server worker RSS, max (MB)", "<= 300", lambda v: v <= 300),
+    "group_story_p95": ("group=story search p95 (ms)", "<= 150", lambda v: v <= 150),
+    "stories_import": ("import rate, stories on / off (x)", ">= 0.9", lambda v: v >= 0.9),
+    "story_lookup": ("story look-up at save, p50 (ms)", "<= 2", lambda v: v <= 2),
+    "story_precision": ("story grouping precision (pairs)", "info", None),
+    "story_recall": ("story grouping recall (pairs)", "info", None),
     "vs_icontains": ("icontains p50 / ours p50 (x)", ">= 20", lambda v: v >= 20),
     "vs_fts5": ("ours p95 / FTS5 p95 (x)", "<= 10", lambda v: v <= 10),
 }
@@ -66,6 +71,12 @@ def table_rows(r: dict) -> list[list]:
         "errors": r["errors"],
         "editor": r["editor"]["searchable_s"],
         "worker_rss": r["server"]["max_worker_rss_mb"],
+        # (results from before stories were measured have none of these)
+        "group_story_p95": r.get("group_story", {}).get("p95_ms"),
+        "stories_import": r.get("stories", {}).get("stories_on_over_off"),
+        "story_lookup": r.get("stories", {}).get("lookup_p50_ms"),
+        "story_precision": r.get("stories", {}).get("precision"),
+        "story_recall": r.get("stories", {}).get("recall"),
         "vs_icontains": r["baselines"]["ratios"]["icontains_p50_over_ours_p50"],
         "vs_fts5": r["baselines"]["ratios"]["ours_p95_over_fts5_p95"],
     }

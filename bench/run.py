@@ -58,6 +58,7 @@ class Config:
     workers: int = 2
     shard_size: int = 2000
     editor_n: int = 3000
+    story_originals: int = 100  # bench/stories.py's set: these, 6 copies each, 4x distinct
     icontains_queries: int = 30
     skip_import_if_cached: bool = False
     defer_index: bool = False
@@ -509,6 +510,36 @@ def ours_on(samples_runs: list, queries: list[workload.Query], subset: list[int]
     return workload.median_of(per_run)
 
 
+def step_group_story(cfg: Config, port: int, queries) -> dict:
+    """The query mix again with group=story (one result per story), API and page."""
+    seconds, errors = [], 0
+    client = workload.Client(HOST, port)
+    for query in queries:
+        grouped = workload.Query(query.kind, {**query.params, "group": "story"}, query.words)
+        for endpoint in ("api", "page"):
+            status, _body, took = client.get(grouped.path(endpoint))
+            errors += status != 200
+            seconds.append(took)
+    client.close()
+    return {**workload.summarize(seconds), "errors": errors}
+
+
+def step_stories(cfg: Config, work: Path, env: dict) -> dict:
+    """bench/stories.py at a small, fixed size in its own process: precision and recall of
+    the grouping, the import with stories off and on, the look-up's time per save."""
+    out = work / "stories.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.stories", "--originals", str(cfg.story_originals),
+         "--distinct", str(cfg.story_originals * 4), "--out", str(out)],
+        cwd=REPO, env={k: v for k, v in env.items() if k != "DATABASE_URL"},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    (work / "logs" / "stories.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0 or not out.exists():
+        return {"error": (result.stdout + result.stderr)[-2000:]}
+    return json.loads(out.read_text())
+
+
 def step_editor(cfg: Config, n: int, work: Path, env: dict, port: int) -> dict:
     """A bulk import runs; meanwhile an editor saves one article through the service layer;
     how long until /api/search/ finds it?"""
@@ -707,11 +738,15 @@ def run_one(cfg: Config, n: int) -> dict:
             seed=cfg.seed,
         )
         workers = server.workers()
+        log(f"n={n}: the query mix with group=story")
+        group_story = step_group_story(cfg, server.port, queries)
         editor = step_editor(cfg, n, work, env, server.port)
         workers_after = server.workers()
     finally:
         server.stop()
 
+    log(f"n={n}: stories (bench/stories.py, {cfg.story_originals} originals)")
+    stories = step_stories(cfg, work, env)
     ours_fts = ours_on(samples_runs, queries, word_idx)
     ours_ic = ours_on(samples_runs, queries, icontains_idx)
 
@@ -720,6 +755,8 @@ def run_one(cfg: Config, n: int) -> dict:
 
     result.update(
         search=search,
+        group_story=group_story,
+        stories=stories,
         throughput=tp,
         editor=editor,
         server={
@@ -742,7 +779,7 @@ def run_one(cfg: Config, n: int) -> dict:
             },
         },
     )
-    result["errors"] = search["errors"] + tp["errors"] + warm_errors
+    result["errors"] = search["errors"] + tp["errors"] + warm_errors + group_story["errors"]
     result["loadavg_at_end"] = os.getloadavg()
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["table"] = table_rows(result)
@@ -775,6 +812,7 @@ def parse_args(argv: list[str] | None) -> Config:
     option("--workers", "workers", "gunicorn workers")
     option("--shard-size", "shard_size", "articles per JSONL shard")
     option("--editor-n", "editor_n", "bulk import size, editor step")
+    option("--story-originals", "story_originals", "originals in the story grouping set")
     option("--icontains-queries", "icontains_queries")
     option("--skip-import-if-cached", "skip_import_if_cached")
     option(

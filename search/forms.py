@@ -20,8 +20,10 @@ from search.results import (
     IndexResults,
     lists_through_index,
 )
+from search.stories import grouped
 
 SORTS = (("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"))
+GROUPS = (("story", "One result per story"),)
 MIN_YEAR = 1000  # engines format dates as four-digit years
 MAX_VALUES = 20  # of one filter; more would only make a slow query
 MAX_PAGE_SIZE = 100  # results a page may ask for (API and page alike); the default is PAGE_SIZE
@@ -82,6 +84,7 @@ class ArchiveSearchForm(forms.Form):
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )  # fmt: skip
     sort = forms.ChoiceField(choices=SORTS, required=False)
+    group = forms.ChoiceField(choices=GROUPS, required=False)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=1_000_000,
         error_messages={"invalid": "Enter a page number."},
@@ -91,7 +94,9 @@ class ArchiveSearchForm(forms.Form):
         error_messages={"invalid": f"Enter a page size from 1 to {MAX_PAGE_SIZE}."},
     )  # fmt: skip
 
-    PARAMS = ("q", "source", "author", "tag", "language", "start", "end", "sort", "page_size")
+    PARAMS = (
+        "q", "source", "author", "tag", "language", "start", "end", "sort", "group", "page_size",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,15 +148,21 @@ class ArchiveSearchForm(forms.Form):
             language=data["language"], start=data.get("start"), end=data.get("end"),
         )  # fmt: skip
 
-    def results(self) -> DatabaseResults | IndexResults:
-        """The one result set for these parameters."""
+    @property
+    def grouped_by_story(self) -> bool:
+        return self.cleaned_data.get("group") == "story"
+
+    def results(self):
+        """The one result set for these parameters (one result per story with group=story)."""
         if not self.has_query and not lists_through_index():
             return self.database_results()
-        return IndexResults(self.parsed, self.cleaned_data["q"], self.filters(), self.sort_order)
+        found = IndexResults(self.parsed, self.cleaned_data["q"], self.filters(), self.sort_order)
+        return grouped(found, self.cleaned_data.get("group"))
 
-    def database_results(self) -> DatabaseResults:
+    def database_results(self):
         """Every public article matching the filters, from the database (no query)."""
-        return DatabaseResults(self.filters(), self.sort_order)
+        found = DatabaseResults(self.filters(), self.sort_order)
+        return grouped(found, self.cleaned_data.get("group"))
 
     def params(self, **changes) -> list[tuple[str, str]]:
         """The canonical parameters with `changes` applied (None removes a parameter)."""

@@ -31,6 +31,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     month = indexes.FacetCharField(null=True, stored=False)
     language = indexes.FacetCharField(model_attr="language", null=True, stored=False)
     published = indexes.DateField(model_attr="published", null=True, stored=False)
+    # "yes" for an article in a story: group=story reads only those matches (search.stories).
+    in_story = indexes.FacetCharField(stored=False)
 
     def get_model(self):
         return Article
@@ -63,6 +65,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_tag_slugs(self, obj):
         return [t.slug for t in obj.tags.all()]
+
+    def prepare_in_story(self, obj):
+        return "yes" if obj.story_id else "no"
 
     def prepare_month(self, obj):
         # Not strftime: it writes year 1 as "1", and the month facet needs "0001-01".

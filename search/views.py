@@ -22,7 +22,7 @@ from django.views import View
 
 from archive.api import article_summary
 from archive.feeds import ArticleFeed
-from search import attention, languages, timeline
+from search import attention, languages, stories, timeline
 from search.forms import SORTS, ArchiveSearchForm
 from search.results import LABEL_MODELS, UNKNOWN
 from search.snippets import cached_analyzer, make_snippet, query_marks
@@ -73,6 +73,7 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
         log.warning("listing through the index failed; from the database", exc_info=True)
         page, facets, suggestion = _run(form.database_results(), form.page_number, form.per_page)
     marks = query_marks(form.parsed)
+    stories.annotate(page.hits)
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
         hit.snippet = make_snippet(text, *marks, language=hit.article.language)
@@ -135,6 +136,7 @@ class SearchPageView(SearchFormMixin, View):
             "suggestion_url": form.url(q=outcome.suggestion) if outcome.suggestion else "",
             "without_filters_url": form.url(source=[], author=[], tag=[], start=None, end=None),
             "querystring": form.url()[1:],
+            "group_toggle": form.url(group=None if form.grouped_by_story else "story", page=None),
         }
 
 
@@ -227,6 +229,9 @@ def _result_json(hit) -> dict:
         **article_summary(hit.article),
         "snippet": str(hit.snippet),
         "score": round(hit.score, 4) if hit.score is not None else None,
+        "story": hit.story,
+        # group=story: how many other matching copies of its story this result stands for
+        **({"outlets": hit.outlets} if hasattr(hit, "outlets") else {}),
     }
 
 

@@ -79,22 +79,27 @@ def test_admin_change_form_sanitizes_the_body(staff_client):
     assert "Clean me" in article.body_text
 
 
-def test_admin_refuses_a_duplicate_body_with_a_message(staff_client):
-    make_article(title="First", body="<p>Identical words</p>")
-    response = staff_client.post(
+def admin_add(client, body: str, **fields):
+    return client.post(
         "/admin/archive/article/add/",
-        {
-            "title": "Second",
-            "slug": "second",
-            "body_html": "<p>identical words</p>",
-            "language": "en",
-            "is_public": "on",
-            **NO_ORIGINAL_INLINE,
-        },
-    )
+        {"title": "Second", "slug": "second", "body_html": body, "language": "en",
+         "is_public": "on", **fields, **NO_ORIGINAL_INLINE},
+    )  # fmt: skip
+
+
+def test_admin_refuses_a_duplicate_body_from_the_same_source_with_a_message(staff_client):
+    first = make_article(title="First", body="<p>Identical words</p>")
+    response = admin_add(staff_client, "<p>identical words</p>", source=str(first.source_id))
     assert response.status_code == 200
     assert "has the same text" in response.content.decode()
     assert Article.objects.count() == 1
+
+
+def test_admin_keeps_the_same_body_from_another_source_as_a_copy(staff_client):
+    make_article(title="First", body="<p>Identical words</p>")
+    response = admin_add(staff_client, "<p>identical words</p>")  # no source: another outlet
+    assert response.status_code == 302
+    assert Article.objects.count() == 2
 
 
 def test_upload_without_files_shows_the_form_error(staff_client):

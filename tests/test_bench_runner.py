@@ -36,7 +36,7 @@ def result(tmp_path_factory) -> tuple[dict, Path]:
         "--n", str(N), "--runs", "1", "--out", str(out), "--work-dir", str(tmp / "work"),
         "--throughput-seconds", "2", "--queries-per-kind", "2", "--pages-per-kind", "2",
         "--shard-size", "25", "--editor-n", "30", "--icontains-queries", "3",
-        "--corpora", str(corpora),
+        "--story-originals", "4", "--corpora", str(corpora),
     ]  # fmt: skip
     assert run.main(argv) == 0
     latest = json.loads((out / "latest.json").read_text())
@@ -92,6 +92,15 @@ def test_runner_writes_every_section_with_sane_values(result):
     for key in ("fts5", "icontains", "ours_on_fts5_queries", "ours_on_icontains_queries"):
         assert base[key]["p50_ms"] <= base[key]["p95_ms"] <= base[key]["max_ms"]
     assert all(v is None or v > 0 for v in base["ratios"].values())
+
+    ladder(r["group_story"])
+    assert r["group_story"]["errors"] == 0
+    stories = r["stories"]
+    assert "error" not in stories, stories.get("error")
+    assert stories["originals"] == 4 and stories["copies"] == 4 * 6
+    assert 0 <= stories["precision"] <= 1 and 0 <= stories["recall"] <= 1
+    assert stories["seeds_grouped"] == 0
+    assert stories["lookup_p50_ms"] > 0 and stories["stories_on_over_off"] > 0
 
     labels = [row[0] for row in r["table"]]
     assert set(labels) <= {label for label, _, _ in report.TARGETS.values()}

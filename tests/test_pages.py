@@ -180,6 +180,7 @@ def test_article_api_shape(client):
         "captured",
         "body_html",
         "body_text",
+        "story",
     }
     assert data["source"] == {"name": "Alpha", "slug": "alpha"}
     assert data["authors"] == [{"name": "Ann", "slug": "ann"}]

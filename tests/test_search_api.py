@@ -25,7 +25,7 @@ def test_api_shape_is_exactly_the_interface(client, seeds):
     assert set(data) == contract | {"page_size", "next", "previous", "notices"}
     assert (data["count"], data["page"], data["pages"]) == (2, 1, 1)
     result = data["results"][0]
-    keys = {"id", "title", "url", "source", "authors", "published", "snippet", "score"}
+    keys = {"id", "title", "url", "source", "authors", "published", "snippet", "score", "story"}
     assert set(result) == keys
     assert isinstance(result["score"], float)
     assert set(data["facets"]) == {"source", "author", "tag", "month", "language"}

@@ -118,6 +118,9 @@ class Command(BaseCommand):
             elif result.status == services.DUPLICATE:
                 progress.close()
                 self.stdout.write(f"duplicate: {result.name}: {result.message}")
+            elif result.status == services.IMPORTED and result.message.startswith("copy of"):
+                progress.close()  # kept, and joined to its story: say which
+                self.stdout.write(f"copy: {result.name}: {result.message}")
             progress.step(counts)
 
         report = services.import_paths(

@@ -1,9 +1,8 @@
 """check_index [--repair]: does the search index hold exactly the public articles?"""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.derived import check_and_repair
 from search import outbox
 from search.consistency import compare, repair
 
@@ -29,17 +28,4 @@ class Command(BaseCommand):
         # merely pending (a killed import's, say) are not reported as differences; a living
         # import's rows are left to it.
         outbox.flush(request=True)
-        diff = compare()
-        if diff.in_sync:
-            self.stdout.write("in sync")
-            return
-        self.stdout.write(diff.describe())
-        if not repair_it:
-            sys.exit(1)
-        repair(diff)
-        after = compare()
-        self.stdout.write(
-            "repaired: in sync" if after.in_sync else "still differs: " + after.describe()
-        )
-        if not after.in_sync:
-            sys.exit(1)
+        check_and_repair(self.stdout.write, compare=compare, repair=repair, repair_it=repair_it)

@@ -1,0 +1,170 @@
+"""Compare the story index with the articles, and rebuild it (the articles are the truth;
+signatures, bands and the grouping are derived from their texts). `check_stories` runs it.
+
+compare() recomputes every signature (about a millisecond an article) and, once those are in
+sync, regroups the whole archive from the stored bands: every pair of articles sharing a band,
+verified exactly, joined into connected groups, as saving does one article at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from archive import stories
+from archive.models import Article, Story, StoryBand, StorySignature
+from archive.stories import DEFAULT_POLICY, StoryPolicy
+
+CHUNK = 500
+
+
+@dataclass
+class StoryDiff:
+    stale: list[int] = field(default_factory=list)  # signature missing, stale or bands differ
+    extra: list[int] = field(default_factory=list)  # signatures of texts too short, stray bands
+    wrong: list[int] = field(default_factory=list)  # articles in the wrong story (or none)
+    empty: list[int] = field(default_factory=list)  # stories of fewer than two articles
+    groups: list[set[int]] = field(default_factory=list)  # the grouping the texts give
+
+    @property
+    def in_sync(self) -> bool:
+        return not (self.stale or self.extra or self.wrong or self.empty)
+
+    def describe(self) -> str:
+        lines = []
+        for label, ids in (
+            ("signatures missing or stale", self.stale),
+            ("signatures or bands of texts too short to compare", self.extra),
+            ("articles in the wrong story", self.wrong),
+            ("stories of fewer than two articles", self.empty),
+        ):
+            if ids:
+                lines.append(f"{label}: {len(ids)} ({_sample(ids)})")
+        if self.stale or self.extra:
+            lines.append("(the stories themselves are checked once the signatures are in sync)")
+        return "\n".join(lines)
+
+
+def _sample(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:10])
+    return shown + (", …" if len(ids) > 10 else "")
+
+
+def _signature_diffs(policy: StoryPolicy) -> tuple[list[int], list[int]]:
+    stale = []
+    rows = Article.objects.filter(word_count__gte=policy.min_words).order_by("pk")
+    rows = rows.values_list("pk", "content_hash", "body_text")
+    chunk: list[tuple] = []
+    for row in rows.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            stale += _stale_in(chunk, policy)
+            chunk = []
+    stale += _stale_in(chunk, policy)
+    short = StorySignature.objects.filter(article__word_count__lt=policy.min_words)
+    stray = StoryBand.objects.exclude(article_id__in=StorySignature.objects.values("article_id"))
+    extra = set(short.values_list("article_id", flat=True))
+    extra |= set(stray.values_list("article_id", flat=True))
+    return stale, sorted(extra)
+
+
+def _stale_in(chunk: list[tuple], policy: StoryPolicy) -> list[int]:
+    ids = [pk for pk, _h, _t in chunk]
+    hashes = dict(
+        StorySignature.objects.filter(article_id__in=ids).values_list("article_id", "content_hash")
+    )
+    keys: dict[int, set[int]] = {}
+    for key, pk in StoryBand.objects.filter(article_id__in=ids).values_list("key", "article_id"):
+        keys.setdefault(pk, set()).add(key)
+    stale = []
+    for pk, content_hash, text in chunk:
+        expected = set(stories.sign(text, policy)[0].keys)
+        if hashes.get(pk) != content_hash or keys.get(pk, set()) != expected:
+            stale.append(pk)
+    return stale
+
+
+def _band_pairs() -> list[tuple[int, int]]:
+    """Every pair of articles sharing a band key, from the (key, article) index."""
+    band = StoryBand._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT a.article_id, b.article_id FROM {band} a JOIN {band} b "  # noqa: S608
+            'ON a."key" = b."key" AND a.article_id < b.article_id'
+        )
+        return cursor.fetchall()
+
+
+def grouping(policy: StoryPolicy = DEFAULT_POLICY) -> list[set[int]]:
+    """The stories the stored bands give: connected groups of verified pairs."""
+    pairs = _band_pairs()
+    involved = sorted({pk for pair in pairs for pk in pair})
+    found: dict[int, tuple[set, int]] = {}
+    for start in range(0, len(involved), CHUNK):
+        texts = stories.texts(involved[start : start + CHUNK])
+        found.update(
+            {pk: (stories.shingles(t, policy.shingle_words), w) for pk, (t, w) in texts.items()}
+        )
+    verified = [
+        (a, b) for a, b in pairs
+        if a in found and b in found and min(found[a][1], found[b][1]) >= policy.min_words
+        and stories.same_story(found[a][0], found[b][0], policy)
+    ]  # fmt: skip
+    return stories.components(involved, verified)
+
+
+def _stored() -> dict[int, int]:
+    return dict(Article.objects.filter(story__isnull=False).values_list("pk", "story_id"))
+
+
+def _wrong(groups: list[set[int]], stored: dict[int, int]) -> list[int]:
+    computed = {pk: frozenset(g) for g in groups for pk in g}
+    by_story: dict[int, set[int]] = {}
+    for pk, story in stored.items():
+        by_story.setdefault(story, set()).add(pk)
+    now = {pk: frozenset(by_story[story]) for pk, story in stored.items()}
+    return sorted(pk for pk in set(computed) | set(now) if computed.get(pk) != now.get(pk))
+
+
+def compare(policy: StoryPolicy = DEFAULT_POLICY) -> StoryDiff:
+    diff = StoryDiff()
+    diff.stale, diff.extra = _signature_diffs(policy)
+    sizes = Counter(_stored().values())
+    diff.empty = sorted(pk for pk in Story.objects.values_list("pk", flat=True) if sizes[pk] < 2)
+    if not (diff.stale or diff.extra):
+        diff.groups = grouping(policy)
+        diff.wrong = _wrong(diff.groups, _stored())
+    return diff
+
+
+def repair(diff: StoryDiff, policy: StoryPolicy = DEFAULT_POLICY) -> None:
+    """Rewrite what differs: signatures first, then the stories from the bands."""
+    with transaction.atomic():
+        stories._lock()
+        for article in Article.objects.filter(pk__in=diff.stale).only(
+            "pk", "content_hash", "body_text"
+        ):
+            stories.store_signature(article, stories.sign(article.body_text, policy)[0])
+        for pk in diff.extra:
+            stories.drop_signature(pk)
+        _apply(grouping(policy), _stored())
+
+
+def _apply(groups: list[set[int]], stored: dict[int, int]) -> None:
+    changed: list[int] = []
+    used: set[int] = set()
+    for group in sorted(groups, key=len, reverse=True):
+        held = Counter(stored[pk] for pk in group if pk in stored and stored[pk] not in used)
+        story_id = held.most_common(1)[0][0] if held else Story.objects.create().pk
+        used.add(story_id)
+        moving = [pk for pk in group if stored.get(pk) != story_id]
+        Article.objects.filter(pk__in=moving).update(story_id=story_id)
+        changed += moving
+    grouped = set().union(*groups) if groups else set()
+    alone = [pk for pk in stored if pk not in grouped]
+    Article.objects.filter(pk__in=alone).update(story_id=None)
+    changed += alone
+    Story.objects.exclude(pk__in=used).delete()
+    stories._reindex(changed)

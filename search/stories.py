@@ -1,0 +1,114 @@
+"""group=story: one result per story, its best match (the first in the chosen order).
+
+StoryGrouped wraps either result set of search.results. The index holds, per article, whether
+it belongs to a story (`in_story`), so only the matches that do are read in full (one search
+narrowed to them, ids only; their story ids from the database): every later member of a story
+is dropped, the first one carries how many it stands for. Counting stories is then the
+article count minus the dropped. A page is read from the ungrouped results past at most as
+many dropped ids as there are. Facets still count articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archive.models import Article
+from archive.story_pages import story_refs
+from search.results import DatabaseResults, Hit, IndexResults, _in_order, _Paged
+
+IN_STORY = "yes"  # the index's in_story value of an article in a story (search_indexes)
+
+
+class StoryGrouped(_Paged):
+    def __init__(self, inner: DatabaseResults | IndexResults):
+        self.inner = inner
+        self._dropped: set[int] | None = None
+        self._folded: dict[int, int] = {}  # first article of a story -> copies it stands for
+
+    # --- the stories among the matches -------------------------------------------------------
+    def _storied_ids(self) -> list[int]:
+        """The matches in a story, in the results' order."""
+        if isinstance(self.inner, DatabaseResults):
+            qs = self.inner.ordered().filter(story__isnull=False)
+            return list(qs.values_list("pk", flat=True))
+        inner = self.inner
+        sqs = inner._searchqueryset(inner.filters)  # no facets: ids are all this needs
+        if inner.sort != "relevance":
+            sqs = sqs.order_by("-published" if inner.sort == "newest" else "published")
+        sqs = sqs.narrow(sqs.query.build_query_fragment("in_story", "in", [IN_STORY]))
+        return [int(r.pk) for r in sqs[: sqs.count()]]
+
+    def _raw(self, n: int) -> list[tuple[int, float | None]]:
+        """The first n matches' (id, score), ungrouped, without loading articles."""
+        if isinstance(self.inner, DatabaseResults):
+            return [(pk, None) for pk in self.inner.ordered().values_list("pk", flat=True)[:n]]
+        return [(int(r.pk), r.score) for r in self.inner._run(0, n)]
+
+    def _fold(self) -> set[int]:
+        if self._dropped is None:
+            ids = self._storied_ids()
+            story_of = dict(
+                Article.objects.filter(pk__in=ids).values_list("pk", "story_id").order_by()
+            )
+            first: dict[int, int] = {}
+            self._dropped = set()
+            for pk in ids:
+                story = story_of.get(pk)
+                if story is None:
+                    continue
+                if story in first:
+                    self._dropped.add(pk)
+                    self._folded[first[story]] += 1
+                else:
+                    first[story] = pk
+                    self._folded[pk] = 0
+        return self._dropped
+
+    # --- the _Paged interface ----------------------------------------------------------------
+    @property
+    def count(self) -> int:
+        return max(0, self.inner.count - len(self._fold()))
+
+    @property
+    def suggestion(self):
+        return self.inner.suggestion
+
+    def facets(self):
+        return self.inner.facets()
+
+    def cut_prefixes(self):
+        return self.inner.cut_prefixes()
+
+    def _fetch(self, start: int, end: int) -> list[Hit]:
+        dropped = self._fold()
+        # The grouped window [start, end) lies within the first end + len(dropped) matches.
+        raw = self._raw(min(self.inner.count, end + len(dropped)))
+        window = [(pk, score) for pk, score in raw if pk not in dropped][start:end]
+        articles = {a.pk: a for a in _in_order([pk for pk, _ in window])}
+        hits = [Hit(articles[pk], score) for pk, score in window if pk in articles]
+        for hit in hits:
+            hit.outlets = self._folded.get(hit.article.pk, 0)
+        return hits
+
+    def iter_articles(self, limit: int | None = None) -> Iterator[Article]:
+        dropped = self._fold()
+        n = 0
+        for article in self.inner.iter_articles():
+            if article.pk in dropped:
+                continue
+            if limit is not None and n >= limit:
+                return
+            n += 1
+            yield article
+
+
+def grouped(results, group: str):
+    """The result set, one result per story when `group` is "story"."""
+    return StoryGrouped(results) if group == "story" else results
+
+
+def annotate(hits: list[Hit]) -> None:
+    """Give each hit its story ({"id", "size"} or None), one query for the page."""
+    refs = story_refs(h.article for h in hits)
+    for hit in hits:
+        hit.story = refs.get(hit.article.pk)

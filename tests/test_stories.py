@@ -1,0 +1,239 @@
+"""Stories: copies from other outlets are kept and grouped, near copies found, seeds apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from archive import services, stories
+from archive.models import Article, Story, StoryBand, StorySignature
+from archive.story_pages import paragraph_changes
+from tests.conftest import SEEDS
+from tests.factories import parsed
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_paragraphs(n: int = 0) -> list[str]:
+    """The paragraphs of one seed article's body (a real article of a few hundred words)."""
+    text = sorted(SEEDS.glob("*.txt"))[n].read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in text.split("\n\n") if len(p.split()) >= 12]
+    assert len(paragraphs) >= 8
+    return paragraphs
+
+
+def html(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def save(paragraphs: list[str], source: str, **kwargs) -> services.SaveResult:
+    return services.save_article(parsed=parsed(body=html(paragraphs), source=source, **kwargs))
+
+
+def story_of(result: services.SaveResult) -> int | None:
+    return Article.objects.get(pk=result.article.pk).story_id
+
+
+# --- exact copies ---------------------------------------------
+def test_an_exact_copy_from_another_outlet_is_kept_and_joins_the_story():
+    text = seed_paragraphs()
+    original = save(text, "The Original Times", published=dt.date(2022, 1, 10))
+    copy = save(text, "Copy Blog", published=dt.date(2022, 1, 12))
+    assert copy.status == services.IMPORTED
+    story = story_of(copy)
+    assert story and story == story_of(original)
+    assert copy.message == f"copy of article {original.article.pk} (story {story})"
+    assert Article.objects.count() == 2
+
+
+def test_the_same_text_from_the_same_source_is_still_a_duplicate():
+    text = seed_paragraphs()
+    first = save(text, "The Original Times")
+    again = save(text, "the original times")
+    assert again.status == services.DUPLICATE
+    assert again.article.pk == first.article.pk
+    assert story_of(first) is None
+
+
+def test_the_same_url_is_a_duplicate_whatever_the_source():
+    text = seed_paragraphs()
+    save(text, "The Original Times", url="https://example.com/a")
+    again = save(text, "Copy Blog", url="https://example.com/a")
+    assert again.status == services.DUPLICATE
+
+
+def test_reimporting_originals_and_copies_imports_nothing(tmp_path):
+    text = "\n\n".join(seed_paragraphs())
+    for outlet in ("a", "b"):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "story.txt").write_text(f"Talks in Geneva\n\n{text}", "utf-8")
+    first = [services.import_paths([str(tmp_path / o)], source=f"Outlet {o}") for o in "ab"]
+    assert [r.summary for r in first] == ["imported 1, duplicates 0, failed 0"] * 2
+    assert first[1].results[0].message.startswith("copy of article ")
+    again = [services.import_paths([str(tmp_path / o)], source=f"Outlet {o}") for o in "ab"]
+    assert [r.summary for r in again] == ["imported 0, duplicates 1, failed 0"] * 2
+    assert Article.objects.count() == 2 and Story.objects.count() == 1
+
+
+# --- near copies ---------------------------------------------
+NEAR_COPIES = {
+    "a header and a footer added": lambda p: [
+        "Republished with permission. Our newsroom brings you the best of the web every day, "
+        "so that you do not have to look for it yourself.",
+        *p,
+        "Support independent media: share this article with your friends and family, and "
+        "subscribe to our newsletter for more stories like this one every morning.",
+    ],
+    "paragraphs cut": lambda p: p[: len(p) * 2 // 3],
+    "a paragraph of its own": lambda p: [
+        *p[:3],
+        "Our correspondent adds that the talks in Geneva were watched closely in the capitals "
+        "of the Baltic states, where many fear being decided about without being asked.",
+        *p[3:],
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", NEAR_COPIES)
+def test_a_near_copy_joins_the_story(kind):
+    text = seed_paragraphs()
+    original = save(text, "The Original Times")
+    copy = save(NEAR_COPIES[kind](text), "Copy Blog")
+    assert copy.status == services.IMPORTED
+    assert story_of(copy) == story_of(original) is not None
+    assert copy.message.startswith(f"copy of article {original.article.pk} ")
+
+
+def test_the_seeds_five_outlets_on_one_story_are_never_grouped():
+    report = services.import_paths([str(SEEDS)])
+    assert report.count(services.IMPORTED) == 5, report.summary
+    assert not Article.objects.filter(story__isnull=False).exists()
+    assert Story.objects.count() == 0
+    assert StorySignature.objects.count() == 5  # each was compared, and none matched
+
+
+def test_short_texts_never_join_a_story_even_when_identical():
+    text = ["Markets closed higher on Friday after a quiet week of trading in Europe."]
+    save(text, "Outlet A")
+    copy = save(text, "Outlet B")
+    assert copy.status == services.IMPORTED and copy.message == ""
+    assert story_of(copy) is None
+    assert not StoryBand.objects.exists()
+
+
+def test_a_text_bridging_two_stories_makes_them_one():
+    text = seed_paragraphs()
+    half = len(text) // 2
+    first = save(text[:half], "Outlet A")
+    second = save(text[half:], "Outlet B")
+    assert story_of(first) is None and story_of(second) is None  # nothing alike yet
+    whole = save(text, "Outlet C")
+    assert story_of(first) == story_of(second) == story_of(whole) is not None
+
+
+def test_an_edited_text_that_no_longer_matches_leaves_its_story():
+    text = seed_paragraphs()
+    save(text, "Outlet A")
+    copy = save(text, "Outlet B").article
+    copy.body_html = html(seed_paragraphs(1))
+    copy.save()
+    assert not Article.objects.filter(story__isnull=False).exists()
+    assert Story.objects.count() == 0
+
+
+# --- deleting ---------------------------------------------
+def test_deleting_one_of_two_leaves_no_story_of_one():
+    text = seed_paragraphs()
+    original = save(text, "Outlet A").article
+    save(text, "Outlet B").article.delete()
+    assert Article.objects.get(pk=original.pk).story_id is None
+    assert Story.objects.count() == 0
+
+
+def test_deleting_the_article_that_bridged_a_story_splits_it():
+    text = seed_paragraphs()
+    half = len(text) // 2
+    a = save(text[:half], "Outlet A").article
+    b = save(text[half:], "Outlet B").article
+    c = save(text, "Outlet C").article
+    d = save(text, "Outlet D").article
+    c.delete()
+    stories_now = dict(Article.objects.values_list("pk", "story_id"))
+    assert stories_now[a.pk] == stories_now[d.pk] is not None  # A is within D
+    assert stories_now[b.pk] == stories_now[d.pk]  # ... and so is B: D still bridges
+    d.delete()
+    assert set(Article.objects.values_list("story_id", flat=True)) == {None}
+    assert Story.objects.count() == 0
+
+
+def test_deleting_from_a_larger_story_keeps_the_rest_together():
+    text = seed_paragraphs()
+    ids = [save(text, f"Outlet {n}").article.pk for n in range(4)]
+    story = Article.objects.get(pk=ids[0]).story_id
+    Article.objects.filter(pk=ids[1]).delete()
+    assert set(Article.objects.values_list("story_id", flat=True)) == {story}
+
+
+# --- what changed ---------------------------------------------
+def test_paragraph_changes_tell_added_removed_and_altered():
+    base = "\n\n".join(
+        ["One two three four five.", "Six seven eight nine ten.", "Gone for good here."]
+    )
+    text = "\n\n".join(
+        ["A new header paragraph.", "One two three four five.", "Six seven eight nine ELEVEN."]
+    )
+    changes = paragraph_changes(base, text)
+    assert changes.added == ["A new header paragraph."]
+    assert changes.removed == ["Gone for good here."]
+    assert changes.altered == [("Six seven eight nine ten.", "Six seven eight nine ELEVEN.")]
+    assert changes.summary() == "1 paragraph added, 1 paragraph removed, 1 paragraph altered"
+
+
+def test_a_text_compared_with_itself_has_no_changes():
+    assert paragraph_changes("A.\n\nB.", "A.\n\nB.").summary() == "same text"
+
+
+# --- the check command ---------------------------------------------
+def test_check_stories_says_in_sync(capsys):
+    text = seed_paragraphs()
+    save(text, "Outlet A")
+    save(text, "Outlet B")
+    call_command("check_stories")
+    assert capsys.readouterr().out.strip() == "in sync"
+
+
+def test_check_stories_finds_and_repairs_lost_bands_and_a_lost_story(capsys):
+    text = seed_paragraphs()
+    a = save(text, "Outlet A").article
+    b = save(text, "Outlet B").article
+    c = save(seed_paragraphs(2), "Outlet C").article
+    StoryBand.objects.filter(article=c).delete()
+    StorySignature.objects.filter(article=c).update(content_hash="stale")
+    Article.objects.filter(pk__in=[a.pk, b.pk]).update(story=None)
+    Story.objects.all().delete()
+    with pytest.raises(SystemExit):
+        call_command("check_stories")
+    out = capsys.readouterr().out
+    assert f"signatures missing or stale: 1 ({c.pk})" in out
+    call_command("check_stories", "--repair")
+    assert "repaired: in sync" in capsys.readouterr().out
+    assert StoryBand.objects.filter(article=c).count() == stories.DEFAULT_POLICY.bands
+    story = Article.objects.get(pk=a.pk).story_id
+    assert story and Article.objects.get(pk=b.pk).story_id == story
+
+
+def test_check_stories_finds_articles_grouped_wrongly(capsys):
+    text = seed_paragraphs()
+    save(text, "Outlet A")
+    save(text, "Outlet B")
+    other = save(seed_paragraphs(3), "Outlet C").article
+    Article.objects.filter(pk=other.pk).update(story=Story.objects.get())
+    with pytest.raises(SystemExit):
+        call_command("check_stories")
+    assert "in the wrong story: 3" in capsys.readouterr().out
+    call_command("check_stories", "--repair")
+    assert Article.objects.get(pk=other.pk).story_id is None
+    call_command("check_stories")
+    assert capsys.readouterr().out.strip().endswith("in sync")
