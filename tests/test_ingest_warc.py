@@ -187,6 +187,6 @@ def test_the_capture_date_is_shown_on_the_page_in_the_api_and_filters_the_admin(
     assert api["captured"] == "2024-03-01T10:00:00+00:00"
     assert client.get(f"/api/articles/{plain.pk}/").json()["captured"] is None
     listing = admin_client.get("/admin/archive/article/?captured__isnull=True").content.decode()
-    assert "A file, never captured" in listing and "Harbour council" not in listing
+    assert "A file from a folder" in listing and "Harbour council" not in listing
     listing = admin_client.get("/admin/archive/article/?captured__isnull=False").content.decode()
     assert "A file, never captured" not in listing and "Harbour council" in listing
