@@ -1,6 +1,7 @@
 """Each article stemmed in its own language; a query matches in every language indexed."""
 
 import pytest
+from django.db import connection
 
 from tests.factories import make_article
 from tests.test_search_queries import ids
@@ -119,9 +120,9 @@ def test_the_database_path_filters_and_counts_languages_alike(mixed):
     results = DatabaseResults(Filters(language=["de"]), "newest")
     assert results.count == 1
     assert {f.value: f.count for f in results.facets()["language"]} == {"en": 1, "de": 1, "fr": 1}
-    assert (
-        results.orm_summary()["facets"]["language"] == results.sql_summary()["facets"]["language"]
-    )
+    if connection.vendor == "sqlite":  # SQLite's own queries, and the ORM's elsewhere
+        sql = results.sql_summary()["facets"]["language"]
+        assert results.orm_summary()["facets"]["language"] == sql
 
 
 def test_a_german_articles_related_articles_are_found_by_its_german_terms(client, on_commit):
