@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from archive.ingest.blocks import Block, normalize_ws, word_count
+from archive.ingest.blocks import Block, fragment_text, word_count
 from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
 from archive.ingest.dates import date_span, find_dateline, search_date, search_leading_date
 from archive.ingest.names import clean_author, merge_authors, split_names
@@ -205,10 +205,10 @@ def _head_line_date(block: Block, *, is_title: bool) -> dt.date | None:
 
 
 def _list_items(block: Block) -> list[str]:
-    return [normalize_ws(_TAG.sub(" ", item)) for item in block.html.split("</li>") if item.strip()]
+    """The plain text of each item of a list block (its html keeps them in <li>)."""
+    return [fragment_text(item) for item in block.html.split("</li>") if item.strip()]
 
 
-_TAG = re.compile(r"<[^>]{0,300}>")
 MENU_ITEM_WORDS = 3  # a list whose links are this short on average is a menu, not teasers
 
 
