@@ -121,6 +121,7 @@ class Meta(Metadata):
     body_seen: bool = False  # a long paragraph below the title: the article's text began
     known_date: dt.date | None = None
     title_date: dt.date | None = None  # a date that opened the title heading
+    date_index: int = -1  # the head block the date was read from
 
 
 def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
@@ -140,7 +141,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
             continue
         if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
             meta.body_seen = True
-        if index > title_index >= 0 and _ends_head(block):
+        if index > title_index >= 0 and _ends_head(block) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
         if in_head and pending_by and _read_names(block.text, meta, index, "metadata:byline"):
@@ -162,6 +163,10 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
         _labelled_date(blocks, meta)
     if meta.published is None and known_date is None:
         meta.published = meta.title_date
+    if not meta.authors and meta.date_index >= 0:
+        _name_beside_date(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _labelled_anywhere(blocks, meta)
     _confirm_with_end_notes(blocks, meta)
     return meta
 
@@ -184,7 +189,7 @@ def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: 
             return  # other stories' teasers; a menu of short links is only passed
         found = _head_line_date(block, is_title=index == title_index)
         if found is not None:
-            meta.published = found
+            meta.published, meta.date_index = found, index
             return
         if index > title_index and word_count(block.text) >= BODY_WORDS:
             long_paragraphs += 1
@@ -315,8 +320,13 @@ def _ends_head(block: Block) -> bool:
     """A list of links or a linked headline below the title: other stories begin (a link-dense
     line may still be a byline or a tag line, and is read as one)."""
     if block.kind in ("ul", "ol"):  # a one-item list is a line ("* [Ronja Beck](#)")
-        return block.link_density >= NAV_LINK_DENSITY and block.html.count("<li>") > 1
-    return block.link_only and (block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 5)
+        if block.html.count("<li>") <= 1 or block.link_density < NAV_LINK_DENSITY:
+            return False
+        # "* Von [Benjamin Fischer](#) und [Marcus Theurer](#) * -Aktualisiert am": a byline
+        return not any(BYLINE.match(item) for item in _list_items(block)[:3])
+    if block.kind in ("h2", "h3", "h4") and block.link_only:
+        return not _dated_name(block.text)  # "### [Jeanne Corriveau](#)": the author's page
+    return block.link_only and word_count(block.text) >= 5
 
 
 def is_navigation(block: Block) -> bool:
@@ -348,28 +358,64 @@ def looks_like_title(block: Block) -> bool:
     return not (_TAG_LINE.match(text) or _is_dateline(text))
 
 
-def _read_names(text: str, meta: Meta, index: int, rule: str) -> bool:
-    """Names from a byline's name part; a date on the same line is the dateline too."""
+def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = "") -> bool:
+    """Names from a byline's name part; a date on the same line (`dated`: the line's own
+    text, when the names were cut from it) is the dateline too."""
     if word_count(text) > 14:
         return False
     cut = _DATE_START.search(text)
     names_part = _BEFORE_DATE.sub("", text[: cut.start()]) if cut else text
     people, organisations = sort_credits(split_names(names_part))
+    if not people and not organisations and rule == "metadata:byline":
+        # "von [flerche](#)", "by damianduchamps": after a byline word a handle is the name
+        handle = names_part.strip(_EDGES)
+        if (
+            _HANDLE.fullmatch(handle)
+            and handle[0].isalpha()
+            and "." not in handle  # "von tennisnet.com": the site
+            and len(handle) >= HANDLE_LETTERS
+            and handle.lower() not in ACCOUNTS
+        ):
+            people = [handle]
     if not people and not organisations:
         return False
     meta.authors = merge_authors(meta.authors, people)
     meta.organisations += [o for o in organisations if o not in meta.organisations]
     meta.consumed[index] = (rule, "byline")
+    dated = dated or text
+    cut = _DATE_START.search(dated)
     if cut and meta.published is None and meta.known_date is None:
-        meta.published = search_date(text[cut.start() :])
+        meta.published = search_date(dated[cut.start() :])
+        meta.date_index = index if meta.published is not None else meta.date_index
     return True
+
+
+def _unglued(block: Block, names: str) -> str:
+    """A linked name is the author's page, so the name ends where the link does: 'By [Evan
+    Halper](#)Staff Writer' (scraped as 'By Evan HalperStaff Writer'), 'Von [A](#) und [B](#)
+    -Aktualisiert am': words after a linked name with no name separator between are not a
+    name (a role, a section, an 'updated' label)."""
+    links = [link for link in block.link_texts if clean_author(link)]
+    taken, at = [], 0
+    while (link := next((x for x in links if names.startswith(x, at)), None)) is not None:
+        taken.append(link)
+        separator = _NAME_SEPARATOR.match(names, at + len(link))
+        if separator is None:  # "[A](#) [Blog](#)", "[A](#)Staff Writer": not another name
+            return ", ".join(taken)
+        at = separator.end()
+    return ", ".join([*taken, names[at:]]) if taken else names
+
+
+_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y|e|i|og|och|en)\s)\s*", re.I)
 
 
 def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     """Bylines, datelines and the site-name link line; True when the block was one."""
     text = block.text
     byline = BYLINE.match(text)  # before datelines: "| By X | April 13, 2020" names X
-    if byline and _read_names(byline["names"], meta, index, "metadata:byline"):
+    if byline and _read_names(
+        _unglued(block, byline["names"]), meta, index, "metadata:byline", dated=byline["names"]
+    ):
         return True
     if _read_linked_byline(block, meta, index):  # "Veröffentlicht am … von [Heiko](#)"
         return True
@@ -392,6 +438,7 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         if before and not meta.source and not _NOT_A_PUBLISHER.match(before):
             meta.source = before
         meta.consumed[index] = ("metadata:dateline", "publication date line")
+        meta.date_index = index
         return True
     if _read_name_link(block, meta, index):
         return True
@@ -415,13 +462,16 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
     is the name (a link to the author's page), so no guessing where the name ends."""
     if not block.link_texts or len(block.text) > SEARCH_MAX_LINE:
         return False
+    if word_count(block.text) >= BODY_WORDS:  # "X lehrt … Mitglied von [Y](#)": a sentence
+        return False
     lowered = block.text.casefold()
     names = []
     for link in block.link_texts:
         at = lowered.find(link.casefold())
         if at > 0 and _BY_BEFORE_LINK.search(lowered[max(0, at - 30) : at]):
             # after "Autor:" a link is the author even as a handle ("gnaddrig", "c1ph4")
-            name = clean_author(link) or (link if _HANDLE.fullmatch(link) else "")
+            handle = _HANDLE.fullmatch(link) and len(link) >= HANDLE_LETTERS
+            name = clean_author(link) or (link if handle else "")
             if name and name.lower() not in ACCOUNTS:
                 names.append(name)
     if not names:
@@ -435,6 +485,7 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
 
 _BY_BEFORE_LINK = re.compile(rf"(?:^|[^\w]|\d)(?:{_BY_WORDS}|{_BY_LABELS})\s*:?\s*$", re.IGNORECASE)
 SEARCH_MAX_LINE = 300
+HANDLE_LETTERS = 4  # a shorter word after "von" is an editor's initials ("Autor: red", "kj")
 _HANDLE = re.compile(r"[^\W_][\w.-]{1,29}")
 
 
@@ -483,12 +534,11 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person.
     before = "" if first and text[:start].rstrip().endswith(",") else before
     # a linked name is the author's page: only links are names then
-    links = [] if first else list(block.link_texts)
-    candidates = links if block.link_texts else [after, before]
+    candidates = list(block.link_texts) if block.link_texts else [after, before]
     names = [
         c
         for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
-        if _dated_name(c)
+        if _dated_name(c) or (c in block.link_texts and _handle_beside(c, text, span))
     ]
     if not names:
         return False
@@ -497,6 +547,99 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
         meta.published = search_date(text[start:])
     meta.consumed[index] = ("metadata:byline", "a name beside the date")
     return True
+
+
+BESIDE_DATE = 2  # a name line this far from the dateline, only short lines between, is the byline
+NAME_LINE_WORDS = 8  # a name line with a role after the name: "Richard Adams Education editor"
+
+
+def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
+    """A line that is only a person's name (or starts with a linked one) right above or below
+    the dateline: 'Will Knight' · 'Business' · '01.21.2020 07:00 AM', '### Jeanne Corriveau' ·
+    '19 février 2020', '[Richard Adams](#) Education editor' · 'Mon 20 Jan 2020'. Read only
+    when no byline named anybody; short lines ('Business', 'Twitter') may stand between."""
+    at = meta.date_index
+    for index in (at - 1, at + 1, at - 2, at + 2)[: 2 * BESIDE_DATE]:
+        if not 0 <= index < len(blocks) or index == meta.title_index:
+            continue
+        # a lone link was taken for the site's name; beside the date a handle is the author's
+        if index in meta.consumed and meta.consumed[index][0] != "metadata:site-name":
+            continue
+        between = range(min(index, at) + 1, max(index, at))
+        if any(k == meta.title_index or word_count(blocks[k].text) > 3 for k in between):
+            continue
+        block = blocks[index]
+        if block.kind not in ("p", "h3", "h4") or word_count(block.text) > NAME_LINE_WORDS:
+            continue
+        # one link, at the start (the author's page, then a role), or a plain line that is a name;
+        # a line of several links is a list of sections ("[Open Future](#) [Open Future](#)")
+        links = list(block.link_texts)
+        if len(links) > 1 or (links and not block.text.startswith(links[0])):
+            continue
+        site_name = index in meta.consumed
+        names = [
+            c.strip(_EDGES)
+            for c in links or [block.text]
+            if (_dated_name(c.strip(_EDGES)) and not site_name)
+            or (block.link_only and _is_handle(c.strip(_EDGES)))
+        ]
+        if names:
+            meta.authors = merge_authors(meta.authors, names[:1])
+            meta.consumed[index] = ("metadata:byline", "a name beside the dateline")
+            return
+
+
+LABELLED_WORDS = 20  # a labelled credit line ("Datum: 19.11.2021 Autor: Fritz Imhof") is short
+_NEXT_LABEL = re.compile(r"\s+[^\W\d_]{3,20}\s*:")  # "… Quelle: livenet", "… Fotos: X"
+
+
+def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
+    """'Autor: Fritz Imhof', 'Text: Kirsten Freund / handwerksblatt.de', 'Auteur : [Anna
+    Kubišta](#)' below the article: a credit label with a colon names the author wherever the
+    line stands (only when the head named nobody; the first such line counts)."""
+    for index, block in enumerate(blocks):
+        if index in meta.consumed or block.kind not in ("p", "ul", "h3", "h4"):
+            continue
+        if word_count(block.text) > LABELLED_WORDS or ends_sentence(block.text):
+            continue
+        found = _LABEL_INLINE.search(block.text)
+        if found is None:
+            continue
+        names = found["names"]
+        nxt = _NEXT_LABEL.search(names)
+        names = _unglued(block, names[: nxt.start()] if nxt else names)
+        if _read_names(names, meta, index, "metadata:byline"):
+            return
+
+
+def _handle_beside(link: str, text: str, span: tuple[int, int]) -> bool:
+    """'[reineckefuchs](#) — [2. Februar 2022](#)', '[hansehrlich](#) 17.10.2019, 13:56 Uhr': a
+    linked handle (all lowercase, or with a capital inside) right beside the date is a blog's
+    or a forum's author (a section's link beside a date is a word: '[Politik](#) 17.10.2019')."""
+    if not _is_handle(link):
+        return False
+    at = text.find(link)
+    if at < 0:
+        return False
+    gap = text[at + len(link) : span[0]] if at < span[0] else text[span[1] : at]
+    return len(gap) <= 3 and not gap.strip(_EDGES)
+
+
+def _is_handle(link: str) -> bool:
+    """A user name: one token of letters and digits, all lowercase or with a capital inside
+    ('hansg', 'HansEhrlich'), not a word of the interface."""
+    handle_case = link.islower() or any(c.isupper() for c in link[1:])
+    return (
+        _HANDLE.fullmatch(link) is not None
+        and handle_case
+        and len(link) >= HANDLE_LETTERS
+        and link[0].isalpha()
+        and "." not in link
+        and link.lower() not in INTERFACE_WORDS
+        and link.lower() not in _NOT_NAME_ENDS
+        and link.lower() not in ACCOUNTS
+        and not _NOT_A_PUBLISHER.match(link)  # "admin", "staff"
+    )
 
 
 def _dated_name(text: str) -> bool:
@@ -520,6 +663,8 @@ _NOT_NAME_ENDS = {
     "published", "publicado", "publicada", "publié", "publiée", "veröffentlicht", "updated",
     "aktualisiert", "kommentar", "kommentare", "keine", "meldung", "aktuelle", "el", "le", "am",
     "on", "the", "der", "die", "das", "uhr", "est", "edt", "pst", "cet", "gmt",
+    "von", "by", "par", "por", "door", "aus", "in", "im", "mit", "für", "from", "with", "for",
+    "dans", "sur", "en",
 }  # fmt: skip
 
 
