@@ -528,3 +528,82 @@ def test_a_name_set_apart_below_the_title_is_the_byline(line):
 def test_a_plain_two_word_line_below_the_title_is_no_byline():
     article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\nHohe Bedeutung\n\n{BODY}")
     assert list(article.authors) == []
+
+
+# --------------------------------------------------------------------------- round three: bylines
+
+TITLE = "# Die Bibliothek bleibt sonntags offen"
+
+
+@pytest.mark.parametrize(
+    ("head", "author"),
+    [
+        # a name line above or below the dateline, short lines between (wired, le devoir)
+        ("[Will Knight](#)\n\n[Business](#)\n\n01.21.2020 07:00 AM", "Will Knight"),
+        ("### [Jeanne Corriveau](#)\n\n19 février 2020", "Jeanne Corriveau"),
+        # a linked name and a role after it (the guardian)
+        ("[Richard Adams](#) Education editor\n\nMon 20 Jan 2020 06.05 GMT", "Richard Adams"),
+        # a forum's handle, beside the date on its own line
+        ("[reineckefuchs](#) —\n\n[2. Februar 2022](#)", "reineckefuchs"),
+    ],
+)
+def test_a_name_line_beside_the_dateline_is_the_byline(head, author):
+    article = scrape(f"{TITLE}\n\n{head}\n\n{BODY}")
+    assert list(article.authors) == [author]
+    assert article.published is not None
+    assert author not in article.body_html
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "[Open Future](#) [Open Future](#)\n\nJun 18th 2018",  # a line of section links
+        "Tipps von\n\n7. November 2022",  # a label, no name
+        "Kommentare 0\n\n21. September 2019",
+    ],
+)
+def test_a_line_beside_the_dateline_that_is_no_name_names_nobody(head):
+    article = scrape(f"{TITLE}\n\n{head}\n\n{BODY}")
+    assert list(article.authors) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("By [Evan Halper](#)Staff Writer", ["Evan Halper"]),  # glued by the scrape
+        (
+            "* Von [Benjamin Fischer](#) und [Marcus Theurer](#)\n* -Aktualisiert am",
+            ["Benjamin Fischer", "Marcus Theurer"],
+        ),  # a byline as a list: not a list of other stories, and the label is no name
+        ("von [Christoph Schulz](#) [Blog](#), [Ernährung](#)", ["Christoph Schulz"]),
+        ("[von flerche](#)", ["flerche"]),  # a handle after the byline word
+        ("Publiziert am [13. Januar 2014](#) von [uriebe](#)", ["uriebe"]),
+    ],
+)
+def test_linked_names_end_where_their_links_do(line, people):
+    article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == people
+
+
+@pytest.mark.parametrize("line", ["Autor: red", "von tennisnet.com", "Dieser Beitrag von kj"])
+def test_initials_and_sites_after_a_byline_word_are_no_handle(line):
+    article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == []
+
+
+@pytest.mark.parametrize(
+    ("end", "author"),
+    [
+        ("Datum: 19.11.2021 Autor: Fritz Imhof Quelle: Livenet", "Fritz Imhof"),
+        ("Text: Kirsten Freund / handwerksblatt.de", "Kirsten Freund"),
+        ("Auteur : [Anna Kubišta](#)", "Anna Kubišta"),
+    ],
+)
+def test_a_labelled_credit_below_the_text_names_the_author(end, author):
+    article = scrape(f"{TITLE}\n\n{BODY}\n{end}\n")
+    assert list(article.authors) == [author]
+
+
+def test_a_labelled_credit_below_does_not_override_the_byline():
+    article = scrape(f"{TITLE}\n\nBy Jane Roe\n\n{BODY}\nFotos: Helmut Elstrodt\n")
+    assert list(article.authors) == ["Jane Roe"]
