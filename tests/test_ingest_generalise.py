@@ -607,3 +607,71 @@ def test_a_labelled_credit_below_the_text_names_the_author(end, author):
 def test_a_labelled_credit_below_does_not_override_the_byline():
     article = scrape(f"{TITLE}\n\nBy Jane Roe\n\n{BODY}\nFotos: Helmut Elstrodt\n")
     assert list(article.authors) == ["Jane Roe"]
+
+
+# --------------------------------------------------------------------------- round three: heads
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            "# Zahlenzauberin\n\n### Was zum hören in den Ferien\n\n#### von zahlenzauberin",
+            "Was zum hören in den Ferien",
+        ),
+        (
+            "# [jan-grosser.de](#)\n\n### XUM1541: Dateien zwischen Linux und C64 austauschen"
+            "\n\n31.01.2016",
+            "XUM1541: Dateien zwischen Linux und C64 austauschen",
+        ),
+        (
+            "# Literaturgefluester\n\n## 2019-01-01\n\n### Ins neue Jahr\n\njancak @ 00:11",
+            "Ins neue Jahr",
+        ),
+    ],
+)
+def test_a_blogs_name_above_the_posts_heading_is_not_the_title(head, title):
+    article = scrape(f"{head}\n\n{BODY}")
+    assert article.title == title
+
+
+def test_a_short_headline_keeps_its_subtitle_below():
+    article = scrape(f"# Tomaten richtig schneiden\n\n## ...der Trick mit dem Strunk\n\n{BODY}")
+    assert article.title == "Tomaten richtig schneiden"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Published: 22:00 GMT, 26 September 2020 | Updated: 08:39 GMT, 28 September 2020",
+            dt.date(2020, 9, 26),
+        ),
+        (
+            "By [Cat Lafuente](#)/June 12, 2020 9:49 am EST/Updated: Aug. 18, 2020",
+            dt.date(2020, 6, 12),
+        ),
+    ],
+)
+def test_the_date_before_an_updated_mark_is_the_date(line, expected):
+    article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
+    assert article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("end", "expected"),
+    [
+        (
+            "* Author: Jacopo Cascioli\n* Published: 03 December 2019\n* Updated: 06 December 2019",
+            dt.date(2019, 12, 3),
+        ),
+        (
+            "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht",
+            dt.date(2019, 11, 27),
+        ),
+        ("Créé: 12.12.2019, 07h36", dt.date(2019, 12, 12)),
+    ],
+)
+def test_a_labelled_date_below_the_text_is_its_date(end, expected):
+    article = scrape(f"{TITLE}\n\n{BODY}\n{end}\n")
+    assert article.published == expected

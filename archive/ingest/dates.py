@@ -113,7 +113,8 @@ def search_date(text: str) -> dt.date | None:
     """The first readable date in a short line ('Von X // 1. November 2023', '12:20pm Jan 7,
     2024', '30/04/2024 - 16:38', '2024年10月13日'); None for long lines, 'updated' and copyright
     lines, and lines with no full date (day, month and year)."""
-    if len(text) > SEARCH_MAX_CHARS or _UPDATED.search(text):
+    text = _before_updated(text)
+    if not text:
         return None
     for match in _SEARCH_RE.finditer(text):
         value = _read_found(match)
@@ -125,10 +126,19 @@ def search_date(text: str) -> dt.date | None:
 def date_span(text: str) -> tuple[int, int] | None:
     """(start, end) of the first date-shaped phrase of a short line, found by pattern alone
     (nothing parsed: cheap enough for every head line); search_date reads it."""
-    if len(text) > SEARCH_MAX_CHARS or _UPDATED.search(text):
-        return None
-    match = _SEARCH_RE.search(text)
+    text = _before_updated(text)
+    match = _SEARCH_RE.search(text) if text else None
     return None if match is None else (match.start(), match.end())
+
+
+def _before_updated(text: str) -> str:
+    """The part of a short line before its 'updated' or copyright mark: 'Published: 22:00 GMT,
+    26 September 2020 | Updated: 08:39 GMT, 28 September 2020' gives the first date, 'Last
+    updated …', 'Stand: …' and '© 2019 …' nothing ('' for a long line)."""
+    if len(text) > SEARCH_MAX_CHARS:
+        return ""
+    mark = _UPDATED.search(text)
+    return text if mark is None else text[: mark.start()]
 
 
 def _read_found(match: re.Match) -> dt.date | None:

@@ -67,7 +67,9 @@ NAVIGATION = re.compile(
     r"share this|shares|most popular(?: today)?|explore further|related tags|related topics|"
     r"recommended(?: for you)?|empfohlen|weitere themen|breaking news emails|sponsored links?|"
     r"スポンサードリンク|関連記事|相关新闻|相关阅读|관련기사|más noticias|articles liés|"
-    r"à lire aussi|lire aussi|leggi anche|ver también|veja também)"
+    r"à lire aussi|lire aussi|leggi anche|ver también|veja também|beitragsnavigation|"
+    r"post navigation|navigation des articles|neueste kommentare|recent comments|"
+    r"letzte kommentare|commentaires récents|e-mail-abo|email subscription)"
     r"\s*:?$",
     re.IGNORECASE,
 )
@@ -231,17 +233,19 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
     """'Veröffentlicht am: 6. August 2009' below a blog post: a line that says it gives the
     publication date is read wherever it stands (never an 'updated' line: search_date)."""
     for block in blocks:
-        text = block.text
-        if _PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
-            found = search_date(text)
-            if found is not None:
-                meta.published = found
-                return
+        lines = _list_items(block) if block.kind in ("ul", "ol") else [block.text]
+        for text in lines:  # "* Author: X * Published: 03 December 2019 * Updated: …"
+            if _PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
+                found = search_date(text)
+                if found is not None:
+                    meta.published = found
+                    return
 
 
 _PUBLISHED_LABEL = re.compile(
     r"^[*_\s]{0,4}(?:published|posted|first published|veröffentlicht|erschienen|publié|publiée|"
-    r"publiziert|erstellt am|created|date\b|datum\b|data\b|fecha\b|"
+    r"publiziert|erstellt am|created|créé|date\b|datum\b|data\b|fecha\b|"
+    r"(?:dieser |der )?beitrag wurde am|"
     r"publicado|publicada|pubblicato|gepubliceerd|opublikowano|publicerad|julkaistu|"
     r"udgivet|publisert|zveřejněno|yayınlanma|опубликовано)\b",
     re.IGNORECASE,
@@ -264,11 +268,13 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
             if block.link_only and linked < 0:
                 linked = index  # the title only if no plain top heading follows
                 continue
-            return _take_title(blocks, meta, index)
+            below = _post_heading_below(blocks, index)
+            return _take_title(blocks, meta, index if below < 0 else below)
         if index >= 2 and word_count(block.text) >= BODY_WORDS and not is_navigation(block):
             break  # the article has begun without a heading
     if linked >= 0:
-        return _take_title(blocks, meta, linked)
+        below = _post_heading_below(blocks, linked)
+        return _take_title(blocks, meta, linked if below < 0 else below)
     for index, block in enumerate(blocks[:HEAD_BLOCKS]):
         if _is_dateline(block.text) or BYLINE.match(block.text) or _BY_ALONE.match(block.text):
             continue
@@ -284,6 +290,49 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
             return index
         return -1
     return -1
+
+
+SITE_NAME_WORDS = 3  # a top heading this short with a post's heading below it is the blog's name
+POST_HEADING_BLOCKS = 8  # how far below the blog's name the post's heading may stand
+
+
+def _post_heading_below(blocks: list[Block], index: int) -> int:
+    """A blog's name as the top heading ('# Zahlenzauberin', '# jan-grosser.de') and the post's
+    own heading right below it ('### Was zum hören in den Ferien'): the index of the post's
+    heading, or -1. The top heading must be a domain or a few words; the heading below must
+    be longer, come before the text begins, and not be navigation or a date."""
+    top = blocks[index].text
+    if not (_DOMAIN.search(top) or word_count(top) <= SITE_NAME_WORDS):
+        return -1
+    for below in range(index + 1, min(len(blocks), index + 1 + POST_HEADING_BLOCKS)):
+        block = blocks[below]
+        if word_count(block.text) >= BODY_WORDS:
+            return -1  # the text began under the top heading: it is the title
+        if block.kind in ("title", "h2", "h3") and not _navigation_heading(block):
+            if _is_dateline(block.text) or date_span(block.text) == (0, len(block.text)):
+                continue  # "## 2019-01-01" above the post's heading
+            longer = word_count(block.text) > word_count(top) and word_count(block.text) >= 3
+            if not longer or ends_sentence(block.text):
+                return -1
+            # a short top heading and a longer one below may be a headline and its subtitle:
+            # only a post's heading has the post's dateline or byline beside it
+            return below if _DOMAIN.search(top) or _dated_or_signed(blocks, below, index) else -1
+    return -1
+
+
+def _dated_or_signed(blocks: list[Block], heading: int, top: int) -> bool:
+    for index in range(max(top + 1, heading - 2), min(len(blocks), heading + 4)):
+        text = blocks[index].text
+        if index == heading or word_count(text) > DATELINE_WORDS:
+            continue
+        if date_span(text) is not None or BYLINE.match(text) or _BY_ALONE.match(text):
+            return True
+    return False
+
+
+_DOMAIN = re.compile(
+    r"^[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|de|fr|at|ch|it|es|nl|eu|info|io|co)$", re.I
+)
 
 
 def _take_title(blocks: list[Block], meta: Meta, index: int) -> int:
