@@ -675,3 +675,31 @@ def test_the_date_before_an_updated_mark_is_the_date(line, expected):
 def test_a_labelled_date_below_the_text_is_its_date(end, expected):
     article = scrape(f"{TITLE}\n\n{BODY}\n{end}\n")
     assert article.published == expected
+
+
+def _jsonld(obj: str) -> str:
+    return f'<script type="application/ld+json">{obj}</script>'
+
+
+def test_a_webpage_date_only_the_markup_states_is_no_date():
+    # SEO plugins give every page (shops, guides, products) a WebPage datePublished
+    head = _jsonld('{"@type": "WebPage", "datePublished": "2019-11-14T13:51:06+00:00"}')
+    article = page(html_doc(head, "<h1>Wie hoch sind die Zinsen für einen Privatkredit?</h1>"))
+    assert article.published is None
+
+
+def test_an_articles_date_only_the_markup_states_is_its_date():
+    head = _jsonld('{"@type": "NewsArticle", "datePublished": "2019-11-14T13:51:06+00:00"}')
+    article = page(html_doc(head, "<h1>Die Bibliothek bleibt sonntags offen</h1>"))
+    assert _day(article.published) == dt.date(2019, 11, 14)
+
+
+def test_a_webpage_date_the_page_shows_is_its_date():
+    head = _jsonld('{"@type": "WebPage", "datePublished": "2019-11-14T13:51:06+00:00"}')
+    body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>14. November 2019</p>"
+    article = page(html_doc(head, body))
+    assert _day(article.published) == dt.date(2019, 11, 14)
+
+
+def _day(value):
+    return value.date() if isinstance(value, dt.datetime) else value

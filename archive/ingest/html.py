@@ -114,8 +114,8 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
     site = site_keys(page.titles.site_names, page.titles.domain)
     hints.authors = [a for a in hints.authors if not _names_site(a, site)]
     hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
-    if hints.published is None and page.published:
-        hints.published = parse_loose(page.published)
+    if hints.published is None and (page.published or page.page_published):
+        hints.published = parse_loose(page.published or page.page_published)
     hints.published = _page_date(hints.published, page, hints.original_url)
 
 
@@ -134,8 +134,8 @@ def _page_date(value, page: PageMeta, url: str):
     states (a meta tag, JSON-LD) on a page that shows none is a crawl, template or
     modification time as often as not (recipe, product and archive pages): measured on
     ingest-dev, trusting it found 22 more right dates and invented 26. Only an article's
-    own published time (Open Graph's article:published_time, JSON-LD datePublished) is
-    taken then."""
+    own published time (Open Graph's article:published_time, an Article's JSON-LD
+    datePublished; not a plain WebPage's) is taken then."""
     if value is not None:
         day = _day(value)
         if day in page.visible_dates or any(f.format(d=day) in url for f in _URL_DATES):

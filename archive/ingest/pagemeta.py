@@ -41,7 +41,8 @@ class PageMeta:
     titles: TitleCandidates = field(default_factory=TitleCandidates)
     people: list[str] = field(default_factory=list)  # JSON-LD Person authors
     organisations: list[str] = field(default_factory=list)  # JSON-LD Organization authors
-    published: str = ""  # JSON-LD datePublished, as written
+    published: str = ""  # JSON-LD datePublished of an article, as written
+    page_published: str = ""  # JSON-LD datePublished of a WebPage only
     stated: bool = False  # the page states a publication date in its markup
     article_published: str = ""  # article:published_time, the Open Graph article's own date
     visible_dates: set = field(default_factory=set)  # days written in the page's short texts
@@ -86,7 +87,8 @@ def read_page_meta(tree) -> PageMeta:
         if (script.get("type") or "").lower() == "application/ld+json":
             _read_jsonld(script.text or "", meta)
     titles.site_names = [s for s in dict.fromkeys(titles.site_names) if s]
-    meta.stated = meta.stated or bool(meta.published) or _has_time_element(tree)
+    meta.stated = meta.stated or bool(meta.published or meta.page_published)
+    meta.stated = meta.stated or _has_time_element(tree)
     _visible_dates(tree, meta)
     return meta
 
@@ -186,8 +188,14 @@ def _read_article(obj: dict, meta: PageMeta) -> None:
     publisher = obj.get("publisher")
     if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
         meta.titles.site_names.append(publisher["name"].strip())
-    if isinstance(obj.get("datePublished"), str) and not meta.published:
-        meta.published = obj["datePublished"].strip()
+    if isinstance(obj.get("datePublished"), str):
+        # a WebPage's datePublished (SEO plugins write one for every page: shop, product and
+        # guide pages too) is when the page was made, not an article's date
+        only_page = not (_types(obj) & _ARTICLE_TYPES - {"webpage"})
+        if only_page and not meta.page_published:
+            meta.page_published = obj["datePublished"].strip()
+        elif not only_page and not meta.published:
+            meta.published = obj["datePublished"].strip()
     authors = obj.get("author")
     for author in (authors if isinstance(authors, list) else [authors])[:20]:
         if isinstance(author, str) and author.strip():
