@@ -703,3 +703,32 @@ def test_a_webpage_date_the_page_shows_is_its_date():
 
 def _day(value):
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+@pytest.mark.parametrize(
+    ("end", "author"),
+    [
+        ("Posted by [T. V. Raman](#) at [2:33 PM](#)", "T. V. Raman"),
+        ("Eingestellt von Der Michel um [21:11](#)", "Der Michel"),
+    ],
+)
+def test_a_blogs_posted_by_footer_names_the_author(end, author):
+    article = scrape(f"{TITLE}\n\n{BODY}\n{end}\n")
+    assert list(article.authors) == [author]
+
+
+def test_a_dated_list_item_keeps_its_day():
+    # markdown would read "25." as a list inside the item and drop the day
+    article = scrape(f"{TITLE}\n\n* 25. Juli 2019\n* [Isabella Beyer](#)\n\n{BODY}")
+    assert article.published == dt.date(2019, 7, 25)
+
+
+@pytest.mark.parametrize("line", ["Stand: 28.04.2020 18:00 Uhr", "Stand:\n05. Februar 2020"])
+def test_an_as_of_line_under_the_headline_is_the_date_when_nothing_else_is(line):
+    article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
+    assert article.published is not None
+
+
+def test_an_as_of_line_does_not_override_the_dateline():
+    article = scrape(f"{TITLE}\n\n12. März 2020\n\nStand: 28.04.2020 18:00 Uhr\n\n{BODY}")
+    assert article.published == dt.date(2020, 3, 12)

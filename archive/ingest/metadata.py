@@ -164,6 +164,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
     if meta.published is None and known_date is None:
         _labelled_date(blocks, meta)
     if meta.published is None and known_date is None:
+        _as_of_date(blocks, meta, head_start, title_index)
+    if meta.published is None and known_date is None:
         meta.published = meta.title_date
     if not meta.authors and meta.date_index >= 0:
         _name_beside_date(blocks, meta)
@@ -240,6 +242,23 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
                 if found is not None:
                     meta.published = found
                     return
+
+
+_AS_OF = re.compile(r"^[*_\s]{0,3}stand\s*:?\s+", re.IGNORECASE)
+
+
+def _as_of_date(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
+    """'Stand: 28.04.2020 18:00 Uhr' under a German headline: the time the text was last
+    set, which news sites show in place of a dateline. Taken only in the head and only
+    when no dateline, dated byline or labelled publication date was found."""
+    for index in range(start, min(len(blocks), max(title_index, 0) + DATE_BLOCKS)):
+        text = blocks[index].text
+        label = _AS_OF.match(text)
+        if label and _may_be_dateline(text):
+            found = search_date(text[label.end() :])
+            if found is not None:
+                meta.published, meta.date_index = found, index
+                return
 
 
 _PUBLISHED_LABEL = re.compile(
@@ -638,23 +657,31 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
             return
 
 
+# A blog's footer: "Posted by [T. V. Raman](#) at [2:33 PM](#)", "Eingestellt von X um 21:11".
+_POSTED_BY = re.compile(
+    r"^[*_\s]{0,3}(?:posted by|eingestellt von|publié par|publicado por|pubblicato da|"
+    r"geplaatst door|written by|geschrieben von|verfasst von)\s*:?\s+(?P<names>.+)$",
+    re.IGNORECASE,
+)
+_AT_TIME = re.compile(r"\s+(?:at|um|à|a las|alle|om)\s+\d{1,2}[:.h]\d{2}.*$", re.IGNORECASE)
 LABELLED_WORDS = 20  # a labelled credit line ("Datum: 19.11.2021 Autor: Fritz Imhof") is short
 _NEXT_LABEL = re.compile(r"\s+[^\W\d_]{3,20}\s*:")  # "… Quelle: livenet", "… Fotos: X"
 
 
 def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
     """'Autor: Fritz Imhof', 'Text: Kirsten Freund / handwerksblatt.de', 'Auteur : [Anna
-    Kubišta](#)' below the article: a credit label with a colon names the author wherever the
-    line stands (only when the head named nobody; the first such line counts)."""
+    Kubišta](#)', 'Posted by [T. V. Raman](#) at 2:33 PM' below the article: a credit label
+    with a colon, or a blog's 'posted by' line, names the author wherever the line stands
+    (only when the head named nobody; the first such line counts)."""
     for index, block in enumerate(blocks):
         if index in meta.consumed or block.kind not in ("p", "ul", "h3", "h4"):
             continue
         if word_count(block.text) > LABELLED_WORDS or ends_sentence(block.text):
             continue
-        found = _LABEL_INLINE.search(block.text)
+        found = _LABEL_INLINE.search(block.text) or _POSTED_BY.match(block.text)
         if found is None:
             continue
-        names = found["names"]
+        names = _AT_TIME.sub("", found["names"])
         nxt = _NEXT_LABEL.search(names)
         names = _unglued(block, names[: nxt.start()] if nxt else names)
         if _read_names(names, meta, index, "metadata:byline"):

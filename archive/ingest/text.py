@@ -31,7 +31,10 @@ _MD_SIGNALS = re.compile(
 # "31. Dezember 2019", "1. November 2023" at the start of a line are datelines, not ordered
 # lists: markdown would eat the day as a list number. Bounded: one line, a few words. The year
 # needs no boundary: WordPress doubles its dates ("22. Dezember 201922. Dezember 2019").
-_DAY_DOT_LINE = re.compile(r"^(\s{0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4})", re.M)
+# The same in a list item: "* 25. Juli 2019" would be a list inside the item.
+_DAY_DOT_LINE = re.compile(
+    r"^(\s{0,3}(?:[-*+][ \t]{1,4})?\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4})", re.M
+)
 _LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
 # Anything markdown might read as markup; a paragraph without any is plain text.
 _MARKUP = re.compile(
