@@ -95,16 +95,7 @@ class ArchiveSearchForm(forms.Form):
     )  # fmt: skip
 
     PARAMS = (
-        "q",
-        "source",
-        "author",
-        "tag",
-        "language",
-        "start",
-        "end",
-        "sort",
-        "group",
-        "page_size",
+        "q", "source", "author", "tag", "language", "start", "end", "sort", "group", "page_size",
     )
 
     def __init__(self, *args, **kwargs):
