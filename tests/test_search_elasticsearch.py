@@ -441,13 +441,22 @@ def test_an_unreachable_cluster_is_unavailable_not_a_crash(client, unreachable, 
     assert listing.status_code == 200 and listing.json()["count"] == 1
 
 
-def test_the_article_page_asks_more_like_this_and_falls_back_on_tags(client, cluster):
+def test_the_article_page_asks_the_cluster_for_more_like_this(client, cluster):
     article = make_article(title="Alike")
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
     (mlt,) = [r for r in cluster.searches() if "more_like_this" in json.dumps(r.body)]
     like = mlt.body["query"]["bool"]["must"]["more_like_this"]
     assert like["like"] == [{"_index": INDEX, "_id": f"archive.article.{article.pk}"}]
+
+
+def test_exports_and_the_feed_read_their_articles_from_the_cluster(client, cluster):
+    article = make_article(title="Exported talks")
+    cluster.hits, cluster.total = [article.pk], 1
+    csv = b"".join(client.get("/search/export.csv", {"q": "talks"}).streaming_content)
+    assert b"Exported talks" in csv
+    feed = client.get("/feeds/search/", {"q": "talks"})
+    assert feed.status_code == 200 and b"Exported talks" in feed.content
 
 
 def test_snippets_mark_the_words_without_the_backends_analysis(client, cluster):
