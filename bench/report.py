@@ -163,7 +163,8 @@ def markdown(latest: dict) -> str:
             row = rows[n].get(label)
             value = row[1] if row else None
             text = "n/a" if value is None else f"{value:g}" if isinstance(value, float) else value
-            cells.append(f"{text}" + (" ✗" if row and row[3] == "NO" else ""))
+            missed = row and row[3] == "NO" and value is not None  # n/a: not measured then
+            cells.append(f"{text}" + (" ✗" if missed else ""))
         out.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     out.append("")
     for n in ns:
