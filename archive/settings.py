@@ -13,7 +13,7 @@ checked parsers: a nonsense value is a loud ImproperlyConfigured.
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -187,10 +187,21 @@ def _haystack_connection(url: str) -> dict:
     if parts.scheme in {"elasticsearch7", "elasticsearch7s"}:
         scheme = "https" if parts.scheme.endswith("s") else "http"
         index = parts.path.strip("/") or "newsarchive"
+        options = parse_qs(parts.query)
+        language = options.pop("language", ["en"])[-1]
+        if options or language not in {"en", "de", "fr", "es", "it", "nl", "pt", "ru"}:
+            raise ImproperlyConfigured(
+                f"SEARCH_URL={url!r}: the one option is ?language=en|de|fr|es|it|nl|pt|ru"
+            )
         return {
-            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+            # haystack's ES 7 backend with our index settings (search/elastic.py)
+            "ENGINE": "search.elastic.ArchiveElasticsearch7Engine",
             "URL": f"{scheme}://{parts.netloc}/",
             "INDEX_NAME": index,
+            "LANGUAGE": language,
+            # Errors raise (haystack's default logs them and answers "no results"): the
+            # pages' 503 and /healthz must see an unreachable cluster.
+            "SILENTLY_FAIL": False,
         }
     if parts.scheme == "simple":  # haystack's database-only backend; for diagnostics only
         return {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}

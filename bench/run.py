@@ -29,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import corpus, workload
+from bench import corpus, tantivy_baseline, workload
 from bench.report import print_report, table_rows, update_readme, write_results
 from bench.workload import ARCHIVE_KINDS, LIST_KINDS, SEARCH_KINDS, WORD_KINDS
 
@@ -718,8 +718,12 @@ def run_one(cfg: Config, n: int) -> dict:
     step = max(1, len(word_idx) // max(1, cfg.icontains_queries))
     icontains_idx = word_idx[::step][: cfg.icontains_queries]
 
-    log(f"n={n}: baselines (FTS5 on {len(word_idx)}, icontains on {len(icontains_idx)} queries)")
+    log(
+        f"n={n}: baselines (FTS5 and tantivy on {len(word_idx)}, icontains on "
+        f"{len(icontains_idx)} queries)"
+    )
     fts5 = step_fts5(work, [queries[i].words for i in word_idx], cfg.runs)
+    tantivy = tantivy_baseline.step_tantivy(work, [queries[i].words for i in word_idx], cfg.runs)
     icontains = step_icontains(work, env, [queries[i].words for i in icontains_idx])
 
     server = Server(work, env, cfg.workers)
@@ -768,6 +772,7 @@ def run_one(cfg: Config, n: int) -> dict:
         },
         baselines={
             "fts5": fts5,
+            "tantivy": tantivy,
             "icontains": icontains,
             "ours_on_fts5_queries": ours_fts,
             "ours_on_icontains_queries": ours_ic,
@@ -776,6 +781,8 @@ def run_one(cfg: Config, n: int) -> dict:
                 "icontains_p95_over_ours_p95": ratio(icontains["p95_ms"], ours_ic.get("p95_ms")),
                 "ours_p50_over_fts5_p50": ratio(ours_fts.get("p50_ms"), fts5["p50_ms"]),
                 "ours_p95_over_fts5_p95": ratio(ours_fts.get("p95_ms"), fts5["p95_ms"]),
+                "ours_p50_over_tantivy_p50": ratio(ours_fts.get("p50_ms"), tantivy["p50_ms"]),
+                "ours_p95_over_tantivy_p95": ratio(ours_fts.get("p95_ms"), tantivy["p95_ms"]),
             },
         },
     )

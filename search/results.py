@@ -31,6 +31,9 @@ from search.query import FIELDS, ParsedQuery
 
 PAGE_SIZE = 20
 FACET_SIZE = 20
+# Buckets a backend is asked for per facet (haystack's `size` option; Elasticsearch's terms
+# aggregation gives 10 without it): the top FACET_SIZE, and every month (a thousand years).
+FACET_BUCKETS = {"month": 12 * 1000}
 DIMENSIONS = ("source", "author", "tag")
 # facet name (INTERFACE.md) -> index field
 INDEX_FIELDS = {
@@ -426,6 +429,10 @@ def _sql_month_counts(filters: Filters) -> list[Facet]:
     return _labelled("month", list(months.items()))
 
 
+def _facet(sqs: SearchQuerySet, name: str) -> SearchQuerySet:
+    return sqs.facet(name, size=FACET_BUCKETS.get(name, FACET_SIZE))
+
+
 def lists_through_index() -> bool:
     """Whether an empty query (filters only) is best answered by the index: on a backend
     that answers a match-all with filters and facets from memory (ours), yes; elsewhere the
@@ -465,7 +472,7 @@ class IndexResults(_Paged):
         self.sort = sort
         self.sqs = self._searchqueryset(filters).set_spelling_query(raw_query)
         for name in INDEX_FIELDS.values():
-            self.sqs = self.sqs.facet(name)
+            self.sqs = _facet(self.sqs, name)
         if sort != "relevance":
             self.sqs = self.sqs.order_by("-published" if sort == "newest" else "published")
         self._query = None  # the haystack query that last ran
@@ -523,7 +530,7 @@ class IndexResults(_Paged):
         else:
             fields = {}
             for dimension, name in INDEX_FIELDS.items():
-                sqs = self._searchqueryset(self.filters.without(dimension)).facet(name)
+                sqs = _facet(self._searchqueryset(self.filters.without(dimension)), name)
                 fields[name] = sqs.facet_counts().get("fields", {}).get(name, [])
         return {
             dimension: _labelled(dimension, fields.get(name, []))

@@ -88,8 +88,12 @@ def test_runner_writes_every_section_with_sane_values(result):
 
     base = r["baselines"]
     assert base["fts5"]["articles"] == N and base["fts5"]["queries"] == 6
+    assert base["tantivy"]["articles"] == N and base["tantivy"]["queries"] == 6
+    assert base["tantivy"]["bytes"] > 0 and base["tantivy"]["build_per_s"] > 0
+    assert base["ratios"]["ours_p95_over_tantivy_p95"] > 0
     assert base["icontains"]["queries"] == 3
-    for key in ("fts5", "icontains", "ours_on_fts5_queries", "ours_on_icontains_queries"):
+    keys = ("fts5", "tantivy", "icontains", "ours_on_fts5_queries", "ours_on_icontains_queries")
+    for key in keys:
         assert base[key]["p50_ms"] <= base[key]["p95_ms"] <= base[key]["max_ms"]
     assert all(v is None or v > 0 for v in base["ratios"].values())
 

@@ -19,8 +19,9 @@ class Command(BaseCommand):
         except OSError as exc:  # a read-only or missing index directory, a full disk
             where = getattr(exc, "filename", None) or "the search index"
             raise CommandError(
-                f"cannot use the search index ({exc.strerror or exc}: {where}); check that the "
-                "index directory (SEARCH_URL) exists and this user may write to it"
+                f"cannot use the search index ({exc.strerror or exc}: {where}); check SEARCH_URL: "
+                "that the index directory exists and this user may write to it, or that the "
+                "Elasticsearch cluster answers"
             ) from None
 
     def compare_and_repair(self, *, repair_it: bool) -> None:
