@@ -406,7 +406,16 @@ class Server:
 
     def workers(self) -> list[dict]:
         return [
-            {"pid": pid, "rss_mb": proc_status(pid, "VmRSS"), "hwm_mb": proc_status(pid, "VmHWM")}
+            {
+                "pid": pid,
+                "rss_mb": proc_status(pid, "VmRSS"),
+                "hwm_mb": proc_status(pid, "VmHWM"),
+                # RSS = anonymous memory (the worker's own) + file pages it has touched: most
+                # of those are SQLite's mmap of the database (mmap_size, 128 MB at most),
+                # page cache shared by every worker.
+                "anon_mb": proc_status(pid, "RssAnon"),
+                "file_mb": proc_status(pid, "RssFile"),
+            }
             for pid in child_pids(self.proc.pid)
         ]
 
