@@ -12,6 +12,11 @@ they live as long as the process, and a full collection walked all of them, 20-4
 10,000 articles, in whichever request happened to trigger it (the "first requests" of a kind
 that were slow).
 
+It is meant for an application loaded in each worker (gunicorn's default, as `make serve`
+and the bench run it); under `--preload` it would run once in the master before the fork,
+and the workers would share its open index files: turn it off there. The database
+connection it opened is closed at the end either way.
+
 SEARCH_WARMUP=0 turns it off. A failure is logged and the worker starts anyway: warming is
 an optimisation, never a condition of serving.
 """
@@ -49,6 +54,7 @@ def _request(path: str, params: dict):
 def warm() -> dict:
     """Load what the first search would, by making it (the API and the page, with words and
     without); returns {step: seconds} of what was done."""
+    from django.db import connections
     from django.urls import get_resolver
 
     from search.views import SearchApiView, SearchPageView
@@ -79,6 +85,7 @@ def warm() -> dict:
         step("api search", lambda: api(_request("/api/search/", {"q": word})))
         step("page search", lambda: page(_request("/search/", {"q": word})))
     step("gc", _freeze)
+    connections.close_all()
     return done
 
 
