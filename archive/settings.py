@@ -6,8 +6,8 @@ CSRF_TRUSTED_ORIGINS, HTTPS, LOG_LEVEL, IMPORT_MAX_FILE_MB, IMPORT_WORKERS, UPLO
 UPLOAD_MAX_MB, UPLOAD_STASH_MAX_HOURS, SEARCH_MAX_QUERY_LENGTH, SEARCH_CLIENT_CONCURRENCY,
 EXPORT_CONCURRENCY, CLIENT_IP_HEADER, THROTTLE_DIR, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS,
 STATIC_ROOT, SIGNUP, EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL, CAPTURE_ALLOW_PRIVATE,
-CAPTURE_TIMEOUT, CAPTURE_FEED_MAX_ENTRIES. The numbers, booleans and levels go through
-checked parsers: a nonsense value is a loud ImproperlyConfigured.
+CAPTURE_TIMEOUT, CAPTURE_FEED_MAX_ENTRIES, SEARCH_WARMUP. The numbers, booleans and levels go
+through checked parsers: a nonsense value is a loud ImproperlyConfigured.
 """
 
 import os
@@ -215,6 +215,9 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 HAYSTACK_ITERATOR_LOAD_PER_QUERY = 200
 
 SEARCH_MAX_QUERY_LENGTH = _positive_int("SEARCH_MAX_QUERY_LENGTH", 500)
+# Each server worker makes a search as it starts (search/warmup.py, from archive/wsgi.py), so
+# the first reader after a restart does not wait for the index and templates to load.
+SEARCH_WARMUP = _bool("SEARCH_WARMUP", True)
 
 # --- Bounds on expensive requests (archive/throttle.py) -------------------------------------
 # Searches (page, API, feed) one client may run at once on this host; 0 turns the bound off.

@@ -26,3 +26,12 @@ _warn_about_static_files()
 from archive.upload_jobs import clean_stashes_on_start  # noqa: E402 (needs Django set up)
 
 clean_stashes_on_start()
+
+# The worker's first search, before it takes requests (search/warmup.py): gunicorn loads this
+# module in each worker, so each one warms itself.
+from django.conf import settings  # noqa: E402
+
+if settings.SEARCH_WARMUP:
+    from search.warmup import warm  # noqa: E402
+
+    logging.getLogger("archive").info("search warm-up: %s", warm())

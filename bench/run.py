@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench import corpus, tantivy_baseline, workload
 from bench.report import print_report, table_rows, update_readme, write_results
-from bench.workload import ARCHIVE_KINDS, LIST_KINDS, SEARCH_KINDS, WORD_KINDS
+from bench.workload import ARCHIVE_KINDS, EMPTY_KINDS, LIST_KINDS, SEARCH_KINDS, WORD_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results"
@@ -406,7 +406,16 @@ class Server:
 
     def workers(self) -> list[dict]:
         return [
-            {"pid": pid, "rss_mb": proc_status(pid, "VmRSS"), "hwm_mb": proc_status(pid, "VmHWM")}
+            {
+                "pid": pid,
+                "rss_mb": proc_status(pid, "VmRSS"),
+                "hwm_mb": proc_status(pid, "VmHWM"),
+                # RSS = anonymous memory (the worker's own) + file pages it has touched: most
+                # of those are SQLite's mmap of the database (mmap_size, 128 MB at most),
+                # page cache shared by every worker.
+                "anon_mb": proc_status(pid, "RssAnon"),
+                "file_mb": proc_status(pid, "RssFile"),
+            }
             for pid in child_pids(self.proc.pid)
         ]
 
@@ -419,6 +428,27 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self._fh.close()
+
+
+def first_searches(port: int, queries: list[workload.Query], n: int = 4) -> dict:
+    """The first searches after the server started (before any warm-up of ours), each on a
+    fresh connection so that both workers are likely asked: issue 18's "first search after a
+    restart". The workers warm themselves as they start (search/warmup.py); what is left
+    of a cold start shows here."""
+    with_words = [q for q in queries if q.kind in WORD_KINDS] or queries
+    seconds, errors = [], 0
+    for q in with_words[:n]:
+        client = workload.Client(HOST, port)
+        status, _, secs = client.get(q.path("api"))
+        client.close()
+        seconds.append(secs)
+        errors += status != 200
+    return {
+        "first_ms": round(seconds[0] * 1000, 1) if seconds else None,
+        "max_ms": round(max(seconds) * 1000, 1) if seconds else None,
+        "count": len(seconds),
+        "errors": errors,
+    }
 
 
 def warm_up(port: int, queries: list[workload.Query], pages: list[tuple[str, str]]) -> int:
@@ -456,7 +486,7 @@ def step_queries(cfg: Config, port: int, queries, pages) -> tuple[dict, list]:
         client.close()
         all_samples.append(samples)
         ok = [s for s in samples if s.status == 200]
-        with_q = [s for s in ok if s.endpoint in ("api", "page") and s.kind != "empty + filters"]
+        with_q = [s for s in ok if s.endpoint in ("api", "page") and s.kind not in EMPTY_KINDS]
         browse = {k: [s.seconds for s in ok if s.endpoint == "browse" and s.kind in k] for k in (
             LIST_KINDS, ARCHIVE_KINDS, ("article",))}  # fmt: skip
         per_run.append(
@@ -729,7 +759,8 @@ def run_one(cfg: Config, n: int) -> dict:
     server = Server(work, env, cfg.workers)
     try:
         ready_s = server.wait_ready()
-        warm_errors = warm_up(server.port, queries, pages)
+        first = first_searches(server.port, queries)
+        warm_errors = warm_up(server.port, queries, pages) + first["errors"]
         log(f"n={n}: server ready in {ready_s:.1f}s; query mix x{cfg.runs}")
         search, samples_runs = step_queries(cfg, server.port, queries, pages)
         log(f"n={n}: throughput, {cfg.clients} clients, {cfg.throughput_seconds:g}s")
@@ -765,6 +796,7 @@ def run_one(cfg: Config, n: int) -> dict:
         editor=editor,
         server={
             "ready_s": round(ready_s, 2),
+            "first_searches": first,
             "warmup_errors": warm_errors,
             "workers_after_query_mix": workers,
             "workers_after_editor_step": workers_after,

@@ -93,7 +93,10 @@ SEARCH_KINDS = (
     "fuzzy",
     "grouped",
     "adversarial",
+    # Issue 18: an empty query with a half-year date range (the outside run's slow kind).
+    "empty + dates",
 )
+EMPTY_KINDS = ("empty + filters", "empty + dates")  # no words: not in "search API/page"
 ADVERSARIAL_FORMS = ("made-up words", "one word repeated", "many ORs", "deep brackets", "fuzzy")
 WORD_KINDS = ("1 word", "2 words", "3 words")  # the ones compared with icontains and FTS5
 PAGE_KINDS = (
@@ -211,6 +214,14 @@ def _date_window(rng: random.Random, days: list[str]) -> tuple[str, str]:
     return start.isoformat(), min(last, start + dt.timedelta(days=length)).isoformat()
 
 
+def _half_year(rng: random.Random, days: list[str]) -> tuple[str, str]:
+    """A window of 182 days inside the archive's dates."""
+    first = dt.date.fromisoformat(days[0]) if days else dt.date(2015, 1, 1)
+    last = dt.date.fromisoformat(days[-1]) if days else dt.date(2024, 12, 31)
+    start = first + dt.timedelta(days=rng.randrange(max(1, (last - first).days - 182)))
+    return start.isoformat(), min(last, start + dt.timedelta(days=182)).isoformat()
+
+
 def build_queries(*, seed: int, per_kind: int, articles: list[dict], facts: DbFacts) -> list[Query]:
     """A fixed, seeded mix: per_kind queries of each kind in SEARCH_KINDS."""
     rng = random.Random(seed)
@@ -297,6 +308,9 @@ def build_queries(*, seed: int, per_kind: int, articles: list[dict], facts: DbFa
             elif kind == "adversarial":
                 form = ADVERSARIAL_FORMS[i % len(ADVERSARIAL_FORMS)]
                 out.append(Query(kind, {"q": adversarial_query(rng, form, vocab)}))
+            elif kind == "empty + dates":
+                start, end = _half_year(rng, facts.days)
+                out.append(Query(kind, {"q": "", "start": start, "end": end}))
     return out
 
 

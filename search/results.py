@@ -16,6 +16,7 @@ Two implementations of the same small interface:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -92,11 +93,19 @@ class _Window:
         return self._fetch(bounds.start or 0, bounds.stop)
 
 
-def _in_order(pks: list[int]) -> list[Article]:
-    found = Article.objects.public().for_listing().in_bulk(pks)
+def _in_order(pks: list[int], *, cards: bool = False) -> list[Article]:
+    """The public articles of `pks`, in that order. `cards`: only what a result card and the
+    API's result show (source and authors), not the tags too (one query and a related
+    manager per article less: a tenth of a results page's time at 10,000 articles)."""
+    found = _with_related(Article.objects.public(), cards).in_bulk(pks)
     return [found[pk] for pk in pks if pk in found]
 
 
+def _with_related(qs, cards: bool):
+    return qs.select_related("source").prefetch_related("authors") if cards else qs.for_listing()
+
+
+@functools.lru_cache(maxsize=4096)
 def _month_label(value: str) -> str:
     try:
         return dt.datetime.strptime(value, "%Y-%m").strftime("%B %Y")
@@ -184,12 +193,12 @@ class DatabaseResults(_Paged):
             qs = qs.filter(language__in=filters.language)
         return qs
 
-    def ordered(self):
-        qs = self._queryset(self.filters).for_listing()
+    def ordered(self, *, cards: bool = False):
+        qs = _with_related(self._queryset(self.filters), cards)
         return qs.oldest() if self.sort == "oldest" else qs.newest()
 
     def _fetch(self, start: int, end: int) -> list[Hit]:
-        return [Hit(a) for a in self.ordered()[start:end]]
+        return [Hit(a) for a in self.ordered(cards=True)[start:end]]
 
     @property
     def count(self) -> int:
@@ -510,7 +519,7 @@ class IndexResults(_Paged):
 
     def _fetch(self, start: int, end: int) -> list[Hit]:
         results = self._run(start, end)
-        articles = {a.pk: a for a in _in_order([int(r.pk) for r in results])}
+        articles = {a.pk: a for a in _in_order([int(r.pk) for r in results], cards=True)}
         return [Hit(articles[int(r.pk)], r.score) for r in results if int(r.pk) in articles]
 
     @property

@@ -84,7 +84,7 @@ class StoryGrouped(_Paged):
         # The grouped window [start, end) lies within the first end + len(dropped) matches.
         raw = self._raw(min(self.inner.count, end + len(dropped)))
         window = [(pk, score) for pk, score in raw if pk not in dropped][start:end]
-        articles = {a.pk: a for a in _in_order([pk for pk, _ in window])}
+        articles = {a.pk: a for a in _in_order([pk for pk, _ in window], cards=True)}
         hits = [Hit(articles[pk], score) for pk, score in window if pk in articles]
         for hit in hits:
             hit.outlets = self._folded.get(hit.article.pk, 0)

@@ -74,9 +74,13 @@ def run_search(form: ArchiveSearchForm) -> ResultPage:
         page, facets, suggestion = _run(form.database_results(), form.page_number, form.per_page)
     marks = query_marks(form.parsed)
     stories.annotate(page.hits)
+    analyzers = {}  # one per language on the page: its words are asked about again and again
     for hit in page.hits:
         text = hit.article.standfirst + "\n" + hit.article.body_text
-        hit.snippet = make_snippet(text, *marks, language=hit.article.language)
+        language = hit.article.language
+        if language not in analyzers:
+            analyzers[language] = cached_analyzer(language=language)
+        hit.snippet = make_snippet(text, *marks, analyze=analyzers[language])
     return ResultPage(page, page.paginator.count, facets, suggestion, page.hits, cut, notices)
 
 

@@ -10,7 +10,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from archive import citations
-from archive.citation_styles import format_all
 from archive.sanitize import web_url
 
 register = template.Library()
@@ -106,4 +105,8 @@ def citation_head(context, article):
 def cite_box(context, article):
     """The Cite box: the article in each style, and its citation files."""
     cite = _context(context)
+    # citeproc-py and its styles load with the first Cite box, not in every worker at start
+    # (the template engine imports every tag library): 4 MB a search-only worker never uses.
+    from archive.citation_styles import format_all
+
     return {"article": article, "citations": format_all(citations.csl_item(article, cite))}
