@@ -55,6 +55,7 @@ NAVIGATION = re.compile(
     r"servicemen(?:ü|u)|suche|suchformular|search|login|log in|sign in|anmelden|einloggen|"
     r"edition|donate|spenden|breadcrumb(?: trail)?(?: links)?|skip to (?:main )?content|"
     r"zum inhalt springen|springe direkt zu|direkt zum inhalt|toggle navigation|schließen|"
+    r"skip navigation|skip to navigation|"
     r"close|home|startseite|accueil|inicio|up next|most popular|meistgelesen|trending|"
     r"related|related articles|more stories|weitere artikel|lesen sie auch|das könnte sie "
     r"auch interessieren|newsletter|subscribe|abonnieren|footer|sidebar|share|teilen|"

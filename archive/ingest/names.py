@@ -23,7 +23,12 @@ _SPLIT = re.compile(r" ?(?:,|;|\band\b|\bund\b|&|\|) ?", re.IGNORECASE)
 # "X (Reuters)", "X - Site", "X | Site", "X in Kyiv", "X for Example News": everything from
 # the first such mark on goes. Each alternative starts with a literal and runs to the end
 # without a choice to backtrack into, and names are folded and cut to MAX_NAMES first.
-_TRAILING_NOISE = re.compile(r" ?(?:\(| [-–—] |[|/]|\bin [A-Z]|\bfor \S).*$")
+# "X from University of Michigan" too, and the dateline's label after a name ("herr_rein
+# veröffentlicht", "Online-Redaktion veröffentlicht am", "Pepemaus Beginndatum").
+_TRAILING_NOISE = re.compile(
+    r" ?(?:\(| [-–—] |[|/]|\bin [A-Z]|\bfor \S|\bfrom [A-Z]"
+    r"| (?i:veröffentlicht|published|posted|aktualisiert|updated|datum|beginndatum|publié)\b).*$"
+)
 MAX_NAMES = 300  # characters of a byline read for names: no line of names is longer
 _NAME_REST = re.compile(r"^[\w'’.·-]*$")
 _LAST_FIRST = re.compile(r"^([^\W\d_][\w'’.-]*), ([^\W\d_][\w'’.-]*)$")
