@@ -34,7 +34,22 @@ from whoosh.lang import languages, stemmer_for_language
 from whoosh.support.charset import accent_map
 
 STEM_CACHE = 100_000  # distinct words kept stemmed; cleared when full
-STEMMED = frozenset(languages)  # ISO 639-1 codes with a Snowball stemmer in Whoosh
+# A word of each script a Whoosh stemmer is for, to try it on: Whoosh's Arabic stemmer (ISRI,
+# not Snowball) fails on every word under Python 3.7+ ("bad escape \\u" in a replacement), and
+# one such article stopped every index update of its batch.
+_PROBE = "كتاب library"
+
+
+def _works(code: str) -> bool:
+    try:
+        stem = stemmer_for_language(code)
+        return all(isinstance(stem(word), str) for word in _PROBE.split())
+    except Exception:  # noqa: BLE001 - a broken stemmer is left out, whatever it raises
+        return False
+
+
+# ISO 639-1 codes with a working stemmer in Whoosh (its Snowball stemmers)
+STEMMED = frozenset(code for code in languages if _works(code))
 MARK = "\x1e"  # the text's language between two of these, in front (never a word character)
 
 
@@ -117,7 +132,10 @@ class FoldedStemAnalyzer(Analyzer):
         if found is None:
             if len(self._stems) >= STEM_CACHE:
                 self._stems.clear()
-            found = self._stemfn(lowered)
+            try:
+                found = self._stemfn(lowered)
+            except Exception:  # noqa: BLE001 - a stemmer's bug never stops an index update
+                found = lowered
             found = found if found.isascii() else found.translate(accent_map)
             self._stems[lowered] = found
         return found
