@@ -68,6 +68,9 @@ def _duration(seconds: float) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
+REPARSE_CHUNK = 200  # articles read from the database at a time by --reparse
+
+
 class Command(BaseCommand):
     help = (
         "Import articles from files, folders (recursively), .zip archives and web archives "
@@ -157,8 +160,12 @@ class Command(BaseCommand):
         changed = Counter()
         # one bulk index writer for the whole run, as an import has: a commit of the index per
         # article made re-parsing 1,000 articles take over ten minutes
+        # ids first, then a list per chunk: an open cursor's read snapshot on SQLite cannot
+        # become a write once the index writer process has committed ("database is locked")
+        pks = list(articles.values_list("pk", flat=True))
+        chunks = (pks[i : i + REPARSE_CHUNK] for i in range(0, len(pks), REPARSE_CHUNK))
         with batched_index_updates(writer_process=True):
-            for article in articles.iterator(chunk_size=200):
+            for article in (a for chunk in chunks for a in list(articles.filter(pk__in=chunk))):
                 result = services.reparse_article(article=article)
                 if result.status == services.FAILED:
                     failed += 1
