@@ -358,8 +358,11 @@ _DOMAIN = re.compile(
 def _take_title(blocks: list[Block], meta: Meta, index: int) -> int:
     """Block `index` is the title; a date that opens it ('# 23.01.2022 - Dorothea Wierer …')
     is the dateline, not part of the title."""
+    from archive.ingest.titles import strip_site_name  # titles reads this module's lexicon
+
     text = blocks[index].text
-    meta.title = text
+    # "Was wir über uns nicht hören wollen | FASSETTE.NET": a domain or a date at either end
+    text = meta.title = strip_site_name(text, []) or text
     opening = _OPENING_DATE.match(text)
     if opening and word_count(text[opening.end() :]) >= 2:
         found = search_leading_date(text)
