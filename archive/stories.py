@@ -332,10 +332,15 @@ def article_saved(sender, instance: Article, created=False, raw=False, **kwargs)
 
 def article_deleting(sender, instance: Article, **kwargs):
     """Before the article goes (its signature with it, by cascade): its band rows, found by
-    the signature's keys."""
+    the signature's keys; and its story as stored (the instance's may be stale: it joined
+    a story when a later copy was saved)."""
+    instance._story_before_delete = (
+        Article.objects.filter(pk=instance.pk).values_list("story_id", flat=True).first()
+    )
     drop_signature(instance.pk)
 
 
 def article_deleted(sender, instance: Article, **kwargs):
-    if instance.story_id:
-        regroup(instance.story_id)
+    story_id = getattr(instance, "_story_before_delete", instance.story_id)
+    if story_id:
+        regroup(story_id)
