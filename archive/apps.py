@@ -7,7 +7,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from archive import (
             storage,  # noqa: F401 (registers the collectstatic check)
@@ -17,4 +17,5 @@ class ArchiveConfig(AppConfig):
 
         # Every save or delete of an article, whoever makes it, keeps its story up to date.
         post_save.connect(stories.article_saved, sender=Article, dispatch_uid="story_saved")
+        pre_delete.connect(stories.article_deleting, sender=Article, dispatch_uid="story_deleting")
         post_delete.connect(stories.article_deleted, sender=Article, dispatch_uid="story_deleted")

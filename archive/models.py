@@ -327,6 +327,10 @@ class StorySignature(models.Model):
     content_hash = models.CharField(max_length=64)
     minhash = models.BinaryField()  # num_perm unsigned 32-bit values
     shingles = models.PositiveIntegerField()  # distinct shingles of the text
+    # The shingles' 32-bit hashes, distinct and sorted (uint32): a candidate's side of the
+    # exact comparison, so saving never reads nor shingles the candidates' texts. Empty in
+    # signatures stored before it (check_stories --repair fills it).
+    hashes = models.BinaryField(default=b"")
 
     def __str__(self):
         return f"signature of article {self.article_id}"
@@ -335,13 +339,19 @@ class StorySignature(models.Model):
 class StoryBand(models.Model):
     """One LSH band of an article's signature, as one 64-bit key (the band's number is hashed
     into it), so finding the articles that share any band with a new one is one indexed
-    `key IN (...)` look-up in the save's own transaction, in every process alike."""
+    `key IN (...)` look-up in the save's own transaction, in every process alike.
 
+    The (key, article) pair is the whole row and its primary key (on SQLite a WITHOUT ROWID
+    table: one B-tree, no row id, no other index). No index by article: an article's rows
+    are found by its keys (worked out from its stored MinHash, archive.stories), and they
+    go with its signature when it is deleted (archive.stories.article_deleting)."""
+
+    pk = models.CompositePrimaryKey("key", "article")
     key = models.BigIntegerField()
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "article"], name="story_band_key")]
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
 
     def __str__(self):
         return f"band {self.key} of article {self.article_id}"

@@ -75,13 +75,30 @@ def _hash32(data: bytes) -> int:
     return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")  # noqa: S324 (not for security)
 
 
+def shingle_hashes(found: set[bytes]) -> np.ndarray:
+    """The shingles' 32-bit hashes (datasketch's sha1_hash32), distinct and sorted: what
+    the MinHash is made of, and what the exact comparison compares (stored with the
+    signature, so a candidate is compared without reading and shingling its text again)."""
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(x).digest()[:4] for x in found])  # (_hash32 of each, packed)
+    return np.unique(np.frombuffer(digests, dtype="<u4").astype(np.uint32))
+
+
 def signature(found: set[bytes], policy: StoryPolicy = DEFAULT_POLICY) -> np.ndarray:
     """The MinHash of a shingle set: num_perm unsigned 32-bit values."""
-    if not found:
+    return signature_of_hashes(shingle_hashes(found), policy)
+
+
+def signature_of_hashes(hashes: np.ndarray, policy: StoryPolicy = DEFAULT_POLICY) -> np.ndarray:
+    """The MinHash of shingles given by their hashes (shingle_hashes; a repeated value
+    changes no minimum, so this is datasketch's MinHash of the shingles)."""
+    if not len(hashes):
         return np.full(policy.num_perm, _MAX_HASH, dtype=np.uint64).astype(np.uint32)
     a, b = _permutations(policy.num_perm, policy.seed)
-    hv = np.array([_hash32(x) for x in found], dtype=np.uint64, ndmin=2).T
-    phv = np.bitwise_and((hv * a + b) % _MERSENNE, _MAX_HASH)
+    phv = hashes.astype(np.uint64).reshape(-1, 1) * a  # (hv * a + b) % prime & max, in place
+    phv += b
+    np.remainder(phv, _MERSENNE, out=phv)
+    phv &= _MAX_HASH
     return phv.min(axis=0).astype(np.uint32)
 
 
@@ -95,8 +112,15 @@ def band_keys(sig: np.ndarray, policy: StoryPolicy = DEFAULT_POLICY) -> list[int
     return keys
 
 
-def containment(a: set, b: set) -> float:
-    """The share of the smaller set found in the other (0 when either is empty)."""
+def containment(a, b) -> float:
+    """The share of the smaller set found in the other (0 when either is empty). Sets, or
+    sorted arrays of distinct values (shingle_hashes) as stored."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if not len(a) or not len(b):
+            return 0.0
+        shared = len(np.intersect1d(a, b, assume_unique=True))
+        return shared / min(len(a), len(b))
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
@@ -111,27 +135,41 @@ def eligible(article, policy: StoryPolicy = DEFAULT_POLICY) -> bool:
     return article.word_count >= policy.min_words
 
 
-def same_story(a: set, b: set, policy: StoryPolicy = DEFAULT_POLICY) -> bool:
+def same_story(a, b, policy: StoryPolicy = DEFAULT_POLICY) -> bool:
     return containment(a, b) >= policy.threshold
 
 
 @dataclass(frozen=True)
 class Signature:
-    """What is stored for one text: its content hash, MinHash and band keys."""
+    """What is stored for one text: its content hash, MinHash, shingle count, band keys and
+    the shingles' hashes (sorted uint32, for the exact comparison)."""
 
     content_hash: str
     minhash: bytes
     shingles: int
     keys: tuple[int, ...]
     policy: StoryPolicy
+    hashes: bytes = b""
+
+    def hash_array(self) -> np.ndarray:
+        return np.frombuffer(self.hashes, dtype=np.uint32)
+
+
+def text_hashes(text: str, policy: StoryPolicy = DEFAULT_POLICY) -> np.ndarray:
+    """The text's shingle hashes, as compared (shingle_hashes(shingles(text)))."""
+    return shingle_hashes(shingles(text, policy.shingle_words))
 
 
 def sign(text: str, policy: StoryPolicy = DEFAULT_POLICY) -> tuple[Signature, set[bytes]]:
-    """The text's signature, and its shingles (for the exact comparison of candidates)."""
+    """The text's signature, and its shingles."""
     found = shingles(text, policy.shingle_words)
-    sig = signature(found, policy)
+    hashes = shingle_hashes(found)
+    sig = signature_of_hashes(hashes, policy)
     keys = tuple(band_keys(sig, policy))
-    return Signature(content_hash(text), sig.tobytes(), len(found), keys, policy), found
+    signed = Signature(
+        content_hash(text), sig.tobytes(), len(found), keys, policy, hashes.tobytes()
+    )
+    return signed, found
 
 
 def clean_and_sign_ahead(outcomes) -> None:

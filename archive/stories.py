@@ -1,13 +1,15 @@
 """Stories: the articles that are copies or near copies of one another, across outlets.
 
 Each article of at least `min_words` words gets a MinHash signature over the word shingles
-of its cleaned text (archive.signatures), cut into LSH bands; each band is stored as one 64-bit key
-in StoryBand. A new or changed text finds its candidates with one indexed `key IN (...)`
-look-up (plus its exact copies by content hash) inside its own save transaction, so every
-process sees the same index and nothing is held in memory. Candidates are then verified
-exactly: the share of the shorter text's shingles found in the other (containment) must
-reach `threshold`. A story is a connected group of verified pairs. All of it is derived
-data: archive.story_check compares it with the articles and rebuilds it (check_stories).
+of its cleaned text (archive.signatures), cut into LSH bands; each band is stored as one 64-bit
+key in StoryBand, whose (key, article) pairs are its primary key and its only index. A new or
+changed text finds its candidates with one indexed `key IN (...)` look-up inside its own save
+transaction, so every process sees the same index and nothing is held in memory. Candidates
+are then verified: the share of the shorter text's shingles found in the other (containment)
+must reach `threshold`, compared on the shingles' 32-bit hashes, which the signature stores
+(so no candidate's text is read or shingled again). A story is a connected group of verified
+pairs. All of it is derived data: archive.story_check compares it with the articles and
+rebuilds it (check_stories).
 
 Concurrency: the look-up and the join run under one lock per database (SQLite's IMMEDIATE
 transactions already hold the write lock from BEGIN; on PostgreSQL a transaction-scoped
@@ -32,9 +34,11 @@ from archive.signatures import (  # noqa: F401 (the comparisons, re-exported for
     eligible,
     jaccard,
     same_story,
+    shingle_hashes,
     shingles,
     sign,
     signature,
+    text_hashes,
 )
 
 _KEY = connection.ops.quote_name("key")  # a keyword in some SQL dialects
@@ -49,38 +53,83 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK])
 
 
+_SIGNATURES = StorySignature._meta.db_table
+_BANDS = StoryBand._meta.db_table
+
+
 def store_signature(article: Article, signed: Signature, *, new: bool = False) -> None:
     """Write the article's signature and band keys (replacing any, unless `new`: it has
-    none yet). Plain executemany: the ORM's bulk_create cost more than the look-up."""
+    none yet): two INSERTs, the bands' in one statement."""
     if not new:
         drop_signature(article.pk)
-    StorySignature.objects.create(
-        article_id=article.pk, content_hash=signed.content_hash, minhash=signed.minhash,
-        shingles=signed.shingles,
-    )  # fmt: skip
+    hashes = signed.hashes or sign_hashes(article.body_text, signed.policy)
+    keys = list(dict.fromkeys(signed.keys))
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {StoryBand._meta.db_table} ({_KEY}, article_id) VALUES (%s, %s)",  # noqa: S608
-            [(k, article.pk) for k in signed.keys],
+        cursor.execute(
+            f"INSERT INTO {_SIGNATURES} (article_id, content_hash, minhash, shingles, hashes) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
+            [article.pk, signed.content_hash, signed.minhash, signed.shingles, hashes],
+        )
+        cursor.execute(
+            f"INSERT INTO {_BANDS} ({_KEY}, article_id) VALUES "  # noqa: S608
+            + ", ".join(["(%s, %s)"] * len(keys))
+            + " ON CONFLICT DO NOTHING",
+            [v for k in keys for v in (k, article.pk)],
         )
 
 
-def drop_signature(article_id: int) -> None:
-    StoryBand.objects.filter(article_id=article_id).delete()
-    StorySignature.objects.filter(article_id=article_id).delete()
+def sign_hashes(text: str, policy: StoryPolicy = DEFAULT_POLICY) -> bytes:
+    return text_hashes(text, policy).tobytes()
+
+
+def stored_keys(minhash: bytes, policy: StoryPolicy = DEFAULT_POLICY) -> list[int]:
+    """The band keys of a stored MinHash (the rows StoryBand holds for it)."""
+    sig = np.frombuffer(bytes(minhash), dtype=np.uint32)
+    return band_keys(sig, policy) if len(sig) >= policy.bands * policy.rows else []
+
+
+def drop_signature(article_id: int, policy: StoryPolicy = DEFAULT_POLICY) -> None:
+    """Delete the article's signature and its bands (found by the keys of its stored
+    MinHash: the table has no index by article; rows left by another policy are strays,
+    which check_stories finds and removes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT minhash FROM {_SIGNATURES} WHERE article_id = %s", [article_id])  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:
+            return
+        keys = stored_keys(row[0], policy)
+        if keys:
+            cursor.execute(
+                f"DELETE FROM {_BANDS} WHERE {_KEY} IN ({', '.join(['%s'] * len(keys))}) "  # noqa: S608
+                "AND article_id = %s",
+                [*keys, article_id],
+            )
+        cursor.execute(f"DELETE FROM {_SIGNATURES} WHERE article_id = %s", [article_id])  # noqa: S608
+
+
+def purge_bands(ids: Iterable[int], chunk: int = 30_000) -> None:
+    """Every band row of these articles, whatever its key: a scan of the whole table per
+    chunk of ids (no index by article), for check_stories' repairs."""
+    ids = sorted(set(ids))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            cursor.execute(
+                f"DELETE FROM {_BANDS} WHERE article_id IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                part,
+            )
 
 
 def candidates(article: Article, keys: Iterable[int], policy: StoryPolicy) -> list[int]:
     """Ids of the articles sharing a band with `keys`, most bands shared first. (The same
     text has the same signature: its exact copies are among them.)"""
     keys = list(keys)
-    table = StoryBand._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT article_id FROM {table} WHERE {_KEY} IN ({', '.join(['%s'] * len(keys))}) "  # noqa: S608
+            f"SELECT article_id FROM {_BANDS} WHERE {_KEY} IN ({', '.join(['%s'] * len(keys))}) "  # noqa: S608
             "AND article_id <> %s GROUP BY article_id ORDER BY count(*) DESC, article_id "
             "LIMIT %s",
-            [*keys, article.pk, policy.max_candidates],
+            [*keys, article.pk or 0, policy.max_candidates],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -91,56 +140,51 @@ def texts(ids: Iterable[int]) -> dict[int, tuple[str, int]]:
     return {pk: (text, words) for pk, text, words in rows.order_by()}
 
 
+def stored_hashes(ids: Iterable[int], policy: StoryPolicy = DEFAULT_POLICY) -> dict:
+    """{id: shingle hashes} of these articles, from their stored signatures (no text read),
+    or from their texts where a signature has none (stored before hashes were) or none is
+    stored; articles too short to compare are left out."""
+    ids = list(ids)
+    found: dict[int, np.ndarray] = {}
+    if not ids:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id, hashes FROM {_SIGNATURES} "  # noqa: S608
+            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
+        )
+        for pk, hashes in cursor.fetchall():
+            if hashes:
+                found[pk] = np.frombuffer(bytes(hashes), dtype=np.uint32)
+    missing = [pk for pk in ids if pk not in found]
+    for pk, (text, words) in (texts(missing) if missing else {}).items():
+        if words >= policy.min_words:
+            found[pk] = text_hashes(text, policy)
+    return found
+
+
 def verified(
     article: Article,
-    found: set[bytes] | None,
-    ids: list[int],
-    policy: StoryPolicy,
+    found=None,
+    ids: list[int] = (),
+    policy: StoryPolicy = DEFAULT_POLICY,
     signed: Signature | None = None,
 ) -> list[int]:
-    """Those of `ids` whose texts are copies or near copies of the article's (`found`: its
-    shingles, None to work them out). With its `signed` signature, candidates whose stored
-    signatures say they are far apart are left out before the exact comparison."""
-    if signed is not None:
-        ids = _likely(signed, ids, policy)
+    """Those of `ids` whose texts are copies or near copies of the article's: the share of
+    the shorter text's shingles found in the other reaches the threshold, compared on the
+    shingles' hashes (`found`: the article's, a set of shingles or their hashes; None to
+    take them from `signed` or its text)."""
     if not ids:
         return []
     if found is None:
-        found = shingles(article.body_text, policy.shingle_words)
-    matches = []
-    for pk, (text, words) in texts(ids).items():
-        if words >= policy.min_words and same_story(
-            found, shingles(text, policy.shingle_words), policy
-        ):
-            matches.append(pk)
-    return matches
-
-
-# The estimate's margin: with 128 values, an estimated Jaccard is within about 0.1 of the
-# true one; a containment worked out from it and the two shingle counts, within this.
-_MARGIN = 0.3
-
-
-def _likely(signed: Signature, ids: list[int], policy: StoryPolicy) -> list[int]:
-    """Those of `ids` whose estimated containment (from the stored MinHash and shingle
-    count) could reach the threshold: an exact comparison reads and shingles the text."""
-    if not ids:
-        return []
-    mine = np.frombuffer(signed.minhash, dtype=np.uint32)
-    rows = StorySignature.objects.filter(article_id__in=ids).values_list(
-        "article_id", "minhash", "shingles"
-    )
-    likely = []
-    for pk, minhash, count in rows:
-        theirs = np.frombuffer(bytes(minhash), dtype=np.uint32)
-        if theirs.shape != mine.shape or not count or not signed.shingles:
-            likely.append(pk)  # (another policy's signature: compare exactly)
-            continue
-        j = float(np.mean(theirs == mine))
-        shared = j * (count + signed.shingles) / (1 + j)
-        if shared / min(count, signed.shingles) >= policy.threshold - _MARGIN:
-            likely.append(pk)
-    return likely
+        found = signed.hash_array() if signed is not None and signed.hashes else None
+    if found is None:
+        found = text_hashes(article.body_text, policy)
+    elif isinstance(found, set):
+        found = shingle_hashes(found)
+    theirs = stored_hashes(ids, policy)
+    return [pk for pk in ids if pk in theirs and same_story(found, theirs[pk], policy)]
 
 
 # --- joining, leaving, regrouping -------------------------------------------------------------
@@ -224,21 +268,23 @@ def _set_story(ids: list[int], story_id: int | None) -> None:
 
 
 def pairs_among(ids: list[int], policy: StoryPolicy = DEFAULT_POLICY) -> list[tuple[int, int]]:
-    """The verified pairs among these articles: sharing a band, and near copies."""
+    """The verified pairs among these articles: sharing a band (the keys of their stored
+    signatures), and near copies."""
     ids = list(ids)
     bands: dict[int, set[int]] = {}
-    for key, pk in StoryBand.objects.filter(article_id__in=ids).values_list("key", "article_id"):
-        bands.setdefault(key, set()).add(pk)
+    for pk, minhash in StorySignature.objects.filter(article_id__in=ids).values_list(
+        "article_id", "minhash"
+    ):
+        for key in stored_keys(minhash, policy):
+            bands.setdefault(key, set()).add(pk)
     linked = set()
     for group in bands.values():
         members = sorted(group)
         linked.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
-    found = {pk: (shingles(t, policy.shingle_words), w) for pk, (t, w) in texts(ids).items()}
+    found = stored_hashes(ids, policy)
     return [
         (a, b) for a, b in sorted(linked)
-        if a in found and b in found
-        and min(found[a][1], found[b][1]) >= policy.min_words
-        and same_story(found[a][0], found[b][0], policy)
+        if a in found and b in found and same_story(found[a], found[b], policy)
     ]  # fmt: skip
 
 
@@ -284,6 +330,17 @@ def article_saved(sender, instance: Article, created=False, raw=False, **kwargs)
         refresh_story(instance, created=created)
 
 
+def article_deleting(sender, instance: Article, **kwargs):
+    """Before the article goes (its signature with it, by cascade): its band rows, found by
+    the signature's keys; and its story as stored (the instance's may be stale: it joined
+    a story when a later copy was saved)."""
+    instance._story_before_delete = (
+        Article.objects.filter(pk=instance.pk).values_list("story_id", flat=True).first()
+    )
+    drop_signature(instance.pk)
+
+
 def article_deleted(sender, instance: Article, **kwargs):
-    if instance.story_id:
-        regroup(instance.story_id)
+    story_id = getattr(instance, "_story_before_delete", instance.story_id)
+    if story_id:
+        regroup(story_id)

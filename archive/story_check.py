@@ -1,7 +1,8 @@
 """Compare the story index with the articles, and rebuild it (the articles are the truth;
 signatures, bands and the grouping are derived from their texts). `check_stories` runs it.
 
-compare() recomputes every signature (about a millisecond an article) and, once those are in
+compare() recomputes every signature (about a millisecond an article; the band rows it
+expects are looked up by key, and one scan counts each article's rows) and, once those are in
 sync, regroups the whole archive from the stored bands: every pair of articles sharing a band,
 verified exactly, joined into connected groups, as saving does one article at a time.
 """
@@ -53,6 +54,10 @@ def _sample(ids: list[int]) -> str:
 
 
 def _signature_diffs(policy: StoryPolicy) -> tuple[list[int], list[int]]:
+    band = StoryBand._meta.db_table
+    with connection.cursor() as cursor:  # one scan of the bands (they have no index by article)
+        cursor.execute(f"SELECT article_id, count(*) FROM {band} GROUP BY article_id")  # noqa: S608
+        counts = dict(cursor.fetchall())
     stale = []
     rows = Article.objects.filter(word_count__gte=policy.min_words).order_by("pk")
     rows = rows.values_list("pk", "content_hash", "body_text")
@@ -60,30 +65,55 @@ def _signature_diffs(policy: StoryPolicy) -> tuple[list[int], list[int]]:
     for row in rows.iterator(chunk_size=CHUNK):
         chunk.append(row)
         if len(chunk) == CHUNK:
-            stale += _stale_in(chunk, policy)
+            stale += _stale_in(chunk, counts, policy)
             chunk = []
-    stale += _stale_in(chunk, policy)
+    stale += _stale_in(chunk, counts, policy)
     short = StorySignature.objects.filter(article__word_count__lt=policy.min_words)
-    stray = StoryBand.objects.exclude(article_id__in=StorySignature.objects.values("article_id"))
+    signed = set(StorySignature.objects.values_list("article_id", flat=True))
     extra = set(short.values_list("article_id", flat=True))
-    extra |= set(stray.values_list("article_id", flat=True))
+    extra |= {pk for pk in counts if pk not in signed}  # bands of no signature: strays
     return stale, sorted(extra)
 
 
-def _stale_in(chunk: list[tuple], policy: StoryPolicy) -> list[int]:
+def _stale_in(chunk: list[tuple], counts: dict[int, int], policy: StoryPolicy) -> list[int]:
     ids = [pk for pk, _h, _t in chunk]
-    hashes = dict(
-        StorySignature.objects.filter(article_id__in=ids).values_list("article_id", "content_hash")
-    )
-    keys: dict[int, set[int]] = {}
-    for key, pk in StoryBand.objects.filter(article_id__in=ids).values_list("key", "article_id"):
-        keys.setdefault(pk, set()).add(key)
+    stored = {
+        pk: (content_hash, bytes(minhash), bytes(hashes))
+        for pk, content_hash, minhash, hashes in StorySignature.objects.filter(
+            article_id__in=ids
+        ).values_list("article_id", "content_hash", "minhash", "hashes")
+    }
+    expected = {pk: stories.sign(text, policy)[0] for pk, _h, text in chunk}
+    present = _present({pk: set(signed.keys) for pk, signed in expected.items()})
     stale = []
-    for pk, content_hash, text in chunk:
-        expected = set(stories.sign(text, policy)[0].keys)
-        if hashes.get(pk) != content_hash or keys.get(pk, set()) != expected:
+    for pk, content_hash, _text in chunk:
+        signed, keys = expected[pk], set(expected[pk].keys)
+        if (
+            stored.get(pk) != (content_hash, signed.minhash, signed.hashes)
+            or counts.get(pk, 0) != len(keys)
+            or present.get(pk, set()) != keys
+        ):
             stale.append(pk)
     return stale
+
+
+def _present(expected: dict[int, set[int]], chunk: int = 5000) -> dict[int, set[int]]:
+    """Which of each article's expected band keys StoryBand holds (by its primary key)."""
+    band = StoryBand._meta.db_table
+    keys = sorted({k for ks in expected.values() for k in ks})
+    found: dict[int, set[int]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), chunk):
+            part = keys[start : start + chunk]
+            cursor.execute(
+                f'SELECT "key", article_id FROM {band} '  # noqa: S608
+                f'WHERE "key" IN ({", ".join(["%s"] * len(part))})',
+                part,
+            )
+            for key, pk in cursor.fetchall():
+                if key in expected.get(pk, ()):
+                    found.setdefault(pk, set()).add(key)
+    return found
 
 
 def _band_pairs() -> list[tuple[int, int]]:
@@ -101,16 +131,16 @@ def grouping(policy: StoryPolicy = DEFAULT_POLICY) -> list[set[int]]:
     """The stories the stored bands give: connected groups of verified pairs."""
     pairs = _band_pairs()
     involved = sorted({pk for pair in pairs for pk in pair})
-    found: dict[int, tuple[set, int]] = {}
+    found: dict = {}  # {id: shingle hashes} of the texts long enough to compare
     for start in range(0, len(involved), CHUNK):
         texts = stories.texts(involved[start : start + CHUNK])
         found.update(
-            {pk: (stories.shingles(t, policy.shingle_words), w) for pk, (t, w) in texts.items()}
-        )
+            {pk: stories.text_hashes(t, policy) for pk, (t, w) in texts.items()
+             if w >= policy.min_words}
+        )  # fmt: skip
     verified = [
         (a, b) for a, b in pairs
-        if a in found and b in found and min(found[a][1], found[b][1]) >= policy.min_words
-        and stories.same_story(found[a][0], found[b][0], policy)
+        if a in found and b in found and stories.same_story(found[a], found[b], policy)
     ]  # fmt: skip
     return stories.components(involved, verified)
 
@@ -143,12 +173,17 @@ def repair(diff: StoryDiff, policy: StoryPolicy = DEFAULT_POLICY) -> None:
     """Rewrite what differs: signatures first, then the stories from the bands."""
     with transaction.atomic():
         stories._lock()
-        for article in Article.objects.filter(pk__in=diff.stale).only(
-            "pk", "content_hash", "body_text"
-        ):
-            stories.store_signature(article, stories.sign(article.body_text, policy)[0])
-        for pk in diff.extra:
-            stories.drop_signature(pk)
+        redo = sorted({*diff.stale, *diff.extra})
+        stories.purge_bands(redo)  # whatever keys their rows have
+        for start in range(0, len(redo), CHUNK):
+            StorySignature.objects.filter(article_id__in=redo[start : start + CHUNK]).delete()
+        stale = sorted(diff.stale)
+        for start in range(0, len(stale), CHUNK):
+            for article in Article.objects.filter(pk__in=stale[start : start + CHUNK]).only(
+                "pk", "content_hash", "body_text"
+            ):
+                signed = stories.sign(article.body_text, policy)[0]
+                stories.store_signature(article, signed, new=True)
         _apply(grouping(policy), _stored())
 
 

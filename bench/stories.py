@@ -7,12 +7,12 @@ story told by five outlets, none a copy of another).
         [--out bench/results/stories.json]
 
 Every document goes through the real save path (archive.services.save_article) into a
-throw-away SQLite database, twice: with story grouping off (its signals disconnected), then
-on. Reported: pairwise precision and recall of the grouping (a pair is "predicted" when both
-articles end in one story), recall per kind of copy, the same figures for other thresholds
-(from the candidate pairs' containment, as check_stories groups), the import rate with
-stories off and on, and the story look-up's time per article (band keys IN (...) plus the
-exact verification of the candidates).
+throw-away SQLite database, twice: with story grouping off (its signals disconnected and the
+parse workers not signing), then on. Reported: pairwise precision and recall of the grouping
+(a pair is "predicted" when both articles end in one story), recall per kind of copy, the
+same figures for other thresholds (from the candidate pairs' containment, as check_stories
+groups), the import rate with stories off and on, and the story look-up's time per article
+(band keys IN (...) plus the verification of the candidates on their stored shingle hashes).
 """
 
 from __future__ import annotations
@@ -158,17 +158,23 @@ def _save_all(docs: list[dict], folder: Path) -> tuple[float, list[int]]:
 
 
 def _stories_signals(on: bool) -> None:
-    from django.db.models.signals import post_delete, post_save
+    """Story grouping on or off: its signals, and the parse workers' signing (their finish
+    hook with or without it), as bench/story_cost.py switches them."""
+    from django.db.models.signals import post_delete, post_save, pre_delete
 
-    from archive import stories
+    from archive import sanitize, services, signatures, stories
     from archive.models import Article
 
     if on:
         post_save.connect(stories.article_saved, sender=Article, dispatch_uid="story_saved")
+        pre_delete.connect(stories.article_deleting, sender=Article, dispatch_uid="story_deleting")
         post_delete.connect(stories.article_deleted, sender=Article, dispatch_uid="story_deleted")
+        services.clean_and_sign_ahead = signatures.clean_and_sign_ahead
     else:
         post_save.disconnect(sender=Article, dispatch_uid="story_saved")
+        pre_delete.disconnect(sender=Article, dispatch_uid="story_deleting")
         post_delete.disconnect(sender=Article, dispatch_uid="story_deleted")
+        services.clean_and_sign_ahead = sanitize.clean_ahead
 
 
 def _wipe() -> None:

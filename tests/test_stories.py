@@ -237,3 +237,51 @@ def test_check_stories_finds_articles_grouped_wrongly(capsys):
     assert Article.objects.get(pk=other.pk).story_id is None
     call_command("check_stories")
     assert capsys.readouterr().out.strip().endswith("in sync")
+
+
+# --- the stored index itself ---------------------------------------------
+def test_deleting_an_article_takes_its_band_rows_and_signature_with_it(capsys):
+    text = seed_paragraphs()
+    a = save(text, "Outlet A").article
+    b = save(text, "Outlet B").article
+    assert StoryBand.objects.filter(article=a).count() == stories.DEFAULT_POLICY.bands
+    a.delete()
+    assert not StoryBand.objects.filter(article_id=a.pk).exists()  # (no cascade: by its keys)
+    assert not StorySignature.objects.filter(article_id=a.pk).exists()
+    assert StoryBand.objects.filter(article=b).count() == stories.DEFAULT_POLICY.bands
+    call_command("check_stories")
+    assert capsys.readouterr().out.strip() == "in sync"
+
+
+def test_check_stories_finds_and_removes_stray_and_extra_band_rows(capsys):
+    text = seed_paragraphs()
+    a = save(text, "Outlet A").article
+    save(text, "Outlet B")
+    StoryBand.objects.create(key=12345, article=a)  # a row its signature does not give
+    StoryBand.objects.create(key=67890, article_id=a.pk + 1000)  # of no article at all
+    with pytest.raises(SystemExit):
+        call_command("check_stories")
+    out = capsys.readouterr().out
+    assert f"signatures missing or stale: 1 ({a.pk})" in out
+    assert f"too short to compare: 1 ({a.pk + 1000})" in out
+    call_command("check_stories", "--repair")
+    assert "repaired: in sync" in capsys.readouterr().out
+    assert not StoryBand.objects.filter(key__in=[12345, 67890]).exists()
+    assert StoryBand.objects.filter(article=a).count() == stories.DEFAULT_POLICY.bands
+
+
+def test_candidates_are_compared_on_their_stored_shingle_hashes():
+    text = seed_paragraphs()
+    a = save(text, "Outlet A").article
+    stored = StorySignature.objects.get(article=a)
+    assert bytes(stored.hashes) == stories.text_hashes(a.body_text).tobytes()
+    # The comparison reads the stored hashes, not the text: with them gone (a signature stored
+    # before they were), the text is shingled instead and the copy still joins.
+    StorySignature.objects.filter(article=a).update(hashes=b"")
+    copy = save([*text, "A paragraph of the copy's own, added at the end."], "Outlet B")
+    assert story_of(copy) == Article.objects.get(pk=a.pk).story_id is not None
+    # ... and check_stories calls such a signature stale, and fills the hashes in.
+    with pytest.raises(SystemExit):
+        call_command("check_stories")
+    call_command("check_stories", "--repair")
+    assert bytes(StorySignature.objects.get(article=a).hashes) == bytes(stored.hashes)
