@@ -100,7 +100,8 @@ _SEARCH_RE = re.compile(
     re.VERBOSE,
 )
 _UPDATED = re.compile(
-    r"(?:\b(?:last updated|zuletzt aktualisiert|zuletzt geändert|updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|"
+    r"(?:\b(?:last updated|zuletzt aktualisiert|zuletzt geändert|updated?|last modified|"
+    r"modified|aktualisiert|geändert|mis à jour|modifié|"
     r"actualizado|aggiornato|bijgewerkt|atualizado|copyright|stand)\b|©)",
     re.IGNORECASE,
 )
