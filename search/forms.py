@@ -96,7 +96,7 @@ class ArchiveSearchForm(forms.Form):
 
     PARAMS = (
         "q", "source", "author", "tag", "language", "start", "end", "sort", "group", "page_size",
-    )
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
