@@ -57,7 +57,8 @@ class ArticleView(DetailView):
 
         context = super().get_context_data(**kwargs)
         context["related"] = related_articles(self.object)
-        context["also_published"] = story_pages.also_published(self.object)
+        shown, total = story_pages.also_published(self.object)
+        context["also_published"], context["also_published_count"] = shown, total
         return context
 
 

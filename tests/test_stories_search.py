@@ -187,3 +187,20 @@ def test_a_deleted_copy_leaves_search_and_story_consistent(client, spread, on_co
     assert Story.objects.count() == 0
     data = client.get("/api/search/", {"q": "Geneva", "group": "story"}).json()
     assert data["count"] == 2 and all(r["story"] is None for r in data["results"])
+
+
+def test_an_article_of_a_large_story_lists_the_earliest_copies_and_counts_all(client, spread):
+    from archive.story_pages import ALSO_SHOWN
+    from tests.factories import make_article
+
+    story = spread["story"]
+    for day in range(ALSO_SHOWN + 5):  # later copies of the same story, set by hand
+        extra = make_article(title=f"Copy {day}", published=dt.date(2022, 3, 1) + dt.timedelta(day))
+        Article.objects.filter(pk=extra.pk).update(story=story)
+    total = Article.objects.public().filter(story=story).count() - 1
+    page = client.get(spread["exact"].get_absolute_url()).content.decode()
+    assert f"Also published by {total} outlets" in page
+    assert f"{ALSO_SHOWN} of {total} shown" in page
+    assert spread["first"].get_absolute_url() in page  # the earliest first
+    section = page.split('class="also-published"')[1].split("</section>")[0]
+    assert section.count("<li>") == ALSO_SHOWN
