@@ -243,6 +243,9 @@ class Article(models.Model):
             models.Index(fields=["is_public", "published", "id"], name="article_public_date"),
             models.Index(fields=["source", "published"], name="article_source_date"),
             models.Index(fields=["created"], name="article_created"),
+            # the size of each result's story, counted on every search (story_refs): an
+            # index-only count; without it a story of 18,501 cost 36-50 ms a search at 100k
+            models.Index(fields=["story", "is_public"], name="article_story_public"),
         ]
         constraints = [
             models.UniqueConstraint(
