@@ -3,8 +3,10 @@ signatures, bands and the grouping are derived from their texts). `check_stories
 
 compare() recomputes every signature (about a millisecond an article; the band rows it
 expects are looked up by key, and one scan counts each article's rows) and, once those are in
-sync, regroups the whole archive from the stored bands: every pair of articles sharing a band,
-verified exactly, joined into connected groups, as saving does one article at a time.
+sync, checks the stories against every verified pair from the stored bands: no article with a
+copy is in no story, and every story hangs together by verified pairs inside it (a text may
+have copies in other stories: saving joins its nearest, archive.stories.choose). repair()
+re-signs, splits what falls apart and joins the loose articles as saving would.
 """
 
 from __future__ import annotations
@@ -127,8 +129,9 @@ def _band_pairs() -> list[tuple[int, int]]:
         return cursor.fetchall()
 
 
-def grouping(policy: StoryPolicy = DEFAULT_POLICY) -> list[set[int]]:
-    """The stories the stored bands give: connected groups of verified pairs."""
+def verified_pairs(policy: StoryPolicy = DEFAULT_POLICY) -> list[tuple[int, int, stories.Match]]:
+    """Every pair of articles the stored bands make candidates, verified on their texts:
+    (a, b, the Match of b for a), a < b."""
     pairs = _band_pairs()
     involved = sorted({pk for pair in pairs for pk in pair})
     found: dict = {}  # {id: shingle hashes} of the texts long enough to compare
@@ -138,24 +141,38 @@ def grouping(policy: StoryPolicy = DEFAULT_POLICY) -> list[set[int]]:
             {pk: stories.text_hashes(t, policy) for pk, (t, w) in texts.items()
              if w >= policy.min_words}
         )  # fmt: skip
-    verified = [
-        (a, b) for a, b in pairs
-        if a in found and b in found and stories.same_story(found[a], found[b], policy)
-    ]  # fmt: skip
-    return stories.components(involved, verified)
+    scored = (
+        (a, b, stories.score(b, found[a], found[b], policy)) for a, b in pairs
+        if a in found and b in found
+    )  # fmt: skip
+    return [(a, b, m) for a, b, m in scored if m is not None]
 
 
 def _stored() -> dict[int, int]:
     return dict(Article.objects.filter(story__isnull=False).values_list("pk", "story_id"))
 
 
-def _wrong(groups: list[set[int]], stored: dict[int, int]) -> list[int]:
-    computed = {pk: frozenset(g) for g in groups for pk in g}
-    by_story: dict[int, set[int]] = {}
-    for pk, story in stored.items():
-        by_story.setdefault(story, set()).add(pk)
-    now = {pk: frozenset(by_story[story]) for pk, story in stored.items()}
-    return sorted(pk for pk in set(computed) | set(now) if computed.get(pk) != now.get(pk))
+def _parts(pairs, stored: dict[int, int]) -> dict[int, list[set[int]]]:
+    """{story: its members' connected groups by verified pairs inside it, largest first}
+    (a member with no such pair is a group of one)."""
+    inside = [(a, b) for a, b, _ in pairs if a in stored and stored[a] == stored.get(b)]
+    grouped = stories.components(stored, inside)
+    placed = {pk for g in grouped for pk in g}
+    by_story: dict[int, list[set[int]]] = {}
+    for group in [*grouped, *({pk} for pk in stored if pk not in placed)]:
+        by_story.setdefault(stored[next(iter(group))], []).append(group)
+    for groups in by_story.values():
+        groups.sort(key=lambda g: (-len(g), min(g)))
+    return by_story
+
+
+def _wrong(pairs, stored: dict[int, int]) -> list[int]:
+    """What saving never leaves: an article with a verified copy in no story, or a story
+    whose members do not hang together by verified pairs inside it (those outside its
+    largest group). A text may have copies in other stories: it joined its nearest."""
+    loose = {pk for a, b, _ in pairs for pk in (a, b) if pk not in stored}
+    apart = {pk for groups in _parts(pairs, stored).values() for g in groups[1:] for pk in g}
+    return sorted(loose | apart)
 
 
 def compare(policy: StoryPolicy = DEFAULT_POLICY) -> StoryDiff:
@@ -164,8 +181,7 @@ def compare(policy: StoryPolicy = DEFAULT_POLICY) -> StoryDiff:
     sizes = Counter(_stored().values())
     diff.empty = sorted(pk for pk in Story.objects.values_list("pk", flat=True) if sizes[pk] < 2)
     if not (diff.stale or diff.extra):
-        diff.groups = grouping(policy)
-        diff.wrong = _wrong(diff.groups, _stored())
+        diff.wrong = _wrong(verified_pairs(policy), _stored())
     return diff
 
 
@@ -184,22 +200,42 @@ def repair(diff: StoryDiff, policy: StoryPolicy = DEFAULT_POLICY) -> None:
             ):
                 signed = stories.sign(article.body_text, policy)[0]
                 stories.store_signature(article, signed, new=True)
-        _apply(grouping(policy), _stored())
+        _regroup(verified_pairs(policy), _stored())
 
 
-def _apply(groups: list[set[int]], stored: dict[int, int]) -> None:
-    changed: list[int] = []
-    used: set[int] = set()
-    for group in sorted(groups, key=len, reverse=True):
-        held = Counter(stored[pk] for pk in group if pk in stored and stored[pk] not in used)
-        story_id = held.most_common(1)[0][0] if held else Story.objects.create().pk
-        used.add(story_id)
-        moving = [pk for pk in group if stored.get(pk) != story_id]
-        Article.objects.filter(pk__in=moving).update(story_id=story_id)
-        changed += moving
-    grouped = set().union(*groups) if groups else set()
-    alone = [pk for pk in stored if pk not in grouped]
-    Article.objects.filter(pk__in=alone).update(story_id=None)
-    changed += alone
-    Story.objects.exclude(pk__in=used).delete()
+def _regroup(pairs, stored: dict[int, int]) -> None:
+    """Mend the stories, touching only what is wrong: a story that falls apart keeps its
+    largest group (the others become stories of their own, or none when of one article),
+    then each article with a copy but no story joins as if saved again, oldest first."""
+    now = dict(stored)
+    for groups in _parts(pairs, stored).values():
+        for group in groups[1:]:
+            new_id = Story.objects.create().pk if len(group) > 1 else None
+            now.update(dict.fromkeys(group, new_id))
+        if len(groups[0]) < 2:
+            now.update(dict.fromkeys(groups[0]))
+    partners: dict[int, list[stories.Match]] = {}
+    for a, b, m in pairs:
+        partners.setdefault(a, []).append(m)
+        partners.setdefault(b, []).append(stories.Match(a, m.contained, m.overlap, m.mutual))
+    for pk in sorted(partners):
+        if now.get(pk) is not None:
+            continue
+        best, home, merged = stories.choose(partners[pk], now)
+        home = home or Story.objects.create().pk
+        for other, story_id in list(now.items()):
+            if story_id in merged:
+                now[other] = home
+        for m in partners[pk]:
+            if now.get(m.pk) is None or m.pk == best.pk:
+                now[m.pk] = home
+        now[pk] = home
+    changed = sorted(pk for pk in set(now) | set(stored) if now.get(pk) != stored.get(pk))
+    by_story: dict[int | None, list[int]] = {}
+    for pk in changed:
+        by_story.setdefault(now.get(pk), []).append(pk)
+    for story_id, ids in by_story.items():
+        for start in range(0, len(ids), CHUNK):
+            Article.objects.filter(pk__in=ids[start : start + CHUNK]).update(story_id=story_id)
+    Story.objects.exclude(pk__in={v for v in now.values() if v is not None}).delete()
     stories._reindex(changed)

@@ -21,13 +21,6 @@ from archive.stories import jaccard, shingles
 ALTERED_AT = 0.5
 
 
-def members(story: Story | int) -> list[Article]:
-    """The story's public articles, oldest first (undated last)."""
-    story_id = story.pk if isinstance(story, Story) else story
-    qs = Article.objects.public().filter(story_id=story_id).for_listing()
-    return _oldest_first(qs)
-
-
 def _oldest_first(qs) -> list[Article]:
     rows = list(qs)
     rows.sort(key=lambda a: (a.published is None, a.published or dt.date.min,
@@ -63,7 +56,7 @@ def story_ref(article: Article) -> dict | None:
     return story_refs([article])[article.pk]
 
 
-ALSO_SHOWN = 20  # other copies listed on an article's page; the story page lists them all
+ALSO_SHOWN = 20  # other copies listed on an article's page; the story page pages them all
 
 
 def also_published(article: Article) -> tuple[list[Article], int]:
@@ -167,13 +160,29 @@ def lag_label(first: Article, article: Article) -> str:
     return f"+{days} day{'s' if days != 1 else ''}"
 
 
-def copies(story: Story) -> list[Copy]:
-    """Each public article of the story, oldest first, with its lag, its likeness to the
-    first and what it changed against it."""
-    found = members(story)
-    if not found:
+STORY_PAGE = 50  # copies a story page shows (each compared with the earliest), and the API
+
+
+def member_ids(story: Story | int) -> list[int]:
+    """Ids of the story's public articles, oldest first (undated last): one query of three
+    columns, so a story of thousands is counted and paged without loading its texts."""
+    story_id = story.pk if isinstance(story, Story) else story
+    rows = Article.objects.public().filter(story_id=story_id).order_by()
+    rows = list(rows.values_list("pk", "published", "published_time"))
+    rows.sort(key=lambda r: (r[1] is None, r[1] or dt.date.min, r[2] or dt.time.min, r[0]))
+    return [r[0] for r in rows]
+
+
+def copies(story: Story, ids: list[int] | None = None, first_id: int | None = None) -> list[Copy]:
+    """Copies of the story's public articles, oldest first, with their lag, likeness to the
+    first and what they changed against it: all of them, or those of `ids` (one page of
+    member_ids, whose first is `first_id`: each is compared with it, shown or not)."""
+    order = member_ids(story) if ids is None else list(ids)
+    if not order:
         return []
-    first = found[0]
+    first_id = order[0] if first_id is None else first_id
+    loaded = {a.pk: a for a in Article.objects.filter(pk__in={first_id, *order}).for_listing()}
+    first = loaded[first_id]
     first_shingles = shingles(first.body_text)
     return [
         Copy(
@@ -185,7 +194,7 @@ def copies(story: Story) -> list[Copy]:
                                                                          a.body_text),
             credits=a.original_source,
         )
-        for a in found
+        for a in (loaded[pk] for pk in order if pk in loaded)
     ]  # fmt: skip
 
 
@@ -204,14 +213,22 @@ def attribution(found: list[Copy]) -> list[str]:
     return lines
 
 
-def story_json(story: Story, found: list[Copy]) -> dict:
-    """GET /api/stories/<id>/ (INTERFACE.md)."""
+def story_json(story: Story, page, found: list[Copy], first: Copy, request=None) -> dict:
+    """GET /api/stories/<id>/ (INTERFACE.md): `size` counts every public copy, `articles`
+    holds one page of them (STORY_PAGE, `?page=`), `next` the next page's URL or null."""
     from archive.api import source_json
 
+    following = None
+    if page.has_next():
+        following = f"/api/stories/{story.pk}/?page={page.next_page_number()}"
+        following = request.build_absolute_uri(following) if request is not None else following
     return {
         "id": story.pk,
-        "size": len(found),
-        "first": found[0].article.pk if found else None,
+        "size": page.paginator.count,
+        "first": first.article.pk,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "next": following,
         "articles": [
             {"id": c.article.pk, "title": c.article.title, "url": c.article.get_absolute_url(),
              "source": source_json(c.article),

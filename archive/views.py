@@ -6,6 +6,7 @@ costs the same few queries however many rows it shows.
 
 import datetime as dt
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Max, Min
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -255,35 +256,50 @@ def article_json(request, pk):
     return JsonResponse(article_detail(article, request))
 
 
-def _public_story(pk: int) -> tuple[Story, list]:
-    """The story and its public copies; 404 when it has fewer than two (a story of one is
-    no story, and a hidden copy is not to be known)."""
+def _public_story(request, pk: int, per_page: int):
+    """The story, the requested page of its public copies (member_ids paged, each copy
+    compared with the earliest) and the earliest's Copy; 404 when it has fewer than two (a
+    story of one is no story, and a hidden copy is not to be known) or no such page. Only a
+    page is compared: a story of 18,501 copies on one page kept a worker for minutes."""
     story = get_object_or_404(Story, pk=pk)
-    found = story_pages.copies(story)
-    if len(found) < 2:
+    ids = story_pages.member_ids(story)
+    if len(ids) < 2:
         raise Http404("No such story.")
-    return story, found
+    try:
+        page = Paginator(ids, per_page).page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404("No such page of this story.") from exc
+    shown = story_pages.copies(story, list(page.object_list), first_id=ids[0])
+    first = shown[0] if page.number == 1 else story_pages.copies(story, ids[:1])[0]
+    return story, page, shown, first
 
 
 class StoryView(DetailView):
-    """GET /stories/<id>/: every outlet's copy, oldest first, with its lag and changes."""
+    """GET /stories/<id>/: every outlet's copy, oldest first, with its lag and changes,
+    STORY_PAGE copies a page."""
 
     template_name = "archive/story.html"
     context_object_name = "story"
 
     def get_object(self, queryset=None):
-        self.object, self.copies = _public_story(self.kwargs["pk"])
+        self.object, self.page, self.copies, self.first = _public_story(
+            self.request, self.kwargs["pk"], story_pages.STORY_PAGE
+        )
         return self.object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["copies"] = self.copies
-        context["first"] = self.copies[0]
-        context["attribution"] = story_pages.attribution(self.copies)
+        context.update(
+            copies=self.copies, first=self.first, page_obj=self.page,
+            size=self.page.paginator.count,
+            attribution=story_pages.attribution(
+                self.copies if self.page.number == 1 else [self.first, *self.copies]
+            ),
+        )  # fmt: skip
         return context
 
 
 def story_json(request, pk):
-    """GET /api/stories/<id>/ (INTERFACE.md)."""
-    story, found = _public_story(pk)
-    return JsonResponse(story_pages.story_json(story, found))
+    """GET /api/stories/<id>/ (INTERFACE.md): STORY_PAGE articles a page, `?page=`."""
+    story, page, shown, first = _public_story(request, pk, story_pages.STORY_PAGE)
+    return JsonResponse(story_pages.story_json(story, page, shown, first, request))

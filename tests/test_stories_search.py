@@ -86,6 +86,33 @@ def test_a_hidden_copy_is_not_shown_or_counted(client, spread):
     assert client.get(f"/api/stories/{spread['story'].pk}/").status_code == 404
 
 
+def test_a_story_of_many_copies_is_paged_each_copy_compared_with_the_earliest(
+    client, spread, monkeypatch
+):
+    from archive import story_pages
+
+    monkeypatch.setattr(story_pages, "STORY_PAGE", 2)
+    url = f"/stories/{spread['story'].pk}/"
+    first = client.get(url).content.decode()
+    assert "Published by 3 outlets" in first  # counts them all
+    assert "The Original Times" in first and "Copy Blog" in first
+    assert "Aggregator Daily" not in first and 'href="?page=2"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Aggregator Daily" in second and "Copy Blog" not in second
+    assert "Originally published by The Original Times" in second  # the earliest, still
+    assert "2 paragraphs added, 1 paragraph removed" in second  # against the earliest
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 404
+    data = client.get(f"/api/stories/{spread['story'].pk}/").json()
+    assert (data["size"], data["page"], data["pages"]) == (3, 1, 2)
+    assert data["next"].endswith(f"/api/stories/{spread['story'].pk}/?page=2")
+    assert data["next"].startswith("http")
+    rest = client.get(data["next"]).json()
+    assert [a["id"] for a in rest["articles"]] == [spread["later"].pk]
+    assert rest["first"] == spread["first"].pk and rest["next"] is None
+    assert rest["articles"][0]["changes"] == {"added": 2, "removed": 1, "altered": 0}
+
+
 def test_an_unknown_story_is_404(client, db):
     assert client.get("/stories/999/").status_code == 404
     assert client.get("/api/stories/999/").status_code == 404
