@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.urls import reverse
 
 from archive.models import Article, Story
 from archive.stories import jaccard, shingles
@@ -173,19 +174,23 @@ def member_ids(story: Story | int) -> list[int]:
     return [r[0] for r in rows]
 
 
-def copies(story: Story, ids: list[int] | None = None, first_id: int | None = None) -> list[Copy]:
+def copies(
+    story: Story, ids: list[int] | None = None, first_id: int | None = None
+) -> tuple[list[Copy], Copy | None]:
     """Copies of the story's public articles, oldest first, with their lag, likeness to the
     first and what they changed against it: all of them, or those of `ids` (one page of
-    member_ids, whose first is `first_id`: each is compared with it, shown or not)."""
+    member_ids, whose first is `first_id`: each is compared with it, shown or not); and the
+    earliest's own Copy."""
     order = member_ids(story) if ids is None else list(ids)
     if not order:
-        return []
+        return [], None
     first_id = order[0] if first_id is None else first_id
     loaded = {a.pk: a for a in Article.objects.filter(pk__in={first_id, *order}).for_listing()}
     first = loaded[first_id]
     first_shingles = shingles(first.body_text)
-    return [
-        Copy(
+
+    def copy(a: Article) -> Copy:
+        return Copy(
             article=a,
             lag=lag_label(first, a),
             similarity=1.0 if a.pk == first.pk else round(
@@ -193,9 +198,9 @@ def copies(story: Story, ids: list[int] | None = None, first_id: int | None = No
             changes=Changes() if a.pk == first.pk else paragraph_changes(first.body_text,
                                                                          a.body_text),
             credits=a.original_source,
-        )
-        for a in (loaded[pk] for pk in order if pk in loaded)
-    ]  # fmt: skip
+        )  # fmt: skip
+
+    return [copy(loaded[pk]) for pk in order if pk in loaded], copy(first)
 
 
 def attribution(found: list[Copy]) -> list[str]:
@@ -220,7 +225,8 @@ def story_json(story: Story, page, found: list[Copy], first: Copy, request=None)
 
     following = None
     if page.has_next():
-        following = f"/api/stories/{story.pk}/?page={page.next_page_number()}"
+        following = reverse("archive:story_json", args=[story.pk])
+        following += f"?page={page.next_page_number()}"
         following = request.build_absolute_uri(following) if request is not None else following
     return {
         "id": story.pk,

@@ -256,7 +256,7 @@ def article_json(request, pk):
     return JsonResponse(article_detail(article, request))
 
 
-def _public_story(request, pk: int, per_page: int):
+def _public_story(request, pk: int):
     """The story, the requested page of its public copies (member_ids paged, each copy
     compared with the earliest) and the earliest's Copy; 404 when it has fewer than two (a
     story of one is no story, and a hidden copy is not to be known) or no such page. Only a
@@ -266,11 +266,10 @@ def _public_story(request, pk: int, per_page: int):
     if len(ids) < 2:
         raise Http404("No such story.")
     try:
-        page = Paginator(ids, per_page).page(request.GET.get("page") or 1)
+        page = Paginator(ids, story_pages.STORY_PAGE).page(request.GET.get("page") or 1)
     except InvalidPage as exc:
         raise Http404("No such page of this story.") from exc
-    shown = story_pages.copies(story, list(page.object_list), first_id=ids[0])
-    first = shown[0] if page.number == 1 else story_pages.copies(story, ids[:1])[0]
+    shown, first = story_pages.copies(story, list(page.object_list), first_id=ids[0])
     return story, page, shown, first
 
 
@@ -283,7 +282,7 @@ class StoryView(DetailView):
 
     def get_object(self, queryset=None):
         self.object, self.page, self.copies, self.first = _public_story(
-            self.request, self.kwargs["pk"], story_pages.STORY_PAGE
+            self.request, self.kwargs["pk"]
         )
         return self.object
 
@@ -301,5 +300,5 @@ class StoryView(DetailView):
 
 def story_json(request, pk):
     """GET /api/stories/<id>/ (INTERFACE.md): STORY_PAGE articles a page, `?page=`."""
-    story, page, shown, first = _public_story(request, pk, story_pages.STORY_PAGE)
+    story, page, shown, first = _public_story(request, pk)
     return JsonResponse(story_pages.story_json(story, page, shown, first, request))
