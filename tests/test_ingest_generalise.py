@@ -732,3 +732,109 @@ def test_an_as_of_line_under_the_headline_is_the_date_when_nothing_else_is(line)
 def test_an_as_of_line_does_not_override_the_dateline():
     article = scrape(f"{TITLE}\n\n12. März 2020\n\nStand: 28.04.2020 18:00 Uhr\n\n{BODY}")
     assert article.published == dt.date(2020, 3, 12)
+
+
+# --------------------------------------------------------------- datelines the head search missed
+
+
+def _day(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def test_a_credited_dateline_is_not_an_images_alt_text():
+    """5min.at: the dateline and a '/ ©' credit on the next line looked like alt text over a
+    caption and were dropped, date and all."""
+    text = (
+        "Veröffentlicht am 5. November 2023, 14:09 \n / ©5min.at\n\n"
+        f"[Auf Facebook teilen](#)\n\n# Villachs Meister Proper expandiert nach Wien\n\n{BODY}"
+    )
+    assert _day(scrape(text).published) == dt.date(2023, 11, 5)
+
+
+def test_a_date_run_into_a_linked_name():
+    """laweekly.com: '[Shana Nys Dambrot](#)November 6, 2023' once the link is text."""
+    article = scrape(
+        f"# Meet Cultural Cultivation Artist\n\n[Shana Nys Dambrot](#)November 6, 2023\n\n{BODY}"
+    )
+    assert _day(article.published) == dt.date(2023, 11, 6)
+    assert article.authors == ["Shana Nys Dambrot"]
+
+
+def test_a_day_in_a_nested_list_is_not_a_list_number():
+    """strive-magazin.de: '* * 2. Okt. 2022' lost its day to markdown's ordered list."""
+    text = f"* [Bianca Praetorius](#)\n* * 2. Okt. 2022\n\n# Das Dating-Dilemma\n\n{BODY}"
+    assert scrape(text).published == dt.date(2022, 10, 2)
+
+
+def test_a_table_of_contents_does_not_end_the_head():
+    """fisch-hitparade.de: links to the article's own headings stand above its dateline."""
+    text = (
+        "# Alkohol auf dem Boot\n\nInhalt\n\n"
+        "[Wie viel Alkohol ist auf dem Boot erlaubt?](#)\n\n"
+        "[Was für Konsequenzen kann ein Alkoholverstoß haben?](#)\n\n"
+        f"Magazin, News\n\n7. Januar 2022\n\n{BODY}\n"
+        "## Wie viel Alkohol ist auf dem Boot erlaubt?\n\nEins vorneweg.\n\n"
+        "## Was für Konsequenzen kann ein Alkoholverstoß haben?\n\nEin Bußgeld.\n"
+    )
+    assert scrape(text).published == dt.date(2022, 1, 7)
+
+
+def test_a_list_of_names_a_tag_and_a_date_is_the_head():
+    """makronom.de: '* [A](#), [B](#) & [C](#) * * [Energie & Umwelt](#) * 26. Oktober 2023'."""
+    text = (
+        "# Warum es ein Ressourcenschutzgesetz braucht\n\n"
+        "Der jährliche Rohstoffkonsum in Deutschland muss bis Mitte des Jahrhunderts halbiert "
+        "werden, und dafür braucht es eine Verbindlichkeit, die ein Gesetz festhalten sollte.\n\n"
+        "* [Clara Löw](#), [Siddharth Prakash](#) & [Klaus Jacob](#)\n"
+        f"* * [Energie & Umwelt](#)\n* 26. Oktober 2023\n\n{BODY}"
+    )
+    assert scrape(text).published == dt.date(2023, 10, 26)
+
+
+def test_a_linked_doubled_date_below_the_title():
+    """unsere-zeitung.at: WordPress's published and modified dates run together, as a link."""
+    text = f"# Ist die Inklusion umsetzbar?\n\n[2. Februar 20202. Februar 2020](#)\n\n{BODY}"
+    assert scrape(text).published == dt.date(2020, 2, 2)
+
+
+def test_an_update_in_a_compound_word_is_no_updated_label():
+    """ndr.de: 'Das Coronavirus-Update mit Christian Drosten 18.03.2020 13:15 Uhr Autor/in:
+    Korinna Hennig' is the programme's name, its date and its author."""
+    text = (
+        "# Coronavirus-Update: Brauchen Abkürzungen\n\n"
+        "## NDR Info Das Coronavirus-Update mit Christian Drosten 18.03.2020 13:15 Uhr "
+        f"Autor/in: Korinna Hennig\n\n{BODY}"
+    )
+    article = scrape(text)
+    assert _day(article.published) == dt.date(2020, 3, 18)
+    assert article.authors == ["Korinna Hennig"]
+
+
+def test_a_lone_date_below_the_text():
+    """lbv.de: the date stands alone below the article, over a 'Back' link."""
+    text = f"# Lebenszeichen von Bavaria\n\n{BODY}\n21.01.2022\n\n[Zurück](#)\n"
+    assert scrape(text).published == dt.date(2022, 1, 21)
+
+
+def test_a_lone_date_of_a_comment_or_another_story_is_not_the_articles():
+    """Below the text, a date beside another story's linked headline (next and previous
+    posts) or past the comments' heading is not the article's."""
+    comments = (
+        f"# Ein Gefängnis ohne Dach\n\n{BODY * 6}\n## 6 Kommentare zu „Ein Gefängnis ohne Dach“\n\n"
+        "[Dagmar Rehak](#)\n\n13 Dezember, 2015 um 01:10\n\nDas stimmt überhaupt nicht.\n"
+    )
+    assert scrape(comments).published is None
+    teaser = (
+        f"# Ein Gefängnis ohne Dach\n\n{BODY * 6}\nNächster\n\n"
+        "[Der größte Prokrastinator der Literatur](#)\n\n11. September 2019\n"
+    )
+    assert scrape(teaser).published is None
+
+
+def test_the_date_before_an_update_on_the_same_line():
+    """larepublica.pe: '08 May 2022Actualizado el 08 de Mayo 2022 | 6:00 h'."""
+    text = (
+        "# ¿Cuándo serán las primeras vacaciones escolares?\n\n"
+        f"[La República](#)\n\n08 May 2022Actualizado el 09 de Mayo 2022 | 6:00 h\n\n{BODY}"
+    )
+    assert scrape(text).published == dt.date(2022, 5, 8)

@@ -55,7 +55,7 @@ def build_article(
     """
     removed = list(hints.removed)
     blocks = _drop_alt_text(blocks, removed)
-    meta = metadata.extract(blocks, known_date=hints.published)
+    meta = metadata.extract(blocks, known_date=hints.published, scrape=hints.drop_teasers)
     if hints.title:
         meta.consumed = _without_title_unless_repeated(meta, hints.title, blocks)
     if hints.drop_teasers:  # a scrape: its furniture is still in the text

@@ -100,9 +100,19 @@ _SEARCH_RE = re.compile(
     re.VERBOSE,
 )
 _UPDATED = re.compile(
-    r"(?:\b(?:last updated|zuletzt aktualisiert|zuletzt geändert|updated?|last modified|"
-    r"modified|aktualisiert|geändert|mis à jour|modifié|"
+    # not in a compound ("Coronavirus-Update"); a year may run into it ("2022Actualizado")
+    r"(?:(?<![^\W\d_]-)(?:\b|(?<=\d))(?:last updated|zuletzt aktualisiert|zuletzt geändert|"
+    r"updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|"
     r"actualizado|aggiornato|bijgewerkt|atualizado|copyright|stand)\b|©)",
+    re.IGNORECASE,
+)
+# A line that says it gives the publication date ("Veröffentlicht am: …", "Published …").
+PUBLISHED_LABEL = re.compile(
+    r"^[*_\s]{0,4}(?:published|posted|first published|veröffentlicht|erschienen|publié|publiée|"
+    r"publiziert|erstellt am|created|créé|date\b|datum\b|data\b|fecha\b|"
+    r"(?:dieser |der )?beitrag wurde am|"
+    r"publicado|publicada|pubblicato|gepubliceerd|opublikowano|publicerad|julkaistu|"
+    r"udgivet|publisert|zveřejněno|yayınlanma|опубликовано)\b",
     re.IGNORECASE,
 )
 SEARCH_MAX_CHARS = 300  # longer lines are text, not datelines
@@ -114,7 +124,7 @@ def search_date(text: str) -> dt.date | None:
     """The first readable date in a short line ('Von X // 1. November 2023', '12:20pm Jan 7,
     2024', '30/04/2024 - 16:38', '2024年10月13日'); None for long lines, 'updated' and copyright
     lines, and lines with no full date (day, month and year)."""
-    text = _before_updated(text)
+    text = _GLUED_MONTH.sub(" ", before_updated(text))
     if not text:
         return None
     for match in _SEARCH_RE.finditer(text):
@@ -124,15 +134,20 @@ def search_date(text: str) -> dt.date | None:
     return None
 
 
+# "[Shana Nys Dambrot](#)November 6, 2023": a name and a month word run together once the
+# link is gone; a capital after a small letter, then a month-length word and a day.
+_GLUED_MONTH = re.compile(r"(?<=[a-zß-ÿ])(?=[A-Z][a-z]{2,9}\.?\s{1,2}\d)")
+
+
 def date_span(text: str) -> tuple[int, int] | None:
     """(start, end) of the first date-shaped phrase of a short line, found by pattern alone
     (nothing parsed: cheap enough for every head line); search_date reads it."""
-    text = _before_updated(text)
+    text = before_updated(text)
     match = _SEARCH_RE.search(text) if text else None
     return None if match is None else (match.start(), match.end())
 
 
-def _before_updated(text: str) -> str:
+def before_updated(text: str) -> str:
     """The part of a short line before its 'updated' or copyright mark: 'Published: 22:00 GMT,
     26 September 2020 | Updated: 08:39 GMT, 28 September 2020' gives the first date, 'Last
     updated …', 'Stand: …' and '© 2019 …' nothing ('' for a long line)."""

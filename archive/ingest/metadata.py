@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from archive.ingest.blocks import Block, fragment_text, word_count
 from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
-from archive.ingest.dates import date_span, find_dateline, search_date, search_leading_date
+from archive.ingest.dates import (
+    PUBLISHED_LABEL,
+    before_updated,
+    date_span,
+    find_dateline,
+    search_date,
+    search_leading_date,
+)
 from archive.ingest.names import clean_author, merge_authors, split_names
 from archive.ingest.types import Metadata
 
@@ -125,15 +132,20 @@ class Meta(Metadata):
     known_date: dt.date | None = None
     title_date: dt.date | None = None  # a date that opened the title heading
     date_index: int = -1  # the head block the date was read from
+    headings: set[str] = field(default_factory=set)  # the text's own subheadings (_heading_key)
 
 
-def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
+def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: bool = True) -> Meta:
     """Read the metadata lines of a scraped text; see the module docstring.
 
     known_date: the date the container (JSON, HTML metadata) gave. Then only a dateline with
     that same date is taken as one: other dated lines ("Record March 31, 1987") are content.
+    scrape: the blocks are a scraped text, not what trafilatura found in a page (whose dates
+    htmldate has searched already): a lone date line below the text is its date too.
     """
     meta = Meta(known_date=known_date)
+    meta.headings = {_heading_key(b.text) for b in blocks if b.kind in ("h2", "h3", "h4")}
+    meta.headings.discard("")
     title_index = meta.title_index = _find_title(blocks, meta)
     head_start = max(0, title_index - BEFORE_TITLE) if title_index >= 0 else 0
     head_end = (title_index if title_index >= 0 else 0) + HEAD_BLOCKS
@@ -144,7 +156,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
             continue
         if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
             meta.body_seen = True
-        if index > title_index >= 0 and _ends_head(block) and not _is_menu(block):
+        if index > title_index >= 0 and _ends_head(block, meta) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
         if in_head and pending_by and _read_names(block.text, meta, index, "metadata:byline"):
@@ -168,6 +180,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None) -> Meta:
         _as_of_date(blocks, meta, head_start, title_index)
     if meta.published is None and known_date is None:
         meta.published = meta.title_date
+    if meta.published is None and known_date is None and scrape:
+        _lone_date(blocks, meta, title_index)
     if not meta.authors and meta.date_index >= 0:
         _name_beside_date(blocks, meta)
     if not meta.authors and not meta.organisations:
@@ -190,7 +204,7 @@ def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: 
         block = blocks[index]
         if index > title_index and long_paragraphs >= HEAD_PARAGRAPHS:
             return  # the text has begun (a paragraph that opens with a date was read)
-        if index > title_index and _ends_head(block) and not _is_menu(block):
+        if index > title_index and _ends_head(block, meta) and not _is_menu(block):
             return  # other stories' teasers; a menu of short links is only passed
         found = _head_line_date(block, is_title=index == title_index)
         if found is not None:
@@ -219,7 +233,7 @@ def _list_items(block: Block) -> list[str]:
     return [fragment_text(item) for item in block.html.split("</li>") if item.strip()]
 
 
-MENU_ITEM_WORDS = 3  # a list whose links are this short on average is a menu, not teasers
+MENU_ITEM_WORDS = 4  # a list whose links are this short on average is a menu, not teasers
 
 
 def _is_menu(block: Block) -> bool:
@@ -238,11 +252,59 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
     for block in blocks:
         lines = _list_items(block) if block.kind in ("ul", "ol") else [block.text]
         for text in lines:  # "* Author: X * Published: 03 December 2019 * Updated: …"
-            if _PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
+            if PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
                 found = search_date(text)
                 if found is not None:
                     meta.published = found
                     return
+
+
+def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
+    """A line that is a date and nothing else, below the text ('21.01.2022' over a 'Back'
+    link: where many sites' templates put it): the first such line below the title, when no
+    dateline stands in the head. Not a date beside another story's linked headline (next
+    and previous posts, teasers), below an 'updated' label, or past the comments' or related
+    stories' heading."""
+    for index in range(max(title_index, 0) + 1, len(blocks)):
+        block = blocks[index]
+        if block.kind in ("h2", "h3", "h4") and _TAIL_HEADING.search(block.text):
+            return
+        # "07/05/2022 20H06 - ACTUALIZADO A 07/05/2022 20H17": the date before the update
+        text = before_updated(block.text).strip(" -–—|·")
+        if block.kind != "p" or index in meta.consumed or not 0 < len(text) <= LONE_DATE_CHARS:
+            continue
+        line = find_dateline(text)  # "5. November 2021 Bestellinformationen"
+        found = line[1] if line and not line[0] else None
+        found = found or (search_date(text) if _mostly_date(text) else None)
+        if found is None:
+            continue
+        near = [blocks[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+        if any(_linked_headline(b) for b in near) or _UPDATED_LABEL.search(near[0].text):
+            continue
+        meta.published, meta.date_index = found, index
+        return
+
+
+LONE_DATE_CHARS = 40
+_TAIL_HEADING = re.compile(
+    r"\b(?:comments?|kommentare?|antworten|responses?|replies|reactions|commentaires?|"
+    r"comentarios?|commenti|reacties|komentarze|related|ähnliche|verwandte|weitere|"
+    r"more from|more stories|auch interessant|lesenswert|das könnte|recent|neueste|"
+    r"read next|lire aussi|à lire|leggi anche|lea también)\b",
+    re.IGNORECASE,
+)
+_UPDATED_LABEL = re.compile(
+    r"^\W*(?:letzte änderung|zuletzt|aktualisiert|geändert|last updated|updated|modified|"
+    r"stand|mis à jour|actualizado|aggiornato)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _linked_headline(block: Block) -> bool:
+    """Another story's linked headline, or a list of them."""
+    if block.kind in ("ul", "ol"):
+        return block.link_density >= NAV_LINK_DENSITY and not _is_menu(block)
+    return block.link_only and (block.kind in ("h2", "h3", "h4") or word_count(block.text) >= 3)
 
 
 _AS_OF = re.compile(r"^[*_\s]{0,3}stand\s*:?\s+", re.IGNORECASE)
@@ -260,16 +322,6 @@ def _as_of_date(blocks: list[Block], meta: Meta, start: int, title_index: int) -
             if found is not None:
                 meta.published, meta.date_index = found, index
                 return
-
-
-_PUBLISHED_LABEL = re.compile(
-    r"^[*_\s]{0,4}(?:published|posted|first published|veröffentlicht|erschienen|publié|publiée|"
-    r"publiziert|erstellt am|created|créé|date\b|datum\b|data\b|fecha\b|"
-    r"(?:dieser |der )?beitrag wurde am|"
-    r"publicado|publicada|pubblicato|gepubliceerd|opublikowano|publicerad|julkaistu|"
-    r"udgivet|publisert|zveřejněno|yayınlanma|опубликовано)\b",
-    re.IGNORECASE,
-)
 
 
 def _may_be_dateline(text: str) -> bool:
@@ -388,17 +440,42 @@ def _navigation_heading(block: Block) -> bool:
     return block.link_density >= NAV_LINK_DENSITY and not block.link_only
 
 
-def _ends_head(block: Block) -> bool:
+def _ends_head(block: Block, meta: Meta) -> bool:
     """A list of links or a linked headline below the title: other stories begin (a link-dense
-    line may still be a byline or a tag line, and is read as one)."""
+    line may still be a byline or a tag line, and is read as one; a link to one of the
+    article's own headings is its table of contents)."""
     if block.kind in ("ul", "ol"):  # a one-item list is a line ("* [Ronja Beck](#)")
         if block.html.count("<li>") <= 1 or block.link_density < NAV_LINK_DENSITY:
             return False
-        # "* Von [Benjamin Fischer](#) und [Marcus Theurer](#) * -Aktualisiert am": a byline
-        return not any(BYLINE.match(item) for item in _list_items(block)[:3])
+        items = _list_items(block)
+        # "* Von [Benjamin Fischer](#) und [Marcus Theurer](#) * -Aktualisiert am": a byline;
+        # "* [Clara Löw](#) * [Energie & Umwelt](#) * 26. Oktober 2023": names, a tag, a date
+        if any(BYLINE.match(item) for item in items[:3]):
+            return False
+        if len(items) <= HEAD_LIST_ITEMS and any(_is_dateline(item) for item in items):
+            return False
+        return not all(_own_heading(item, meta) for item in items if item)
+    if block.kind == "p" and (_own_heading(block.text, meta) or _mostly_date(block.text)):
+        return False  # "[2. Februar 20202. Februar 2020](#)": the post's date, linked
     if block.kind in ("h2", "h3", "h4") and block.link_only:
         return not _dated_name(block.text)  # "### [Jeanne Corriveau](#)": the author's page
     return block.link_only and word_count(block.text) >= 5
+
+
+HEAD_LIST_ITEMS = 6  # a list this short with a dateline among its items is the article's head
+
+
+def _mostly_date(text: str) -> bool:
+    span = date_span(text)
+    return span is not None and 2 * (span[1] - span[0]) >= len(text)
+
+
+def _own_heading(text: str, meta: Meta) -> bool:
+    return _heading_key(text) in meta.headings
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .:?!")
 
 
 def is_navigation(block: Block) -> bool:

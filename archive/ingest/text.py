@@ -14,6 +14,7 @@ from html import escape as html_escape
 from markdown_it import MarkdownIt
 
 from archive.ingest.blocks import Block, fragment_text, normalize_ws, text_block
+from archive.ingest.dates import PUBLISHED_LABEL, find_dateline
 
 _DEAD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:#[^)\s]*|\s*)\)")
 _ONE_LINK = re.compile(r"(?:#{1,6}[ \t]{1,4})?\W{0,3}\[[^\[\]]+\]\([^)]*\)\W{0,3}")
@@ -33,7 +34,7 @@ _MD_SIGNALS = re.compile(
 # needs no boundary: WordPress doubles its dates ("22. Dezember 201922. Dezember 2019").
 # The same in a list item: "* 25. Juli 2019" would be a list inside the item.
 _DAY_DOT_LINE = re.compile(
-    r"^(\s{0,3}(?:[-*+][ \t]{1,4})?\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4})", re.M
+    r"^(\s{0,3}(?:[-*+][ \t]{1,4}){0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4})", re.M
 )
 _LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
 # Anything markdown might read as markup; a paragraph without any is plain text.
@@ -173,6 +174,8 @@ def _split_caption(lines: list[str]) -> tuple[list[str], str] | None:
     alt = lines[:-1]
     if any(len(line.split()) > 30 or line.rstrip().endswith(".") for line in alt):
         return None
+    if any(PUBLISHED_LABEL.match(line) or find_dateline(line) for line in alt):
+        return None  # "Veröffentlicht am 5. November 2023 / ©5min.at": the dateline, credited
     return alt, last
 
 
