@@ -838,3 +838,39 @@ def test_the_date_before_an_update_on_the_same_line():
         f"[La República](#)\n\n08 May 2022Actualizado el 09 de Mayo 2022 | 6:00 h\n\n{BODY}"
     )
     assert scrape(text).published == dt.date(2022, 5, 8)
+
+
+# --------------------------------------------------------------- bylines the head reading missed
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        # ejwue.de: a date, then the credit label "Redaktion:" and a role in brackets
+        ("05.02.2020 - Redaktion: Eberhard Fuhr (Pressesprecher des EJW)", ["Eberhard Fuhr"]),
+        ("Erstellt von Andri Bryner", ["Andri Bryner"]),  # eawag.ch
+        ("Blog Beitrag von Margarita Koreneva", ["Margarita Koreneva"]),  # ethify.org
+        ("***---- by Kenneth Surin***", ["Kenneth Surin"]),  # enacademic.com
+        ("###### **durch** [Yirou Chen](#)", ["Yirou Chen"]),  # digitale-exzellenz.de
+        ("责任编辑：孔德明", ["孔德明"]),  # banyuetan.org
+        # security.googleblog.com: four names, then their team after a dash
+        (
+            "Posted by Nathan Parker, Varun Khaneja, Eric Mill and Kiran C Nair - Chrome Safe "
+            "Browsing team",
+            ["Nathan Parker", "Varun Khaneja", "Eric Mill", "Kiran C Nair"],
+        ),
+        # hss.de, interscenar.io, healthline.com: a role, the next field, a degree
+        ("**Autorin: Uta Staschewski, Projektleiterin der HSS in Tunesien.**", ["Uta Staschewski"]),
+        ("* Author: [Gàbor Muniér](#), Datum: 03.Mär.19", ["Gàbor Muniér"]),
+        ("By Grant Tinsley, PhD", ["Grant Tinsley"]),
+        # silvias.net: the next field begins at its bar ("Eingetragen bei:")
+        ("von [Silvia Jura](#) | Eingetragen bei: [politics](#) |", ["Silvia Jura"]),
+    ],
+)
+def test_bylines_in_more_shapes(line, authors):
+    assert scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}").authors == authors
+
+
+def test_an_edit_button_in_chinese_is_no_byline_label():
+    """baike.baidu.com: '[编辑](#) [锁定](#)' (edit, lock) under the title names nobody."""
+    assert scrape(f"# 蔡健雅\n\n[编辑](#) [锁定](#) [讨论](#)\n\n{BODY}").authors == []

@@ -39,21 +39,25 @@ _BY_WORDS = (
     r"by|von|par|por|di|door|av|af|przez|od|от|автор|written by|posted by|geschrieben von|"
     r"verfasst von|publié par|escrit[oa] por|scritto da|an analysis by|a commentary by|"
     r"an opinion by|analysis by|commentary by|a column by|reporting by|eine analyse von|"
-    r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by"
+    r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by|"
+    r"erstellt von|ein beitrag von|beitrag von|blog beitrag von|blogbeitrag von|gastbeitrag von"
 )
 _BY_LABELS = (
     r"text|texte|texto|author|authors|autor|autorin|autoren|autor/in|autor\*in|autor:in|"
     r"auteur|auteurs|autore|writer|"
     r"author of the article|autor des artikels|redakteur|redakteurin|reporter|verfasser|"
-    r"verfasserin|escrito por|por|von|by"
+    r"verfasserin|escrito por|por|von|by|redaktion|"
+    # only with a colon after them ("责任编辑：孔德明"): "[编辑](#)" alone is an edit button
+    r"作者(?=[:：])|记者(?=[:：])|記者(?=[:：])|编辑(?=[:：])|责任编辑|責任編輯|撰文(?=[:：])|文(?=[:：])"
 )
 BYLINE = re.compile(
-    rf"^[|/·•\-–—\s]{{0,3}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*:)\s*(?P<names>.+)$",
+    rf"^[|/·•\-–—\s]{{0,6}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*[:：])\s*"
+    r"(?P<names>.+)$",
     re.IGNORECASE,
 )
 # "18.03.2020 13:15 Uhr  Autor/in: Korinna Hennig": a labelled byline inside a head line.
 _LABEL_INLINE = re.compile(
-    rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*:\s*(?P<names>[^|•·\n]{{2,80}})", re.IGNORECASE
+    rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*[:：]\s*(?P<names>[^|•·\n]{{2,80}})", re.IGNORECASE
 )
 _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
 # Headings and lines of a site's furniture, never the title (a lexicon, many languages).
@@ -510,6 +514,14 @@ def looks_like_title(block: Block) -> bool:
 def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = "") -> bool:
     """Names from a byline's name part; a date on the same line (`dated`: the line's own
     text, when the names were cut from it) is the dateline too."""
+    nxt = _NEXT_LABEL.search(text)  # "[A](#), Datum: 03.Mär.19": the next field
+    if nxt:  # "[wordpressadmin](#) | Eingetragen bei: [politics](#)": the field from its '|'
+        text = text[: nxt.start()]
+        bar = text.rfind("|")
+        text = text[:bar] if bar >= 0 and len(text[bar + 1 :].split()) <= 1 else text
+        text = text.rstrip(" ,;|")
+    if word_count(text) > 14:  # "Posted by A, B, C and D - Chrome Safe Browsing team"
+        text = _ROLE_AFTER_DASH.sub("", text)
     if word_count(text) > 14:
         return False
     cut = _DATE_START.search(text)
@@ -537,6 +549,9 @@ def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = ""
         meta.published = search_date(dated[cut.start() :])
         meta.date_index = index if meta.published is not None else meta.date_index
     return True
+
+
+_ROLE_AFTER_DASH = re.compile(r"\s[-–—|]\s.*$")
 
 
 def _unglued(block: Block, names: str) -> str:
@@ -632,7 +647,10 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
     return True
 
 
-_BY_BEFORE_LINK = re.compile(rf"(?:^|[^\w]|\d)(?:{_BY_WORDS}|{_BY_LABELS})\s*:?\s*$", re.IGNORECASE)
+# Before a link to the author's page, "durch" (German "by") too: the link is the name.
+_BY_BEFORE_LINK = re.compile(
+    rf"(?:^|[^\w]|\d)(?:{_BY_WORDS}|{_BY_LABELS}|durch)\s*:?\s*$", re.IGNORECASE
+)
 SEARCH_MAX_LINE = 300
 HANDLE_LETTERS = 4  # a shorter word after "von" is an editor's initials ("Autor: red", "kj")
 _HANDLE = re.compile(r"[^\W_][\w.-]{1,29}")

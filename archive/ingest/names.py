@@ -34,6 +34,22 @@ _NAME_REST = re.compile(r"^[\w'’.·-]*$")
 _LAST_FIRST = re.compile(r"^([^\W\d_][\w'’.-]*), ([^\W\d_][\w'’.-]*)$")
 
 
+# A role or an affiliation after a name ("Uta Staschewski, Projektleiterin der HSS", "Sarah
+# Hinger, Staff Attorney, ACLU …"): from the first part that names one on, no more names.
+ROLE = re.compile(
+    r"\b(?:editor|editors|correspondent|reporter|writer|attorney|professor|director|manager|"
+    r"president|chair|chairman|chief|head|senior|staff|columnist|contributor|journalist|"
+    r"analyst|researcher|fellow|founder|ceo|cfo|cto|photographer|spokesman|spokeswoman|"
+    r"spokesperson|geschäftsführer|geschäftsführerin|präsident|präsidentin|vorsitzender?|"
+    r"journalistin|fotograf|fotografin|rédacteur|rédactrice|correspondant|correspondante|"
+    r"envoyée?|journaliste|periodista|corresponsal|redactora?|giornalista|redattore|inviato|"
+    r"rechtsanwalt|rechtsanwältin|anwalt|anwältin|illustration|illustrations|fotos?|photos?)\b"
+    r"|\w*(?:leiter|leiterin|sprecher|sprecherin|referent|referentin|beauftragter?|redakteur|"
+    r"redakteurin|experte|expertin|korrespondent|korrespondentin)\b",
+    re.IGNORECASE,
+)
+
+
 def fold_spaces(text: str) -> str:
     """Runs of white space (tabs, newlines, no-break spaces) as one space, ends stripped."""
     return " ".join(text.translate(INVISIBLE).split())
@@ -47,7 +63,18 @@ def split_names(names: str) -> list[str]:
     last_first = _LAST_FIRST.match(names)  # "Lenharo, Mariana" is one person, not two
     if last_first and not {last_first[1].lower(), last_first[2].lower()} & NOT_PEOPLE:
         return [f"{last_first[2]} {last_first[1]}"]
-    return [part for part in _SPLIT.split(names) if part.strip()]
+    parts = [part for part in _SPLIT.split(names) if part.strip()]
+    role = next((i for i, part in enumerate(parts) if i and ROLE.search(part)), len(parts))
+    # "Grant Tinsley, PhD": a degree; "Rechtsanwalt": a role with no name
+    return [p for p in parts[:role] if not _DEGREE.fullmatch(p.strip(" .")) and not _role_only(p)]
+
+
+_DEGREE = re.compile(r"(?i)ph\.?d|m\.?d|mba|msc|m\.?sc|ma|ba|rd|rn|dr|prof|dipl\.?-?\w*|mph")
+
+
+def _role_only(part: str) -> bool:
+    """A part that is only role words ('Rechtsanwalt', 'Staff Writer')."""
+    return ROLE.sub("", part).strip(" .-") == "" and bool(part.strip())
 
 
 def is_name_word(word: str) -> bool:
