@@ -874,3 +874,34 @@ def test_bylines_in_more_shapes(line, authors):
 def test_an_edit_button_in_chinese_is_no_byline_label():
     """baike.baidu.com: '[编辑](#) [锁定](#)' (edit, lock) under the title names nobody."""
     assert scrape(f"# 蔡健雅\n\n[编辑](#) [锁定](#) [讨论](#)\n\n{BODY}").authors == []
+
+
+# --------------------------------------------------------------- authors of HTML pages
+
+
+def test_initials_keep_their_stops():
+    """trafilatura writes 'Günter W Kienitz' for the page's 'Günter W. Kienitz'."""
+    article = page(dev_page("archive.peptalks.de.schulnoten.html").decode("utf-8"))
+    assert "Günter W. Kienitz" in article.authors
+
+
+def test_initials_keep_their_stops_in_a_meta_tag():
+    head = '<meta name="author" content="T. V. Raman"><title>Meta</title>'
+    assert page(html_doc(head, "<h1>Meta</h1>")).authors == ["T. V. Raman"]
+
+
+def test_an_imprint_in_the_author_tag_names_no_place():
+    """alpin.de: 'Olympia-Verlag GmbH, Nürnberg, Germany' is the publisher and its address;
+    kirche-und-leben.de: 'Kirche und Leben, Münster, Germany' the same, split into words."""
+    head = '<meta name="author" content="Olympia-Verlag GmbH, Nürnberg, Germany"><title>T</title>'
+    article = page(html_doc(head, "<h1>Freeride im Allgäu</h1>"))
+    assert article.authors == [] and article.organisations == ["Olympia-Verlag GmbH"]
+    head = '<meta name="author" content="Kirche und Leben, Münster, Germany"><title>T</title>'
+    article = page(html_doc(head, "<h1>Freeride im Allgäu</h1>"))
+    assert article.authors == [] and article.organisations == []
+
+
+def test_a_copyright_notice_is_no_credit():
+    head = '<meta name="author" content="Copyright Haufe-Lexware GmbH"><title>T</title>'
+    article = page(html_doc(head, "<h1>Ordnungsgeld</h1>"))
+    assert article.authors == [] and article.organisations == []

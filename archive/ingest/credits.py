@@ -36,6 +36,34 @@ _BY_PREFIX = re.compile(
 _LABEL_PREFIX = re.compile(r"^(?:作者|记者|記者|责任编辑|編輯|编辑|撰文|文|기자|글)\s*[:：]\s*")
 
 
+# Countries, as an imprint names them after a publisher and its town ("Olympia-Verlag GmbH,
+# Nürnberg, Germany" in a page's author tag): a place, never a credit.
+COUNTRIES = {
+    "germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse",
+    "svizzera", "france", "frankreich", "italy", "italia", "italien", "spain", "españa",
+    "spanien", "portugal", "netherlands", "nederland", "niederlande", "belgium", "belgique",
+    "belgië", "belgien", "luxembourg", "luxemburg", "denmark", "danmark", "sweden", "sverige",
+    "norway", "norge", "finland", "suomi", "poland", "polska", "czech republic", "česko",
+    "hungary", "magyarország", "greece", "ireland", "united kingdom", "uk", "england",
+    "scotland", "usa", "us", "united states", "united states of america", "canada", "mexico",
+    "méxico", "brazil", "brasil", "argentina", "chile", "peru", "perú", "colombia", "india",
+    "china", "japan", "korea", "south korea", "australia", "new zealand", "south africa",
+    "russia", "россия", "ukraine", "україна", "turkey", "türkiye", "israel", "egypt",
+}  # fmt: skip
+
+
+def drop_imprint(names: list[str]) -> list[str]:
+    """A page's author tag that is an imprint ('Olympia-Verlag GmbH; Nürnberg; Germany',
+    'Kirche; Leben; Münster; Germany' once split): a publisher and its address. Only what is
+    an organisation's name stays; the town, the country and name fragments go."""
+    if not any(" ".join(n.lower().split()).strip(" .") in COUNTRIES for n in names):
+        return names
+    return [n for n in names if organisation(n)]
+
+
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class OrgRule:
     name: str
@@ -101,8 +129,8 @@ def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
     organisations: list[str] = []
     for raw in candidates:
         raw = _LABEL_PREFIX.sub("", _BY_PREFIX.sub("", raw.strip()))
-        if " ".join(raw.lower().split()) in ACCOUNTS:
-            continue
+        if " ".join(raw.lower().split()) in ACCOUNTS or _COPYRIGHT.match(raw):
+            continue  # "Copyright Haufe-Lexware GmbH": the site's notice, not a credit
         org = organisation(raw)
         if org:
             if org not in organisations:

@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from archive.ingest.blocks import Block, fragment_text, normalize_ws
-from archive.ingest.credits import sort_credits
+from archive.ingest.credits import drop_imprint, sort_credits
 from archive.ingest.dates import parse_loose
 from archive.ingest.names import split_names
 from archive.ingest.pagemeta import PageMeta, read_page_meta
@@ -75,7 +75,7 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
     hints = Hints(drop_teasers=False)
     blocks = _body_blocks(doc.body) if doc is not None and doc.body is not None else []
     if doc is not None:
-        _fill_hints(doc, hints)
+        _fill_hints(doc, hints, text)
     _page_hints(page, hints)
     if not any(b.text for b in blocks):
         blocks = fallback_blocks(text)
@@ -83,10 +83,10 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
     return blocks, hints
 
 
-def _fill_hints(doc: object, hints: Hints) -> None:
+def _fill_hints(doc: object, hints: Hints, page_text: str = "") -> None:
     hints.title = normalize_ws(getattr(doc, "title", None) or "")
-    authors = getattr(doc, "author", None) or ""
-    hints.authors, hints.organisations = sort_credits(split_names(authors))
+    authors = [_as_written(n, page_text) for n in split_names(getattr(doc, "author", None) or "")]
+    hints.authors, hints.organisations = sort_credits(drop_imprint(authors))
     hints.published = parse_loose(getattr(doc, "date", None))
     hints.source = normalize_ws(getattr(doc, "sitename", None) or "")
     hints.original_url = getattr(doc, "url", None) or ""
@@ -94,6 +94,23 @@ def _fill_hints(doc: object, hints: Hints) -> None:
     tags += [("category", c) for c in getattr(doc, "categories", None) or []]
     hints.tags = [(k, normalize_ws(v)) for k, v in tags if v.strip()]
     hints.language = (getattr(doc, "language", None) or "")[:2]
+
+
+AS_WRITTEN_CHARS = 400_000  # of the page searched for a name's own spelling
+
+
+def _as_written(name: str, page_text: str) -> str:
+    """The name as the page writes it: trafilatura turns the stops of initials into spaces
+    ('Günter W. Kienitz' -> 'Günter W Kienitz', 'T. V. Raman' -> 'T V Raman'); the page's
+    own spelling, the same letters with only stops and spaces between the words, is
+    taken back. Only stops: '_' and '-' between the words are a handle or an address's slug
+    ('amelie_siekmann.jpg'), not the name as the page shows it."""
+    words = name.split()
+    if len(words) < 2 or not page_text:
+        return name
+    pattern = r"(?<![\w.])" + r"(?:\.\s?|\s)".join(map(re.escape, words)) + r"(?![\w])"
+    found = re.search(pattern, page_text[:AS_WRITTEN_CHARS])
+    return normalize_ws(found.group(0)) if found else name
 
 
 def _page_hints(page: PageMeta, hints: Hints) -> None:
