@@ -905,3 +905,30 @@ def test_a_copyright_notice_is_no_credit():
     head = '<meta name="author" content="Copyright Haufe-Lexware GmbH"><title>T</title>'
     article = page(html_doc(head, "<h1>Ordnungsgeld</h1>"))
     assert article.authors == [] and article.organisations == []
+
+
+def test_a_byline_under_the_headline_that_trafilatura_leaves_out():
+    """zdf.de, lopinion.fr and others: the byline stands under the <h1>, in markup no reader
+    of metadata knows; trafilatura leaves it out of the text. It is read as a scrape's is."""
+    body = (
+        '<header><h1>Neue Regeln für den Winter</h1><div class="info"><span>12.01.2021 '
+        '</span> · <span>von <a href="/autoren/kuerten">Andreas Kürten</a></span></div>'
+        "</header>"
+    )
+    article = page(html_doc("<title>Neue Regeln für den Winter</title>", body))
+    assert article.authors == ["Andreas Kürten"]
+
+
+def test_a_byline_under_the_headline_of_a_real_page():
+    article = page(dev_page("deleuze.enacademic.com.micropolitics.html").decode("utf-8"))
+    assert article.authors == ["Kenneth Surin"]
+
+
+def test_share_buttons_and_a_table_of_contents_under_the_headline_name_nobody():
+    body = (
+        "<h1>Unser Tipp im November</h1><p>01. November 2021 | Naturschutz</p>"
+        '<p><a href="#">teilen</a></p><p><a href="#">tweeten</a></p>'
+        '<p>Inhalt:</p><p><a href="#daten">Example Data</a></p><h2 id="daten">Example Data</h2>'
+    )
+    article = page(html_doc("<title>Unser Tipp im November</title>", body))
+    assert article.authors == [] and article.organisations == []

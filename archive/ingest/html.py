@@ -77,6 +77,8 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
     if doc is not None:
         _fill_hints(doc, hints, text)
     _page_hints(page, hints)
+    if tree is not None and not hints.authors and not hints.organisations:
+        _head_credits(tree, hints, page)
     if not any(b.text for b in blocks):
         blocks = fallback_blocks(text)
         hints.extra["warning"] = "trafilatura found no main text; used the page's paragraphs"
@@ -134,6 +136,22 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
     if hints.published is None and (page.published or page.page_published):
         hints.published = parse_loose(page.published or page.page_published)
     hints.published = _page_date(hints.published, page, hints.original_url)
+
+
+def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
+    """The byline in the lines under the headline, read as a scrape's head is, when neither
+    the markup nor trafilatura named anyone (pagehead)."""
+    from archive.ingest import metadata
+    from archive.ingest.pagehead import head_text
+    from archive.ingest.text import read_markdown
+
+    text = head_text(tree, hints.title)
+    if not text:
+        return
+    meta = metadata.extract(read_markdown(text), scrape=False)
+    site = site_keys(page.titles.site_names, page.titles.domain)
+    hints.authors = [a for a in meta.authors if not _names_site(a, site)]
+    hints.organisations = [o for o in meta.organisations if not _names_site(o, site)]
 
 
 def _names_site(name: str, site: set[str]) -> bool:

@@ -95,6 +95,8 @@ INTERFACE_WORDS = {
     "weiter", "zurück", "drucken", "voting", "tested", "kitchen", "recipe", "recipes", "video",
     "podcast", "karte", "kartenansicht", "artikelübersicht", "übersicht", "tous", "lire",
     "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
+    "tweeten", "twittern", "mailen", "posten", "pinnen", "merken", "whatsapp", "facebook",
+    "twitter", "linkedin", "xing", "telegram", "reddit", "flipboard", "pinterest", "messenger",
 }  # fmt: skip
 NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
 ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories
@@ -665,6 +667,8 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     text = block.text
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
         return False
+    if block.link_only and block.kind == "p" and _own_heading(text, meta):
+        return False  # "[Example Data](#)": the table of contents' link to a heading
     if any(w.lower() in INTERFACE_WORDS for w in text.split()):
         return False  # "Tweet This", "Remove Ads", "Zum Voting": a button, not a name
     meta.authors = merge_authors(meta.authors, [text])
