@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -102,13 +103,18 @@ def _plausible(text: str) -> bool:
     return cjk >= 8 and cjk / len(foreign) >= _MULTIBYTE_MIN_SHARE
 
 
+# Control characters other than \t \n \v \f \r (one regular expression: a Python loop
+# over the characters took 0.3 ms of a page's parse).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _check_text(text: str) -> str:
     """Refuse decoded text that is mostly control characters (binary that slipped through)."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise IngestError("empty file")
     sample = text[:10_000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 20):
         raise IngestError("binary file, not text")
     return text

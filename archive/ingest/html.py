@@ -69,6 +69,7 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
             include_tables=True,
             with_metadata=True,
             date_extraction_params=_DATE_PARAMS,
+            output_format="txt",  # not "python": its doc.text (xmltotxt) is never used here
         )
     except (ValueError, TypeError, etree.LxmlError):
         doc = None

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from archive.ingest.titles import TitleCandidates
 
@@ -24,6 +27,8 @@ MAX_H1 = 3
 MAX_TEXT_NODES = 3000  # text nodes looked at for a visible date
 HEAD_NODES_BELOW = 40  # a dateline stands this close below the headline (elements)
 HEAD_NODES_ABOVE = 15  # or this close above it
+_NOT_TEXT = {"script", "style", "noscript", "template"}
+_DIGIT = re.compile(r"\d")
 _ARTICLE_PUBLISHED = {"article:published_time", "og:article:published_time"}
 # Meta tags that state when the article was published (not modified, not crawled).
 _PUBLISHED_META = {"article:published_time", "og:published_time", "og:article:published_time",
@@ -122,17 +127,19 @@ def _visible_dates(tree, meta: PageMeta) -> None:
     found: list[tuple[int, object]] = []
     h1_at = -1
     seen = 0
-    for el in (body if body is not None else tree).iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "template"):
+    for el in (body if body is not None else tree).iter(etree.Element):  # no comments, PIs
+        tag = el.tag
+        if tag in _NOT_TEXT:
             continue
-        if el.tag == "h1" and h1_at < 0:
+        if tag == "h1" and h1_at < 0:
             h1_at = seen
         for text in (el.text, el.tail):
-            text = (text or "").strip()
-            if 6 <= len(text) <= 120 and any(ch.isdigit() for ch in text):
-                day = search_date(text)
-                if day is not None:
-                    found.append((seen, day))
+            if text:
+                text = text.strip()
+                if 6 <= len(text) <= 120 and _DIGIT.search(text):  # no date without a digit
+                    day = search_date(text)
+                    if day is not None:
+                        found.append((seen, day))
         seen += 1
         if seen >= MAX_TEXT_NODES:
             break
