@@ -359,3 +359,13 @@ def test_parsing_imports_no_django():
         cwd=DATA.parents[2],
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_page_with_a_few_stray_nuls_deep_inside_is_still_text():
+    """lostiempos.com: 22 NUL bytes after an image tag, 34 KB into a 194 KB page."""
+    body = "<p>" + "Una frase de la noticia. " * 800 + "</p>"
+    data = f"<html><head><title>Juicio</title></head><body>{body}".encode()
+    data += b"\x00" * 22 + f"{body}</body></html>".encode()
+    outcome = only(parse(data, name="page.html"))
+    assert outcome.error == ""
+    assert "\x00" not in outcome.article.body_html
