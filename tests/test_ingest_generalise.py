@@ -932,3 +932,18 @@ def test_share_buttons_and_a_table_of_contents_under_the_headline_name_nobody():
     )
     article = page(html_doc("<title>Unser Tipp im November</title>", body))
     assert article.authors == [] and article.organisations == []
+
+
+def test_a_heading_past_a_breadcrumb_and_a_section_name_is_the_title():
+    """t3n.de: no top heading; a breadcrumb list, the section's name and a button stand above
+    the '## headline'."""
+    text = (
+        "* [Home](#)\n* [News](#)\n* Apple arbeitet an eigenen iPhone-Akkus\n\nNews\n\n"
+        f"Artikel merken\n\n## Apple arbeitet an eigenen iPhone-Akkus\n\n{BODY}"
+    )
+    assert scrape(text).title == "Apple arbeitet an eigenen iPhone-Akkus"
+
+
+def test_a_navigation_heading_in_more_languages_is_not_the_title():
+    text = f"## Hauptinhalt\n\n## Schwache Profile – günstige Lawinensituation\n\n{BODY}"
+    assert scrape(text).title == "Schwache Profile – günstige Lawinensituation"

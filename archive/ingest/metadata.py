@@ -81,7 +81,9 @@ NAVIGATION = re.compile(
     r"スポンサードリンク|関連記事|相关新闻|相关阅读|관련기사|más noticias|articles liés|"
     r"à lire aussi|lire aussi|leggi anche|ver también|veja também|beitragsnavigation|"
     r"post navigation|navigation des articles|neueste kommentare|recent comments|"
-    r"letzte kommentare|commentaires récents|e-mail-abo|email subscription)"
+    r"letzte kommentare|commentaires récents|e-mail-abo|email subscription|hauptinhalt|"
+    r"inhalt|inhaltsverzeichnis|contents|table of contents|rubriken|ressorts|sections|"
+    r"sommaire|índice|indice|related videos|ähnliche videos|相关视频)"
     r"\s*:?$",
     re.IGNORECASE,
 )
@@ -354,9 +356,18 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
         below = _post_heading_below(blocks, linked)
         return _take_title(blocks, meta, linked if below < 0 else below)
     for index, block in enumerate(blocks[:HEAD_BLOCKS]):
+        if word_count(block.text) >= BODY_WORDS and not is_navigation(block):
+            break  # the text began: a heading below it is a section's
+        if block.kind in ("h2", "h3") and _heading_title(block):
+            # no top heading: the first heading above the text, linked or not, past a
+            # breadcrumb and a section's name ("* Home * News … ", "News", "## Apple …")
+            meta.title = block.text
+            meta.consumed[index] = ("metadata:title", "used as the title")
+            return index
+    for index, block in enumerate(blocks[:HEAD_BLOCKS]):
         if _is_dateline(block.text) or BYLINE.match(block.text) or _BY_ALONE.match(block.text):
             continue
-        if block.kind in ("h2", "h3") and not NAVIGATION.match(block.text.strip(" #*|>-")):
+        if block.kind in ("h2", "h3") and _heading_title(block):
             meta.title = block.text  # no top heading: the first heading, linked or not
             meta.consumed[index] = ("metadata:title", "used as the title")
             return index
@@ -368,6 +379,13 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
             return index
         return -1
     return -1
+
+
+def _heading_title(block: Block) -> bool:
+    text = block.text
+    if NAVIGATION.match(text.strip(" #*|>-")) or _is_dateline(text) or BYLINE.match(text):
+        return False
+    return not _BY_ALONE.match(text)
 
 
 SITE_NAME_WORDS = 3  # a top heading this short with a post's heading below it is the blog's name
