@@ -947,3 +947,36 @@ def test_a_heading_past_a_breadcrumb_and_a_section_name_is_the_title():
 def test_a_navigation_heading_in_more_languages_is_not_the_title():
     text = f"## Hauptinhalt\n\n## Schwache Profile – günstige Lawinensituation\n\n{BODY}"
     assert scrape(text).title == "Schwache Profile – günstige Lawinensituation"
+
+
+# --------------------------------------------------------------- furniture of the text
+
+
+def test_readers_comments_below_a_scraped_article_are_removed_and_listed():
+    """A WordPress page's '34 responses to …' and 'X says:' comments are not the article."""
+    text = (
+        f"# Anthony Lynn: We needed to win\n\n{BODY * 3}\n"
+        "## 34 responses to “Anthony Lynn: We needed to win”\n\n"
+        "1. **thelastchargersfan** says:\n\n   [November 19, 2019 at 6:34 am](#)\n\n"
+        "   It’s a good thing we have no fans left.\n"
+        "2. **joetoronto** says:\n\n   It’s time for both fans to come to grips with it.\n"
+    )
+    article = scrape(text)
+    assert "fans left" not in article.body_html and "council met" in article.body_html
+    assert any(r.rule == "comments" and "fans left" in r.text for r in article.removed)
+
+
+def test_a_paragraph_about_comments_inside_the_text_stays():
+    text = (
+        f"# Consultation closes\n\n{BODY}\n## Comments\n\n{BODY}\n"
+        "The ministry said the comments would be published next week.\n"
+    )
+    assert "published next week" in scrape(text).body_html
+
+
+@pytest.mark.parametrize(
+    "line", ["Image copyright Getty Images", "Image caption", "Image 1 of 8", "1 / 8", "Report"]
+)
+def test_an_images_furniture_without_its_image_is_removed(line):
+    article = scrape(f"# Taylor Swift may play her music\n\n{BODY}\n{line}\n\n{BODY}")
+    assert line not in article.body_html

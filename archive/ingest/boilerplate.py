@@ -146,6 +146,25 @@ RULES: list[Rule] = [
         "line",
         4,
     ),
+    # an image's furniture left without its image
+    _rule(
+        "image-credit-label",
+        r"(?:image|photo|picture|bild|foto)\s+(?:copyright|caption|source|credit|quelle)\b.{0,80}",
+        "label of an image that is gone ('Image copyright Getty Images', 'Image caption')",
+        "prefix",
+        10,
+    ),
+    _rule(
+        "gallery-counter",
+        r"(?:(?:image|photo|picture|bild|foto|slide)\s+)?\d{1,3}\s*(?:/|of|von|de|di|sur)\s*\d{1,3}",
+        "a gallery's counter ('Image 1 of 8', '1 / 8')",
+    ),
+    _rule(
+        "caption-label",
+        r"caption|bildunterschrift|légende|leyenda|didascalia|view (?:all )?comments"
+        r"(?: \(\d+\))?|show comments|kommentare anzeigen|report|melden|close share panel",
+        "a label or button without its content",
+    ),
     _rule("note-to-readers", r"note to readers?:.*", "publisher note", "prefix", 80),
     _rule(
         "membership",

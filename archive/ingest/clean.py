@@ -66,6 +66,7 @@ def build_article(
     blocks = rejoin(blocks)
     if hints.drop_teasers:
         blocks = _drop_teasers(blocks, removed)
+        blocks = _drop_comments(blocks, removed)
     standfirst, blocks = _standfirst(blocks, removed)
     if not any(b.text for b in blocks):
         raise IngestError("no article text found")
@@ -223,6 +224,46 @@ def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block
             continue
         kept.append(block)
     return kept
+
+
+# The head of a page's comments: "34 responses to “…”", "6 Kommentare zu …", "Leave a Reply",
+# "Schreibe einen Kommentar"; and a comment's own first line, "joetoronto says:".
+COMMENTS_HEADING = re.compile(
+    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|kommentare?|antworten|reaktionen|"
+    r"commentaires?|réponses?|comentarios?|respuestas?|commenti|risposte|reacties|komentarz[ey]?)"
+    r"\b.{0,120}|(?:comments?|kommentare|commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?"
+    r"|(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}|(?:schreibe|schreiben sie) einen "
+    r"kommentar\b.{0,40}|kommentar (?:schreiben|hinterlassen|verfassen)|"
+    r"(?:laisser|laissez) un commentaire\b.{0,40}|deja un comentario\b.{0,40}|"
+    r"lascia un commento\b.{0,40}|join the (?:conversation|discussion))\s*:?$",
+    re.IGNORECASE,
+)
+_SAYS = re.compile(
+    r"(?:^|\s)\S{1,40}\s(?:says|said|sagt|schreibt|dit|dice|scrive|schreef|skriver):?$",
+    re.IGNORECASE,
+)
+COMMENTS_BODY_WORDS = 150  # the article's own text before a comments section can begin
+COMMENT_LINES = 2  # "X says:" lines this close together: comments, heading or none
+
+
+def _drop_comments(blocks: list[Block], removed: list[RemovedLine]) -> list[Block]:
+    """A scrape's comments, from their heading (or the first of two 'X says:' lines) to the
+    end, once the article's text has been given; removed and recorded, never lost."""
+    words = 0
+    for i, block in enumerate(blocks):
+        heading = word_count(block.text) <= 16 and COMMENTS_HEADING.match(block.text)
+        says = _SAYS.search(block.text) and any(
+            _SAYS.search(b.text) for b in blocks[i + 1 : i + 1 + 4 * COMMENT_LINES]
+        )
+        if words >= COMMENTS_BODY_WORDS and (heading or says):
+            for gone in blocks[i:]:
+                removed.append(
+                    RemovedLine(gone.text, "comments", "readers' comments below the article")
+                )
+            return blocks[:i]
+        if block.kind in ("p", "blockquote"):
+            words += word_count(block.text)
+    return blocks
 
 
 def looks_like_teaser(text: str) -> bool:
