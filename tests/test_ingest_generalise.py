@@ -980,3 +980,26 @@ def test_a_paragraph_about_comments_inside_the_text_stays():
 def test_an_images_furniture_without_its_image_is_removed(line):
     article = scrape(f"# Taylor Swift may play her music\n\n{BODY}\n{line}\n\n{BODY}")
     assert line not in article.body_html
+
+
+@pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        # tagesanzeiger.ch: a long standfirst (a heading) and then the bare name
+        (
+            "## Sars-CoV-2 stammt von einem Tier. Allein in Fledermäusen und Flughunden gibt es "
+            "mehr als 3000 Coronaviren, und viele davon können auf den Menschen überspringen.\n\n"
+            "Christoph von Eichhorn",
+            ["Christoph von Eichhorn"],
+        ),
+        ("* Tapio Nurminen", ["Tapio Nurminen"]),  # uusisuomi.fi: a list of one name
+        ("Artikel von Alexa von Heyden", ["Alexa von Heyden"]),  # elle.de
+        ("Hohe Bedeutung", []),  # a standfirst's start, not a given name
+        ("Circular Economy", []),
+    ],
+)
+def test_a_bare_name_under_the_headline_starts_with_a_given_name(head, authors):
+    assert (
+        scrape(f"# Wie Umweltzerstörung Epidemien begünstigt\n\n{head}\n\n{BODY}").authors
+        == authors
+    )

@@ -22,7 +22,7 @@ from archive.ingest.dates import (
     search_date,
     search_leading_date,
 )
-from archive.ingest.names import clean_author, merge_authors, split_names
+from archive.ingest.names import clean_author, is_given_name, merge_authors, split_names
 from archive.ingest.types import Metadata
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
@@ -40,7 +40,9 @@ _BY_WORDS = (
     r"verfasst von|publié par|escrit[oa] por|scritto da|an analysis by|a commentary by|"
     r"an opinion by|analysis by|commentary by|a column by|reporting by|eine analyse von|"
     r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by|"
-    r"erstellt von|ein beitrag von|beitrag von|blog beitrag von|blogbeitrag von|gastbeitrag von"
+    r"erstellt von|ein beitrag von|beitrag von|blog beitrag von|blogbeitrag von|gastbeitrag von|"
+    r"artikel von|ein artikel von|article by|an article by|un article de|article de|"
+    r"artículo de|un artículo de|articolo di|un articolo di"
 )
 _BY_LABELS = (
     r"text|texte|texto|author|authors|autor|autorin|autoren|autor/in|autor\*in|autor:in|"
@@ -99,6 +101,7 @@ INTERFACE_WORDS = {
     "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
     "tweeten", "twittern", "mailen", "posten", "pinnen", "merken", "whatsapp", "facebook",
     "twitter", "linkedin", "xing", "telegram", "reddit", "flipboard", "pinterest", "messenger",
+    "pdf", "vorschau", "preview", "galerie", "gallery",
 }  # fmt: skip
 NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
 ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories
@@ -163,7 +166,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
             pending_by = False
             continue
         if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
-            meta.body_seen = True
+            meta.body_seen = meta.body_seen or block.kind not in ("h2", "h3", "h4")  # a standfirst
         if index > title_index >= 0 and _ends_head(block, meta) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
@@ -680,7 +683,8 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
-    if not near or meta.body_seen or not (block.link_only or _set_apart(block)):
+    shown = block.link_only or _set_apart(block) or _given_name_line(block)
+    if not near or meta.body_seen or not shown:
         return False
     text = block.text
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
@@ -692,6 +696,15 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
+
+
+def _given_name_line(block: Block) -> bool:
+    """A plain line, or a list of one item, of a name that starts with a given name ('Markus
+    Mäki', '* Tapio Nurminen'); 'Hohe Bedeutung' under a headline is a standfirst's start."""
+    if block.kind not in ("p", "ul") or (block.kind == "ul" and block.html.count("<li>") != 1):
+        return False
+    words = block.text.split()
+    return 2 <= len(words) <= 3 and is_given_name(words[0])
 
 
 def _set_apart(block: Block) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 
 from archive.ingest.blocks import INVISIBLE
@@ -48,6 +50,35 @@ ROLE = re.compile(
     r"redakteurin|experte|expertin|korrespondent|korrespondentin)\b",
     re.IGNORECASE,
 )
+
+
+# Faker's lists of given names, by locale (a maintained, MIT-licensed lexicon of some 10,000
+# names in 30 locales): a bare line "Markus Mäki" under a headline is a byline when its first
+# word is a given name; "Hohe Bedeutung" or "Circular Economy" is not.
+GIVEN_NAME_LOCALES = (
+    "de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_IN", "fr_FR", "es_ES", "es_MX", "it_IT",
+    "nl_NL", "pl_PL", "pt_BR", "pt_PT", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ", "sk_SK",
+    "hu_HU", "ro_RO", "hr_HR", "el_GR", "tr_TR", "ru_RU", "uk_UA",
+)  # fmt: skip
+
+
+@functools.cache
+def given_names() -> frozenset[str]:
+    """Lower-cased given names of GIVEN_NAME_LOCALES (loaded once, ~20 ms)."""
+    names: set[str] = set()
+    for locale in GIVEN_NAME_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            value = getattr(provider, attr, ())
+            names.update(n.lower() for n in (value.keys() if isinstance(value, dict) else value))
+    return frozenset(names)
+
+
+def is_given_name(word: str) -> bool:
+    return word.strip(".,").lower() in given_names()
 
 
 def fold_spaces(text: str) -> str:
