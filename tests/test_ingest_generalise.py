@@ -1003,3 +1003,18 @@ def test_a_bare_name_under_the_headline_starts_with_a_given_name(head, authors):
         scrape(f"# Wie Umweltzerstörung Epidemien begünstigt\n\n{head}\n\n{BODY}").authors
         == authors
     )
+
+
+def test_a_menu_heading_is_no_title_and_a_site_name_that_is_the_headline_is_no_site_name():
+    """ethify.org: trafilatura gives 'Hauptmenü' as the title and the headline as the site's
+    name; the headline is the title."""
+    candidates = TitleCandidates(
+        by_source={
+            "og": ["Hauptmenü"],
+            "title": ["Vegetarier zu sein. Bedarf, Trend oder eigene Entscheidung? | Ethify"],
+        },
+        site_names=["Ethify"],
+    )
+    assert choose_title(candidates) == "Vegetarier zu sein. Bedarf, Trend oder eigene Entscheidung?"
+    article = page(dev_page("ethify.org.vegetarier.html").decode("utf-8"))
+    assert article.title == "Vegetarier zu sein. Bedarf, Trend oder eigene Entscheidung?"

@@ -120,8 +120,9 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
     """What the page's own markup says, over trafilatura's guesses where it is surer."""
     if hints.title:
         page.titles.add("trafilatura", hints.title)
-    if hints.source:
-        page.titles.site_names.append(hints.source)
+    headlines = {key(t) for ts in page.titles.by_source.values() for t in ts}
+    if hints.source and key(hints.source) not in headlines:  # trafilatura's site name may be
+        page.titles.site_names.append(hints.source)  # the headline itself (ethify.org)
     title = choose_title(page.titles)
     if title:
         hints.title = title

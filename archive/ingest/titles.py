@@ -136,7 +136,8 @@ def choose_title(candidates: TitleCandidates) -> str:
         for text in candidates.by_source.get(source, [])[:3]:
             value = strip_site_name(text, names, candidates.domain)
             menu = _MENU.match(value) or NAVIGATION.match(value) or _DOMAIN.fullmatch(value)
-            if value and not (source == "h1" and (key(value) in keys or menu)):
+            # a menu's heading is nobody's title ("Hauptmenü" as trafilatura's title)
+            if value and not menu and not (source == "h1" and key(value) in keys):
                 cleaned.setdefault(source, []).append(value)
     if not cleaned:  # everything looked like the site's name: the page's own words, then
         return next((v[0] for s in SOURCES if (v := candidates.by_source.get(s))), "")
