@@ -58,6 +58,9 @@ def html_doc(head: str, body: str) -> str:
     ("title", "site", "domain", "expected"),
     [
         ("Ukraine talks stall | DW | 28.04.2023", [], "www.dw.com", "Ukraine talks stall"),
+        # bibliothek2null.de: the site's name and its domain begin alike
+        ("Alles Neue mach der Mai… | Bibliothek 2.0 und mehr", [], "www.bibliothek2null.de",
+         "Alles Neue mach der Mai…"),
         ("Apple kills its car | TechCrunch", [], "techcrunch.com", "Apple kills its car"),
         ("Vláda schválila rozpočet - Seznam Zprávy", [], "www.seznamzpravy.cz",
          "Vláda schválila rozpočet"),

@@ -10,6 +10,7 @@ headline a reader sees is the title.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -66,8 +67,19 @@ def _is_site(segment: str, keys: set[str]) -> bool:
         return True  # punctuation left over between separators
     if k in keys:
         return True
-    # "TechCrunch" on techcrunch.com, "Zeit Online" on zeit.de: one contains the other.
-    return len(k) >= 3 and any(len(s) >= 3 and (k.startswith(s) or s.startswith(k)) for s in keys)
+    # "TechCrunch" on techcrunch.com, "Zeit Online" on zeit.de: one contains the other;
+    # "Bibliothek 2.0 und mehr" on bibliothek2null.de: they begin alike, most of the shorter.
+    return len(k) >= 3 and any(
+        len(s) >= 3 and (k.startswith(s) or s.startswith(k) or _alike(k, s)) for s in keys
+    )
+
+
+SITE_PREFIX = 8  # letters a segment and a site's key must begin with alike
+
+
+def _alike(a: str, b: str) -> bool:
+    common = len(os.path.commonprefix([a, b]))
+    return common >= SITE_PREFIX and common >= 0.6 * min(len(a), len(b))
 
 
 def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
