@@ -1021,3 +1021,24 @@ def test_a_menu_heading_is_no_title_and_a_site_name_that_is_the_headline_is_no_s
     assert choose_title(candidates) == "Vegetarier zu sein. Bedarf, Trend oder eigene Entscheidung?"
     article = page(dev_page("ethify.org.vegetarier.html").decode("utf-8"))
     assert article.title == "Vegetarier zu sein. Bedarf, Trend oder eigene Entscheidung?"
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "organisations"),
+    [
+        ("1. Februar 2022 , Daniel Dillenburg", ["Daniel Dillenburg"], []),  # golf.de
+        # aclu.org: a linked name, then the person's role and organisation
+        ("[Sarah Hinger](#), Staff Attorney, ACLU Racial Justice Program", ["Sarah Hinger"], []),
+        ("Von: det/dpa", [], ["dpa"]),  # sportnews.bz: an editor's initials and the agency
+        ("**Bergisch Gladbach -**", [], []),  # a dateline's place, not a name
+    ],
+)
+def test_names_beside_a_date_a_role_or_an_agency(line, authors, organisations):
+    article = scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}")
+    assert (article.authors, article.organisations) == (authors, organisations)
+
+
+@pytest.mark.parametrize("line", ["## Autor: Petra Ruland", "Erstellt von Petra Ruland"])
+def test_a_credit_line_below_the_text_in_more_shapes(line):
+    """uniqz.de ('## Autor: …', a heading), eawag.ch ('Erstellt von …')."""
+    assert scrape(f"# Katzendecke selber nähen\n\n{BODY * 4}\n{line}\n").authors == ["Petra Ruland"]

@@ -131,6 +131,10 @@ def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
         raw = _LABEL_PREFIX.sub("", _BY_PREFIX.sub("", raw.strip()))
         if " ".join(raw.lower().split()) in ACCOUNTS or _COPYRIGHT.match(raw):
             continue  # "Copyright Haufe-Lexware GmbH": the site's notice, not a credit
+        shared = [a for a in map(agency, raw.split("/")) if a] if "/" in raw else []
+        if shared:  # "det/dpa", "AFP/The Local": an editor's initials or a paper, and an agency
+            organisations += [a for a in shared if a not in organisations]
+            continue
         org = organisation(raw)
         if org:
             if org not in organisations:

@@ -22,7 +22,7 @@ from archive.ingest.dates import (
     search_date,
     search_leading_date,
 )
-from archive.ingest.names import clean_author, is_given_name, merge_authors, split_names
+from archive.ingest.names import ROLE, clean_author, is_given_name, merge_authors, split_names
 from archive.ingest.types import Metadata
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
@@ -683,10 +683,14 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
-    shown = block.link_only or _set_apart(block) or _given_name_line(block)
-    if not near or meta.body_seen or not shown:
+    if not near or meta.body_seen:
         return False
-    text = block.text
+    text = block.text.strip(" |")  # "Cara Stiles |"; "Bergisch Gladbach -" is a place
+    role = _ROLE_AFTER_LINK.match(block.text) if block.link_texts else None
+    if role and role["name"] == block.link_texts[0] and ROLE.search(role["role"]):
+        text = role["name"]  # "[Sarah Hinger](#), Staff Attorney, ACLU …": a name and a role
+    elif not (block.link_only or _set_apart(block) or _given_name_line(block)):
+        return False
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
         return False
     if block.link_only and block.kind == "p" and _own_heading(text, meta):
@@ -698,12 +702,15 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     return True
 
 
+_ROLE_AFTER_LINK = re.compile(r"^(?P<name>[^,]{3,60}),\s+(?P<role>.{3,120})$")
+
+
 def _given_name_line(block: Block) -> bool:
     """A plain line, or a list of one item, of a name that starts with a given name ('Markus
     Mäki', '* Tapio Nurminen'); 'Hohe Bedeutung' under a headline is a standfirst's start."""
     if block.kind not in ("p", "ul") or (block.kind == "ul" and block.html.count("<li>") != 1):
         return False
-    words = block.text.split()
+    words = block.text.strip(" |").split()
     return 2 <= len(words) <= 3 and is_given_name(words[0])
 
 
@@ -731,7 +738,8 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
         return False
     start, end = span
     before = _SEGMENTS.split(text[:start].strip())[-1]
-    after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip())[0]
+    # "1. Februar 2022 , Daniel Dillenburg": the separator right after the date goes first
+    after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip(" ,;|·•–—-"))[0]
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
     # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person.
     before = "" if first and text[:start].rstrip().endswith(",") else before
@@ -794,7 +802,8 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
 # A blog's footer: "Posted by [T. V. Raman](#) at [2:33 PM](#)", "Eingestellt von X um 21:11".
 _POSTED_BY = re.compile(
     r"^[*_\s]{0,3}(?:posted by|eingestellt von|publié par|publicado por|pubblicato da|"
-    r"geplaatst door|written by|geschrieben von|verfasst von)\s*:?\s+(?P<names>.+)$",
+    r"geplaatst door|written by|geschrieben von|verfasst von|erstellt von|artikel von|"
+    r"article by|ein beitrag von)\s*:?\s+(?P<names>.+)$",
     re.IGNORECASE,
 )
 _AT_TIME = re.compile(r"\s+(?:at|um|à|a las|alle|om)\s+\d{1,2}[:.h]\d{2}.*$", re.IGNORECASE)
@@ -808,7 +817,7 @@ def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
     with a colon, or a blog's 'posted by' line, names the author wherever the line stands
     (only when the head named nobody; the first such line counts)."""
     for index, block in enumerate(blocks):
-        if index in meta.consumed or block.kind not in ("p", "ul", "h3", "h4"):
+        if index in meta.consumed or block.kind not in ("p", "ul", "h2", "h3", "h4"):
             continue
         if word_count(block.text) > LABELLED_WORDS or ends_sentence(block.text):
             continue
