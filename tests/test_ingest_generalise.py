@@ -1042,3 +1042,9 @@ def test_names_beside_a_date_a_role_or_an_agency(line, authors, organisations):
 def test_a_credit_line_below_the_text_in_more_shapes(line):
     """uniqz.de ('## Autor: …', a heading), eawag.ch ('Erstellt von …')."""
     assert scrape(f"# Katzendecke selber nähen\n\n{BODY * 4}\n{line}\n").authors == ["Petra Ruland"]
+
+
+def test_a_lone_date_in_a_pages_footer_is_not_the_articles():
+    footer = "\n\n".join(["[Impressum](#)", "[Datenschutz](#)", "[Kontakt](#)", "Newsletter"])
+    text = f"# Lebenszeichen von Bavaria\n\n{BODY * 6}\n{footer}\n\n[Archiv](#)\n\n02.03.2022\n"
+    assert scrape(text).published is None

@@ -272,11 +272,15 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
 
 def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
     """A line that is a date and nothing else, below the text ('21.01.2022' over a 'Back'
-    link: where many sites' templates put it): the first such line below the title, when no
-    dateline stands in the head. Not a date beside another story's linked headline (next
+    link: where many sites' templates put it): the first such line below the title, up to a
+    few blocks past the text's last long paragraph, when no dateline stands in the head. Not a date beside another story's linked headline (next
     and previous posts, teasers), below an 'updated' label, or past the comments' or related
     stories' heading."""
-    for index in range(max(title_index, 0) + 1, len(blocks)):
+    text_ends = max(
+        (i for i, b in enumerate(blocks) if b.kind == "p" and word_count(b.text) >= BODY_WORDS),
+        default=len(blocks),
+    )
+    for index in range(max(title_index, 0) + 1, min(len(blocks), text_ends + LONE_DATE_AFTER)):
         block = blocks[index]
         if block.kind in ("h2", "h3", "h4") and _TAIL_HEADING.search(block.text):
             return
@@ -297,6 +301,7 @@ def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
 
 
 LONE_DATE_CHARS = 40
+LONE_DATE_AFTER = 4  # blocks past the text's last long paragraph: a page's footer is no date
 _TAIL_HEADING = re.compile(
     r"\b(?:comments?|kommentare?|antworten|responses?|replies|reactions|commentaires?|"
     r"comentarios?|commenti|reacties|komentarze|related|ähnliche|verwandte|weitere|"
