@@ -273,9 +273,9 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
 def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
     """A line that is a date and nothing else, below the text ('21.01.2022' over a 'Back'
     link: where many sites' templates put it): the first such line below the title, up to a
-    few blocks past the text's last long paragraph, when no dateline stands in the head. Not a date beside another story's linked headline (next
-    and previous posts, teasers), below an 'updated' label, or past the comments' or related
-    stories' heading."""
+    few blocks past the text's last long paragraph, when no dateline stands in the head. Not
+    a date beside another story's linked headline (next and previous posts, teasers), below
+    an 'updated' label, or past the comments' or related stories' heading."""
     text_ends = max(
         (i for i, b in enumerate(blocks) if b.kind == "p" and word_count(b.text) >= BODY_WORDS),
         default=len(blocks),
