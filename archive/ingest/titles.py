@@ -10,6 +10,7 @@ headline a reader sees is the title.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -46,8 +47,10 @@ class TitleCandidates:
             self.by_source.setdefault(source, []).append(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def key(text: str) -> str:
-    """'Seznam Zprávy' -> 'seznamzpravy': for comparing site names and domains."""
+    """'Seznam Zprávy' -> 'seznamzpravy': for comparing site names and domains (remembered:
+    a page's candidates are compared with each other many times)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return _NOT_KEY.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
