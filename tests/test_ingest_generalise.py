@@ -338,6 +338,9 @@ def test_a_labelled_publication_date_below_a_post_is_its_date():
         # dots are written day first, whatever dateparser's first language is
         ("[Leena Simon](#)\n\nVeröffentlicht am 06.10.2023", dt.date(2023, 10, 6)),
         ("06.11.2023 | 14:10", dt.date(2023, 11, 6)),
+        # doschu.com, interscenar.io: a month's short name and a two-digit year
+        ("veröffentlicht am [14 Feb ’20](#) | Kategorien: [Social Media](#)", dt.date(2020, 2, 14)),
+        ("* Author: [Gàbor Muniér](#), Datum: 03.Mär.19", dt.date(2019, 3, 3)),
         # a list item of the head, beside share buttons (BBC)
         (
             "* 10 April 2020\n* Share this with Facebook\n* Share this with Twitter\n"
@@ -1048,3 +1051,10 @@ def test_a_lone_date_in_a_pages_footer_is_not_the_articles():
     footer = "\n\n".join(["[Impressum](#)", "[Datenschutz](#)", "[Kontakt](#)", "Newsletter"])
     text = f"# Lebenszeichen von Bavaria\n\n{BODY * 6}\n{footer}\n\n[Archiv](#)\n\n02.03.2022\n"
     assert scrape(text).published is None
+
+
+@pytest.mark.parametrize(
+    "line", ["Am 5. Mai 21 Uhr beginnt das Fest", "20 Tbl. N1", "Seite 3 von 12"]
+)
+def test_no_date_from_a_time_or_a_package_size(line):
+    assert search_date(line) is None

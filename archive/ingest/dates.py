@@ -86,6 +86,13 @@ def find_dateline(text: str) -> tuple[str, dt.date | dt.datetime] | None:
 # it are allowed and ignored (only the day is taken). Month words are any letters: dateparser
 # decides whether they name a month. Bounded quantifiers only; lines are capped before search.
 _WORD_MONTH = r"[^\W\d_]{3,12}\.?"
+# A month's short name before a two-digit year ("14 Feb ’20", "03.Mär.19"): only these, as
+# the pattern alone (date_span) must not take "20 Tbl. N1" for a date.
+_SHORT_MONTH = (
+    r"(?i:jan|feb|febr|mar|mär|mrz|apr|may|mai|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez|"
+    r"janv|févr|fév|mars|avr|juin|juil|août|déc|ene|abr|ago|dic|gen|mag|giu|lug|set|ott|mei|"
+    r"mrt)"
+)
 # A year may run into the next date: WordPress writes "28. Juli 201928. Juli 2019" (published
 # and modified side by side), so a four-digit year needs no boundary after it.
 _SEARCH_RE = re.compile(
@@ -96,6 +103,8 @@ _SEARCH_RE = re.compile(
       | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th|er|\.|º)?\s{{1,2}}(?:de\s)?{_WORD_MONTH},?\s{{1,2}}
                (?:de\s)?\d{{4}})
       | (?P<mdy>{_WORD_MONTH}\s{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?\s{{1,2}}\d{{4}})
+      | (?P<short>\d{{1,2}}\.?\s?(?P<short_month>{_SHORT_MONTH})\.?\s?(?:['’]\d{{2}}|\d{{2}})
+               (?![\d:.])(?!\s?(?i:uhr|h\b|hrs?\b)))
     )""",
     re.VERBOSE,
 )
@@ -170,6 +179,12 @@ def _read_found(match: re.Match) -> dt.date | None:
         if m > 12 and d <= 12:  # 04/30/2024: month first
             d, m = m, d
         return _valid(y, m, d)
+    if match["short"]:  # "14 Feb ’20", "03.Mär.19": a two-digit year after a month's name
+        day, year = re.findall(r"\d+", match["short"])[0], re.findall(r"\d+", match["short"])[-1]
+        month = match["short_month"].rstrip(".")
+        century = 2000 if int(year) <= dt.date.today().year % 100 + 1 else 1900
+        parsed = _dateparse_any(f"{int(day)} {month} {century + int(year)}")
+        return parsed.date() if parsed is not None else None
     phrase = _ORDINAL.sub(r"\1", match.group(0)).replace("º", "")
     parsed = _dateparse_any(re.sub(r"\s+", " ", phrase))
     return parsed.date() if parsed is not None else None
