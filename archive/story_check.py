@@ -11,6 +11,7 @@ re-signs, splits what falls apart and joins the loose articles as saving would.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -214,22 +215,61 @@ def _regroup(pairs, stored: dict[int, int]) -> None:
             now.update(dict.fromkeys(group, new_id))
         if len(groups[0]) < 2:
             now.update(dict.fromkeys(groups[0]))
+    _join(pairs, now, lambda: Story.objects.create().pk)
+    _apply(now, stored)
+
+
+def regroup_all(policy: StoryPolicy = DEFAULT_POLICY) -> int:
+    """Every story made again by today's rule, as if each article with a copy were saved
+    again, oldest first: for an archive grouped by an older rule (one that chained stories
+    through shared passages). A new story keeps the id most of its members had, so links
+    to stories mostly stay good. The number of articles whose story changed."""
+    with transaction.atomic():
+        stories._lock()
+        stored = _stored()
+        placeholders = itertools.count(1)  # in the order made, as stories' ids are
+        now = _join(verified_pairs(policy), {}, lambda: next(placeholders), replay=True)
+        members: dict[int, list[int]] = {}
+        for pk, story_id in now.items():
+            members.setdefault(story_id, []).append(pk)
+        kept: dict[int, int] = {}
+        taken: set[int] = set()
+        for story_id, pks in sorted(members.items(), key=lambda kv: -len(kv[1])):
+            old = Counter(stored[pk] for pk in pks if pk in stored and stored[pk] not in taken)
+            kept[story_id] = old.most_common(1)[0][0] if old else Story.objects.create().pk
+            taken.add(kept[story_id])
+        final = {pk: kept[story_id] for pk, story_id in now.items()}
+        return _apply(final, stored)
+
+
+def _join(
+    pairs, now: dict[int, int | None], new_story, *, replay: bool = False
+) -> dict[int, int | None]:
+    """Each article with a verified copy and no story in `now` joins as saving would have
+    it (stories.choose), oldest first; `new_story()` gives a new story's id. `replay`: as
+    when it was saved, among the articles older than it only."""
     partners: dict[int, list[stories.Match]] = {}
     for a, b, m in pairs:
         partners.setdefault(a, []).append(m)
         partners.setdefault(b, []).append(stories.Match(a, m.contained, m.overlap, m.mutual))
     for pk in sorted(partners):
-        if now.get(pk) is not None:
+        matches = [m for m in partners[pk] if m.pk < pk] if replay else partners[pk]
+        if now.get(pk) is not None or not matches:
             continue
-        best, home, merged = stories.choose(partners[pk], now)
-        home = home or Story.objects.create().pk
+        best, home, merged = stories.choose(matches, now)
+        home = home or new_story()
         for other, story_id in list(now.items()):
             if story_id in merged:
                 now[other] = home
-        for m in partners[pk]:
+        for m in matches:
             if now.get(m.pk) is None or m.pk == best.pk:
                 now[m.pk] = home
         now[pk] = home
+    return now
+
+
+def _apply(now: dict[int, int | None], stored: dict[int, int]) -> int:
+    """Write the articles whose story differs, drop the stories left empty, reindex."""
     changed = sorted(pk for pk in set(now) | set(stored) if now.get(pk) != stored.get(pk))
     by_story: dict[int | None, list[int]] = {}
     for pk in changed:
@@ -239,3 +279,4 @@ def _regroup(pairs, stored: dict[int, int]) -> None:
             Article.objects.filter(pk__in=ids[start : start + CHUNK]).update(story_id=story_id)
     Story.objects.exclude(pk__in={v for v in now.values() if v is not None}).delete()
     stories._reindex(changed)
+    return len(changed)

@@ -766,41 +766,48 @@ def test_a_date_run_into_a_linked_name():
     assert article.authors == ["Shana Nys Dambrot"]
 
 
-def test_a_day_in_a_nested_list_is_not_a_list_number():
-    """strive-magazin.de: '* * 2. Okt. 2022' lost its day to markdown's ordered list."""
-    text = f"* [Bianca Praetorius](#)\n* * 2. Okt. 2022\n\n# Das Dating-Dilemma\n\n{BODY}"
-    assert scrape(text).published == dt.date(2022, 10, 2)
+_TOC = (
+    "# Alkohol auf dem Boot\n\nInhalt\n\n[Wie viel Alkohol ist auf dem Boot erlaubt?](#)\n\n"
+    "[Was für Konsequenzen kann ein Alkoholverstoß haben?](#)\n\nMagazin, News\n\n"
+    "7. Januar 2022\n\n{body}\n## Wie viel Alkohol ist auf dem Boot erlaubt?\n\nEins vorneweg.\n\n"
+    "## Was für Konsequenzen kann ein Alkoholverstoß haben?\n\nEin Bußgeld.\n"
+)
 
 
-def test_a_table_of_contents_does_not_end_the_head():
-    """fisch-hitparade.de: links to the article's own headings stand above its dateline."""
-    text = (
-        "# Alkohol auf dem Boot\n\nInhalt\n\n"
-        "[Wie viel Alkohol ist auf dem Boot erlaubt?](#)\n\n"
-        "[Was für Konsequenzen kann ein Alkoholverstoß haben?](#)\n\n"
-        f"Magazin, News\n\n7. Januar 2022\n\n{BODY}\n"
-        "## Wie viel Alkohol ist auf dem Boot erlaubt?\n\nEins vorneweg.\n\n"
-        "## Was für Konsequenzen kann ein Alkoholverstoß haben?\n\nEin Bußgeld.\n"
-    )
-    assert scrape(text).published == dt.date(2022, 1, 7)
-
-
-def test_a_list_of_names_a_tag_and_a_date_is_the_head():
-    """makronom.de: '* [A](#), [B](#) & [C](#) * * [Energie & Umwelt](#) * 26. Oktober 2023'."""
-    text = (
-        "# Warum es ein Ressourcenschutzgesetz braucht\n\n"
-        "Der jährliche Rohstoffkonsum in Deutschland muss bis Mitte des Jahrhunderts halbiert "
-        "werden, und dafür braucht es eine Verbindlichkeit, die ein Gesetz festhalten sollte.\n\n"
-        "* [Clara Löw](#), [Siddharth Prakash](#) & [Klaus Jacob](#)\n"
-        f"* * [Energie & Umwelt](#)\n* 26. Oktober 2023\n\n{BODY}"
-    )
-    assert scrape(text).published == dt.date(2023, 10, 26)
-
-
-def test_a_linked_doubled_date_below_the_title():
-    """unsere-zeitung.at: WordPress's published and modified dates run together, as a link."""
-    text = f"# Ist die Inklusion umsetzbar?\n\n[2. Februar 20202. Februar 2020](#)\n\n{BODY}"
-    assert scrape(text).published == dt.date(2020, 2, 2)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # strive-magazin.de: '* * 2. Okt. 2022' lost its day to markdown's ordered list
+        (
+            "* [Bianca Praetorius](#)\n* * 2. Okt. 2022\n\n# Das Dating-Dilemma\n\n{body}",
+            dt.date(2022, 10, 2),
+        ),
+        # fisch-hitparade.de: links to the article's own headings stand above its dateline
+        (_TOC, dt.date(2022, 1, 7)),
+        # makronom.de: a list of the names, a tag and the date does not end the head
+        (
+            "# Warum es ein Ressourcenschutzgesetz braucht\n\nDer jährliche Rohstoffkonsum in "
+            "Deutschland muss bis Mitte des Jahrhunderts halbiert werden, und dafür braucht es "
+            "eine Verbindlichkeit, die ein Gesetz festhalten sollte.\n\n* [Clara Löw](#), "
+            "[Siddharth Prakash](#) & [Klaus Jacob](#)\n* * [Energie & Umwelt](#)\n"
+            "* 26. Oktober 2023\n\n{body}",
+            dt.date(2023, 10, 26),
+        ),
+        # unsere-zeitung.at: WordPress's published and modified dates run together, as a link
+        (
+            "# Ist die Inklusion umsetzbar?\n\n[2. Februar 20202. Februar 2020](#)\n\n{body}",
+            dt.date(2020, 2, 2),
+        ),
+        # lbv.de: the date stands alone below the article, over a 'Back' link
+        (
+            "# Lebenszeichen von Bavaria\n\n{body}\n21.01.2022\n\n[Zurück](#)\n",
+            dt.date(2022, 1, 21),
+        ),
+    ],
+    ids=["nested-list", "table-of-contents", "list-with-a-date", "doubled-date", "lone-date"],
+)
+def test_datelines_in_more_places(text, expected):
+    assert scrape(text.format(body=BODY)).published == expected
 
 
 def test_an_update_in_a_compound_word_is_no_updated_label():
@@ -814,12 +821,6 @@ def test_an_update_in_a_compound_word_is_no_updated_label():
     article = scrape(text)
     assert _day(article.published) == dt.date(2020, 3, 18)
     assert article.authors == ["Korinna Hennig"]
-
-
-def test_a_lone_date_below_the_text():
-    """lbv.de: the date stands alone below the article, over a 'Back' link."""
-    text = f"# Lebenszeichen von Bavaria\n\n{BODY}\n21.01.2022\n\n[Zurück](#)\n"
-    assert scrape(text).published == dt.date(2022, 1, 21)
 
 
 def test_a_lone_date_of_a_comment_or_another_story_is_not_the_articles():

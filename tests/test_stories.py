@@ -270,6 +270,33 @@ def test_check_stories_finds_articles_grouped_wrongly(capsys):
     assert capsys.readouterr().out.strip().endswith("in sync")
 
 
+def test_regroup_makes_an_archive_chained_by_the_old_rule_again_keeping_the_story_id(capsys):
+    """An archive saved under the old rule holds one story chained through a round-up:
+    --regroup makes the two stories of today's rule; the larger keeps its id."""
+    one, two = seed_paragraphs(0), seed_paragraphs(2)
+    a = save(one, "Outlet A").article
+    save([*one, "A closing line of this outlet's own, to be a near copy."], "Outlet A2")
+    save(two, "Outlet B")
+    save(two[:-1], "Outlet B2")
+    save([*one, *two], "Round-up Weekly")  # both stories' texts whole: a bridge
+    chained = Story.objects.order_by("pk").first()
+    Article.objects.update(story=chained)  # the old rule: all five one story
+    Story.objects.exclude(pk=chained.pk).delete()
+    call_command("check_stories")  # connected through the round-up: no error to find
+    assert capsys.readouterr().out.strip() == "in sync"
+    call_command("check_stories", "--regroup")
+    assert "regrouped: 2 articles changed story" in capsys.readouterr().out
+    groups = sorted(
+        sorted(Article.objects.filter(story=s).values_list("source__name", flat=True))
+        for s in Story.objects.all()
+    )  # as saving them in order today gives: the round-up nearly B's text, contains A's
+    assert groups == [["Outlet A", "Outlet A2"], ["Outlet B", "Outlet B2", "Round-up Weekly"]]
+    assert Article.objects.filter(story=chained).count() == 3  # the larger kept the id
+    assert Article.objects.get(pk=a.pk).story_id != chained.pk
+    call_command("check_stories")
+    assert capsys.readouterr().out.strip() == "in sync"
+
+
 # --- the stored index itself ---------------------------------------------
 def test_deleting_an_article_takes_its_band_rows_and_signature_with_it(capsys):
     text = seed_paragraphs()
