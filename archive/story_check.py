@@ -252,19 +252,30 @@ def _join(
     for a, b, m in pairs:
         partners.setdefault(a, []).append(m)
         partners.setdefault(b, []).append(stories.Match(a, m.contained, m.overlap, m.mutual))
+    members: dict[int, set[int]] = {}  # story -> its articles in `now`: merges touch only them
+    for pk, story_id in now.items():
+        if story_id is not None:
+            members.setdefault(story_id, set()).add(pk)
+
+    def put(pk: int, story_id: int) -> None:
+        if now.get(pk) is not None:
+            members.get(now[pk], set()).discard(pk)
+        now[pk] = story_id
+        members.setdefault(story_id, set()).add(pk)
+
     for pk in sorted(partners):
         matches = [m for m in partners[pk] if m.pk < pk] if replay else partners[pk]
         if now.get(pk) is not None or not matches:
             continue
         best, home, merged = stories.choose(matches, now)
         home = home or new_story()
-        for other, story_id in list(now.items()):
-            if story_id in merged:
-                now[other] = home
+        for story_id in merged:
+            for other in list(members.pop(story_id, ())):
+                put(other, home)
         for m in matches:
             if now.get(m.pk) is None or m.pk == best.pk:
-                now[m.pk] = home
-        now[pk] = home
+                put(m.pk, home)
+        put(pk, home)
     return now
 
 

@@ -297,6 +297,18 @@ def test_regroup_makes_an_archive_chained_by_the_old_rule_again_keeping_the_stor
     assert capsys.readouterr().out.strip() == "in sync"
 
 
+def test_regrouping_merges_the_stories_a_text_is_nearly_the_same_as():
+    from archive.story_check import _join
+
+    pairs = [
+        (1, 3, stories.Match(3, 1.0, 0.9, True)),
+        (2, 3, stories.Match(3, 1.0, 0.9, True)),
+        (4, 5, stories.Match(5, 1.0, 0.2, False)),
+    ]
+    now = _join(pairs, {1: 10, 2: 20, 4: 30}, lambda: 99)
+    assert now == {1: 10, 2: 10, 3: 10, 4: 30, 5: 30}
+
+
 # --- the stored index itself ---------------------------------------------
 def test_deleting_an_article_takes_its_band_rows_and_signature_with_it(capsys):
     text = seed_paragraphs()
