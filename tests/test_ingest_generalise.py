@@ -973,6 +973,14 @@ def test_readers_comments_below_a_scraped_article_are_removed_and_listed():
     assert any(r.rule == "comments" and "fans left" in r.text for r in article.removed)
 
 
+def test_an_interviews_quotations_are_not_taken_for_comments():
+    text = (
+        f"# Interview\n\n{BODY * 3}\nAsked about the budget, the minister says:\n\n"
+        "> We will pay.\n\nAnd the mayor says:\n\n> So will we.\n\nThe interview ended.\n"
+    )
+    assert "So will we" in scrape(text).body_html
+
+
 def test_a_paragraph_about_comments_inside_the_text_stays():
     text = (
         f"# Consultation closes\n\n{BODY}\n## Comments\n\n{BODY}\n"

@@ -238,8 +238,11 @@ COMMENTS_HEADING = re.compile(
     r"lascia un commento\b.{0,40}|join the (?:conversation|discussion))\s*:?$",
     re.IGNORECASE,
 )
+# A comment's first line: the commenter's name alone before "says:", or numbered after the
+# previous comment ("… dumpster fire. 2. joetoronto says:"). Never a sentence's "the minister
+# said:" before a quotation: an interview's text must not be cut as comments.
 _SAYS = re.compile(
-    r"(?:^|\s)\S{1,40}\s(?:says|said|sagt|schreibt|dit|dice|scrive|schreef|skriver):?$",
+    r"(?:^|\s\d{1,4}\.\s)\S{1,40}\s(?:says|sagt|schreibt|dit|dice|scrive|schreef|skriver)\s?:$",
     re.IGNORECASE,
 )
 COMMENTS_BODY_WORDS = 150  # the article's own text before a comments section can begin
