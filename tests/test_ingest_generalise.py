@@ -981,6 +981,14 @@ def test_an_interviews_quotations_are_not_taken_for_comments():
     assert "So will we" in scrape(text).body_html
 
 
+@pytest.mark.parametrize(
+    "heading", ["## 12 Antworten zu Ihren Fragen", "## 3 Comments on the budget"]
+)
+def test_a_numbered_heading_of_the_text_is_not_the_comments(heading):
+    text = f"# Rente mit 63\n\n{BODY * 3}\n{heading}\n\nThe answers follow in order.\n"
+    assert "answers follow" in scrape(text).body_html
+
+
 def test_a_paragraph_about_comments_inside_the_text_stays():
     text = (
         f"# Consultation closes\n\n{BODY}\n## Comments\n\n{BODY}\n"

@@ -231,7 +231,10 @@ def _drop_teasers(blocks: list[Block], removed: list[RemovedLine]) -> list[Block
 COMMENTS_HEADING = re.compile(
     r"^(?:\d+\s+(?:comments?|responses?|replies|reactions?|kommentare?|antworten|reaktionen|"
     r"commentaires?|réponses?|comentarios?|respuestas?|commenti|risposte|reacties|komentarz[ey]?)"
-    r"\b.{0,120}|(?:comments?|kommentare|commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?"
+    # "34 responses to “…”", "6 Kommentare zu „…“": the post's title quoted; "12 Antworten zu
+    # Ihren Fragen" is a heading of the text
+    r"(?:\s+(?:to|on|for|zu|auf|sur|à|a|su|para|op|na)\s+[„“\"«‘'].{0,120})?"
+    r"|(?:comments?|kommentare|commentaires|comentarios|commenti|reacties)\s*(?:\(\d+\))?"
     r"|(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}|(?:schreibe|schreiben sie) einen "
     r"kommentar\b.{0,40}|kommentar (?:schreiben|hinterlassen|verfassen)|"
     r"(?:laisser|laissez) un commentaire\b.{0,40}|deja un comentario\b.{0,40}|"
