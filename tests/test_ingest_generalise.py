@@ -878,6 +878,10 @@ def test_bylines_in_more_shapes(line, authors):
     assert scrape(f"# Die Bibliothek bleibt sonntags offen\n\n{line}\n\n{BODY}").authors == authors
 
 
+def test_a_surname_that_is_also_a_role_word_stays_a_name():
+    assert split_names("Max Müller, Anna Leiter") == ["Max Müller", "Anna Leiter"]
+
+
 def test_an_edit_button_in_chinese_is_no_byline_label():
     """baike.baidu.com: '[编辑](#) [锁定](#)' (edit, lock) under the title names nobody."""
     assert scrape(f"# 蔡健雅\n\n[编辑](#) [锁定](#) [讨论](#)\n\n{BODY}").authors == []

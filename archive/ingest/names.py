@@ -46,7 +46,7 @@ ROLE = re.compile(
     r"journalistin|fotograf|fotografin|rédacteur|rédactrice|correspondant|correspondante|"
     r"envoyée?|journaliste|periodista|corresponsal|redactora?|giornalista|redattore|inviato|"
     r"rechtsanwalt|rechtsanwältin|anwalt|anwältin|illustration|illustrations|fotos?|photos?)\b"
-    r"|\w*(?:leiter|leiterin|sprecher|sprecherin|referent|referentin|beauftragter?|redakteur|"
+    r"|\w+(?:leiter|leiterin|sprecher|sprecherin|referent|referentin|beauftragter?|redakteur|"
     r"redakteurin|experte|expertin|korrespondent|korrespondentin)\b",
     re.IGNORECASE,
 )
