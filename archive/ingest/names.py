@@ -40,7 +40,7 @@ _LAST_FIRST = re.compile(r"^([^\W\d_][\w'’.-]*), ([^\W\d_][\w'’.-]*)$")
 # Hinger, Staff Attorney, ACLU …"): from the first part that names one on, no more names.
 ROLE = re.compile(
     r"\b(?:editor|editors|correspondent|reporter|writer|attorney|professor|director|manager|"
-    r"president|chair|chairman|chief|head|senior|staff|columnist|contributor|journalist|"
+    r"president|chair|chairman|chief|senior|staff|columnist|contributor|journalist|"
     r"analyst|researcher|fellow|founder|ceo|cfo|cto|photographer|spokesman|spokeswoman|"
     r"spokesperson|geschäftsführer|geschäftsführerin|präsident|präsidentin|vorsitzender?|"
     r"journalistin|fotograf|fotografin|rédacteur|rédactrice|correspondant|correspondante|"
