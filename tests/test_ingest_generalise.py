@@ -977,28 +977,29 @@ def test_readers_comments_below_a_scraped_article_are_removed_and_listed():
     assert any(r.rule == "comments" and "fans left" in r.text for r in article.removed)
 
 
-def test_an_interviews_quotations_are_not_taken_for_comments():
-    text = (
-        f"# Interview\n\n{BODY * 3}\nAsked about the budget, the minister says:\n\n"
-        "> We will pay.\n\nAnd the mayor says:\n\n> So will we.\n\nThe interview ended.\n"
-    )
-    assert "So will we" in scrape(text).body_html
-
-
 @pytest.mark.parametrize(
-    "heading", ["## 12 Antworten zu Ihren Fragen", "## 3 Comments on the budget"]
+    ("text", "kept"),
+    [
+        # an interview's quotations: "the minister says:" is no commenter's line
+        (
+            "# Interview\n\n{body}\nAsked about the budget, the minister says:\n\n"
+            "> We will pay.\n\nAnd the mayor says:\n\n> So will we.\n\nThe interview ended.\n",
+            "So will we",
+        ),
+        # numbered headings of the text itself
+        ("# Rente\n\n{body}\n## 12 Antworten zu Ihren Fragen\n\nThe answers follow.\n", "follow"),
+        ("# Rente\n\n{body}\n## 3 Comments on the budget\n\nThe answers follow.\n", "follow"),
+        # a heading "Comments" before the text has really begun
+        (
+            "# Consultation closes\n\n{short}\n## Comments\n\n{short}\n"
+            "The ministry said the comments would be published next week.\n",
+            "published next week",
+        ),
+    ],
+    ids=["interview", "numbered-heading", "numbered-heading-on", "early-heading"],
 )
-def test_a_numbered_heading_of_the_text_is_not_the_comments(heading):
-    text = f"# Rente mit 63\n\n{BODY * 3}\n{heading}\n\nThe answers follow in order.\n"
-    assert "answers follow" in scrape(text).body_html
-
-
-def test_a_paragraph_about_comments_inside_the_text_stays():
-    text = (
-        f"# Consultation closes\n\n{BODY}\n## Comments\n\n{BODY}\n"
-        "The ministry said the comments would be published next week.\n"
-    )
-    assert "published next week" in scrape(text).body_html
+def test_the_texts_own_lines_are_not_taken_for_comments(text, kept):
+    assert kept in scrape(text.format(body=BODY * 3, short=BODY)).body_html
 
 
 @pytest.mark.parametrize(
