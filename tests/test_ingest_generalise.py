@@ -1080,3 +1080,21 @@ def test_a_lone_date_in_a_pages_footer_is_not_the_articles():
 )
 def test_no_date_from_a_time_or_a_package_size(line):
     assert search_date(line) is None
+
+
+NOTICE = (
+    "Thank you for visiting nature.com. You are using a browser version with limited support "
+    "for CSS. To obtain the best experience, we recommend you use a more up to date browser."
+)
+
+
+def test_the_top_heading_below_a_browser_notice_is_the_title():
+    """nature.com, whole page: the site's notice twice, then the menu, then the <h1>."""
+    text = f"{NOTICE}\n\n[Menu](#)\n\n{NOTICE}\n\n# Gigantic Chinese telescope opens\n\n{BODY}"
+    assert scrape(text).title == "Gigantic Chinese telescope opens"
+
+
+def test_a_top_heading_after_the_text_has_begun_is_a_section_not_the_title():
+    text = f"Intro line\n\n{BODY}\n# Appendix\n\nMore text follows here.\n"
+    article = scrape(text)
+    assert article.title != "Appendix"

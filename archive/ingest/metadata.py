@@ -351,6 +351,7 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
     """The title: the first top heading that is not navigation, near the top or below a
     scrape's navigation; else the first line when it looks like one. Its index, or -1."""
     linked = -1  # a top heading that is all one link: the site's logo, or a self-link
+    long_lines = 0  # long paragraphs passed: a cookie or browser notice, a teaser, or the text
     for index, block in enumerate(blocks[:TITLE_BLOCKS]):
         if block.kind == "title" and not _navigation_heading(block):
             if block.link_only and linked < 0:
@@ -359,7 +360,10 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
             below = _post_heading_below(blocks, index)
             return _take_title(blocks, meta, index if below < 0 else below)
         if index >= 2 and word_count(block.text) >= BODY_WORDS and not is_navigation(block):
-            break  # the article has begun without a heading
+            long_lines += 1
+            previous = blocks[index - 1]
+            if long_lines > NOTICES_BEFORE_TITLE or word_count(previous.text) >= BODY_WORDS:
+                break  # the article has begun without a heading: two long paragraphs in a row
     if linked >= 0:
         below = _post_heading_below(blocks, linked)
         return _take_title(blocks, meta, linked if below < 0 else below)
@@ -396,6 +400,7 @@ def _heading_title(block: Block) -> bool:
     return not _BY_ALONE.match(text)
 
 
+NOTICES_BEFORE_TITLE = 2  # long paragraphs above the top heading that may still be furniture
 SITE_NAME_WORDS = 3  # a top heading this short with a post's heading below it is the blog's name
 POST_HEADING_BLOCKS = 8  # how far below the blog's name the post's heading may stand
 
