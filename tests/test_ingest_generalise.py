@@ -1098,3 +1098,9 @@ def test_a_top_heading_after_the_text_has_begun_is_a_section_not_the_title():
     text = f"Intro line\n\n{BODY}\n# Appendix\n\nMore text follows here.\n"
     article = scrape(text)
     assert article.title != "Appendix"
+
+
+def test_the_headline_below_a_long_menu_of_a_whole_page_is_the_title():
+    menu = "\n".join(f"* [Rubrik {n}](#)\n\n[Unterseite {n}](#)\n" for n in range(60))
+    text = f"{menu}\n\n# Lebenszeichen von Bavaria\n\n{BODY}"
+    assert scrape(text).title == "Lebenszeichen von Bavaria"
