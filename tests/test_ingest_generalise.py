@@ -1104,3 +1104,15 @@ def test_the_headline_below_a_long_menu_of_a_whole_page_is_the_title():
     menu = "\n".join(f"* [Rubrik {n}](#)\n\n[Unterseite {n}](#)\n" for n in range(60))
     text = f"{menu}\n\n# Lebenszeichen von Bavaria\n\n{BODY}"
     assert scrape(text).title == "Lebenszeichen von Bavaria"
+
+
+def test_trafilaturas_title_backs_nothing_on_its_own():
+    """travanto.de: the <h1> against the <title>, which trafilatura merely repeats."""
+    candidates = TitleCandidates(
+        by_source={
+            "h1": ["Ferienhaus Feinen"],
+            "title": ["Ferienhaus Feinen (40222) - Ferienhaus Lierfeld"],
+            "trafilatura": ["Ferienhaus Feinen (40222) - Ferienhaus Lierfeld"],
+        }
+    )
+    assert choose_title(candidates) == "Ferienhaus Feinen"

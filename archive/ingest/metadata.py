@@ -65,7 +65,7 @@ _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS}
 # Headings and lines of a site's furniture, never the title (a lexicon, many languages).
 NAVIGATION = re.compile(
     r"^(?:navigation|main navigation|navigation und service|hauptmen(?:ü|u)|men(?:ü|u)|"
-    r"servicemen(?:ü|u)|suche|suchformular|search|login|log in|sign in|anmelden|einloggen|"
+    r"servicemen(?:ü|u)|suche|suchen|suchformular|search|login|log in|sign in|anmelden|einloggen|"
     r"edition|donate|spenden|breadcrumb(?: trail)?(?: links)?|skip to (?:main )?content|"
     r"zum inhalt springen|springe direkt zu|direkt zum inhalt|toggle navigation|schließen|"
     r"skip navigation|skip to navigation|"
@@ -85,7 +85,8 @@ NAVIGATION = re.compile(
     r"post navigation|navigation des articles|neueste kommentare|recent comments|"
     r"letzte kommentare|commentaires récents|e-mail-abo|email subscription|hauptinhalt|"
     r"inhalt|inhaltsverzeichnis|contents|table of contents|rubriken|ressorts|sections|"
-    r"sommaire|índice|indice|related videos|ähnliche videos|相关视频)"
+    r"sommaire|índice|indice|related videos|ähnliche videos|相关视频|menu di navigazione|"
+    r"menú de navegación|menu de navigation|navigationsmenü|main menu|site navigation)"
     r"\s*:?$",
     re.IGNORECASE,
 )

@@ -150,7 +150,8 @@ def choose_title(candidates: TitleCandidates) -> str:
     for source in SOURCES:
         for text in candidates.by_source.get(source, [])[:3]:
             value = strip_site_name(text, names, candidates.domain)
-            menu = _MENU.match(value) or NAVIGATION.match(value) or _DOMAIN.fullmatch(value)
+            bare = value.rstrip(" .…")  # "Suchen…"
+            menu = _MENU.match(bare) or NAVIGATION.match(bare) or _DOMAIN.fullmatch(value)
             # a menu's heading is nobody's title ("Hauptmenü" as trafilatura's title)
             if value and not menu and not (source == "h1" and key(value) in keys):
                 cleaned.setdefault(source, []).append(value)
@@ -159,7 +160,9 @@ def choose_title(candidates: TitleCandidates) -> str:
 
     def support(value: str, own: str) -> int:
         """Families of sources that agree: the meta tags and <title> copy each other."""
-        families = {_FAMILY.get(s, s) for s, vs in cleaned.items() if s != own and
+        # trafilatura's title is read from those same tags: it backs nothing on its own
+        families = {_FAMILY.get(s, s) for s, vs in cleaned.items()
+                    if s not in (own, "trafilatura") and
                     any(_agree(v, value) or _segment_of(value, v) for v in vs)}  # fmt: skip
         return len(families)
 
