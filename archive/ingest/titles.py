@@ -160,10 +160,12 @@ def choose_title(candidates: TitleCandidates) -> str:
 
     def support(value: str, own: str) -> int:
         """Families of sources that agree: the meta tags and <title> copy each other."""
-        # trafilatura's title is read from those same tags: it backs nothing on its own
+        # trafilatura's title is read from those same tags: it backs nothing on its own,
+        # and their agreeing with it is no backing either
         families = {_FAMILY.get(s, s) for s, vs in cleaned.items()
-                    if s not in (own, "trafilatura") and
-                    any(_agree(v, value) or _segment_of(value, v) for v in vs)}  # fmt: skip
+                    if s not in (own, "trafilatura")
+                    and not (own == "trafilatura" and _FAMILY.get(s) == "meta")
+                    and any(_agree(v, value) or _segment_of(value, v) for v in vs)}  # fmt: skip
         return len(families)
 
     ranked = [(support(v, s), -i, v) for i, (s, v) in enumerate(
