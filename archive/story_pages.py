@@ -22,11 +22,13 @@ from archive.stories import jaccard, shingles
 ALTERED_AT = 0.5
 
 
+def _age(published, published_time, pk) -> tuple:
+    """Oldest first, undated last, then by id: the order of a story's copies."""
+    return (published is None, published or dt.date.min, published_time or dt.time.min, pk)
+
+
 def _oldest_first(qs) -> list[Article]:
-    rows = list(qs)
-    rows.sort(key=lambda a: (a.published is None, a.published or dt.date.min,
-                             a.published_time or dt.time.min, a.pk))  # fmt: skip
-    return rows
+    return sorted(qs, key=lambda a: _age(a.published, a.published_time, a.pk))
 
 
 def earliest_other(article: Article) -> Article | None:
@@ -169,23 +171,15 @@ def member_ids(story: Story | int) -> list[int]:
     columns, so a story of thousands is counted and paged without loading its texts."""
     story_id = story.pk if isinstance(story, Story) else story
     rows = Article.objects.public().filter(story_id=story_id).order_by()
-    rows = list(rows.values_list("pk", "published", "published_time"))
-    rows.sort(key=lambda r: (r[1] is None, r[1] or dt.date.min, r[2] or dt.time.min, r[0]))
-    return [r[0] for r in rows]
+    rows = rows.values_list("published", "published_time", "pk")
+    return [r[2] for r in sorted(rows, key=lambda r: _age(*r))]
 
 
-def copies(
-    story: Story, ids: list[int] | None = None, first_id: int | None = None
-) -> tuple[list[Copy], Copy | None]:
-    """Copies of the story's public articles, oldest first, with their lag, likeness to the
-    first and what they changed against it: all of them, or those of `ids` (one page of
-    member_ids, whose first is `first_id`: each is compared with it, shown or not); and the
-    earliest's own Copy."""
-    order = member_ids(story) if ids is None else list(ids)
-    if not order:
-        return [], None
-    first_id = order[0] if first_id is None else first_id
-    loaded = {a.pk: a for a in Article.objects.filter(pk__in={first_id, *order}).for_listing()}
+def copies(ids: list[int], first_id: int) -> tuple[list[Copy], Copy]:
+    """The Copies of `ids` (one page of member_ids, in its order) with their lag, likeness
+    to the story's earliest copy `first_id` and what they changed against it (each is
+    compared with it, shown on the page or not); and the earliest's own Copy."""
+    loaded = {a.pk: a for a in Article.objects.filter(pk__in={first_id, *ids}).for_listing()}
     first = loaded[first_id]
     first_shingles = shingles(first.body_text)
 
@@ -200,7 +194,7 @@ def copies(
             credits=a.original_source,
         )  # fmt: skip
 
-    return [copy(loaded[pk]) for pk in order if pk in loaded], copy(first)
+    return [copy(loaded[pk]) for pk in ids if pk in loaded], copy(first)
 
 
 def attribution(found: list[Copy]) -> list[str]:

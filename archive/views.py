@@ -269,7 +269,7 @@ def _public_story(request, pk: int):
         page = Paginator(ids, story_pages.STORY_PAGE).page(request.GET.get("page") or 1)
     except InvalidPage as exc:
         raise Http404("No such page of this story.") from exc
-    shown, first = story_pages.copies(story, list(page.object_list), first_id=ids[0])
+    shown, first = story_pages.copies(list(page.object_list), first_id=ids[0])
     return story, page, shown, first
 
 

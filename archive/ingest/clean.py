@@ -258,10 +258,11 @@ def _drop_comments(blocks: list[Block], removed: list[RemovedLine]) -> list[Bloc
     words = 0
     for i, block in enumerate(blocks):
         heading = word_count(block.text) <= 16 and COMMENTS_HEADING.match(block.text)
-        says = _SAYS.search(block.text) and any(
-            _SAYS.search(b.text) for b in blocks[i + 1 : i + 1 + 4 * COMMENT_LINES]
-        )
-        if words >= COMMENTS_BODY_WORDS and (heading or says):
+        if words >= COMMENTS_BODY_WORDS and (
+            heading
+            or _SAYS.search(block.text)
+            and any(_SAYS.search(b.text) for b in blocks[i + 1 : i + 1 + 4 * COMMENT_LINES])
+        ):
             for gone in blocks[i:]:
                 removed.append(
                     RemovedLine(gone.text, "comments", "readers' comments below the article")

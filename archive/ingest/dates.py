@@ -111,6 +111,7 @@ _SEARCH_RE = re.compile(
 _UPDATED = re.compile(
     # not in a compound ("Coronavirus-Update"); a year may run into it ("2022Actualizado")
     r"(?:(?<![^\W\d_]-)(?:\b|(?<=\d))(?:last updated|zuletzt aktualisiert|zuletzt geändert|"
+    r"letzte änderung|"
     r"updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|"
     r"actualizado|aggiornato|bijgewerkt|atualizado|copyright|stand)\b|©)",
     re.IGNORECASE,

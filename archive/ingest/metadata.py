@@ -295,7 +295,7 @@ def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
         if found is None:
             continue
         near = [blocks[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
-        if any(_linked_headline(b) for b in near) or _UPDATED_LABEL.search(near[0].text):
+        if any(_linked_headline(b) for b in near) or _updated_label(near[0].text):
             continue
         meta.published, meta.date_index = found, index
         return
@@ -310,11 +310,11 @@ _TAIL_HEADING = re.compile(
     r"read next|lire aussi|à lire|leggi anche|lea también)\b",
     re.IGNORECASE,
 )
-_UPDATED_LABEL = re.compile(
-    r"^\W*(?:letzte änderung|zuletzt|aktualisiert|geändert|last updated|updated|modified|"
-    r"stand|mis à jour|actualizado|aggiornato)\W*$",
-    re.IGNORECASE,
-)
+
+
+def _updated_label(text: str) -> bool:
+    """A short line that is only an 'updated' label ('Letzte Änderung', 'Stand:')."""
+    return bool(text) and word_count(text) <= 3 and not before_updated(text).strip(" *_:-")
 
 
 def _linked_headline(block: Block) -> bool:

@@ -53,7 +53,7 @@ ROLE = re.compile(
 
 
 # Faker's lists of given names, by locale (a maintained, MIT-licensed lexicon of some 10,000
-# names in 30 locales): a bare line "Markus Mäki" under a headline is a byline when its first
+# names in 27 locales): a bare line "Markus Mäki" under a headline is a byline when its first
 # word is a given name; "Hohe Bedeutung" or "Circular Economy" is not.
 GIVEN_NAME_LOCALES = (
     "de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_IN", "fr_FR", "es_ES", "es_MX", "it_IT",
