@@ -101,6 +101,7 @@ class ArchiveSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.parsed = query_language.ParsedQuery()
+        self._encoded = None  # url()'s cache: each parameter's part of the query string
 
     def clean_q(self):
         text = self.cleaned_data["q"].strip()
@@ -112,6 +113,7 @@ class ArchiveSearchForm(forms.Form):
         return text
 
     def clean(self):
+        self._encoded = None
         data = super().clean()
         for name in ("start", "end"):
             if data.get(name) and data[name].year < MIN_YEAR:
@@ -170,15 +172,19 @@ class ArchiveSearchForm(forms.Form):
         data.update(changes)
         pairs = []
         for name in (*self.PARAMS, "page"):
-            value = data.get(name)
-            if value in (None, "", []):
-                continue
-            values = value if isinstance(value, list) else [value]
-            pairs.extend((name, str(v)) for v in values)
+            pairs.extend(_pairs(name, data.get(name)))
         return pairs
 
     def url(self, **changes) -> str:
-        return "?" + urlencode(self.params(**changes))
+        """"?" + the urlencoded `params(**changes)`. A results page builds one for every
+        facet value, month bar and chip, so each unchanged parameter is encoded once per form."""
+        if self._encoded is None:
+            self._encoded = {n: _encoded(n, self.cleaned_data.get(n)) for n in self.PARAMS}
+        parts = [
+            _encoded(name, changes[name]) if name in changes else self._encoded.get(name, "")
+            for name in (*self.PARAMS, "page")
+        ]
+        return "?" + "&".join(part for part in parts if part)
 
     def toggled(self, dimension: str, value: str) -> str:
         """The URL with one facet value added, or removed when it is already chosen."""
@@ -201,3 +207,14 @@ class ArchiveSearchForm(forms.Form):
                 value = self.cleaned_data[name].isoformat()
                 chosen.append({"dimension": name, "value": value, "url": self.url(**{name: None})})
         return chosen
+
+
+def _pairs(name: str, value) -> list[tuple[str, str]]:
+    """One parameter's (name, value) pairs: none when empty, one per value of a list."""
+    if value in (None, "", []):
+        return []
+    return [(name, str(v)) for v in (value if isinstance(value, list) else [value])]
+
+
+def _encoded(name: str, value) -> str:
+    return urlencode(_pairs(name, value))

@@ -9,6 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 720
 HEIGHT = 120
@@ -22,7 +26,7 @@ class Bar:
     month: str  # "YYYY-MM"
     label: str
     count: int
-    url: str
+    url: str  # "" for a month without articles: it is drawn as a gap, not a link
     x: float = 0
     y: float = 0
     width: float = 0
@@ -41,6 +45,36 @@ class Timeline:
     def total(self) -> int:
         return sum(b.count for b in self.bars)
 
+    # The bars as markup, made here rather than in a template loop: a results page has a bar
+    # for every month of its span (118 at the bench's 10k), and the template loops took 13 ms
+    # of a 43 ms page. Numbers are written unlocalised (SVG wants a dot, whatever the locale).
+    @cached_property
+    def svg_bars(self) -> SafeString:
+        parts = []
+        for b in self.bars:
+            if b.count:
+                url, label = escape(b.url), escape(b.label)
+                parts.append(
+                    f'<a href="{url}" aria-label="{label}: {b.count} article{_plural(b.count)}">'
+                    f'<rect class="bar" x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}">'
+                    f"<title>{label}: {b.count}</title></rect></a>"
+                )
+        return mark_safe("".join(parts))
+
+    @cached_property
+    def text_items(self) -> SafeString:
+        """The same counts as a list, the chart's text alternative."""
+        return mark_safe(
+            "".join(
+                f'<li><a href="{escape(b.url)}">{escape(b.label)}</a>: {b.count}</li>'
+                for b in self.bars if b.count
+            )
+        )  # fmt: skip
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
 
 def _months_between(first: str, last: str) -> list[str]:
     year, month = int(first[:4]), int(first[5:7])
@@ -58,8 +92,8 @@ def month_range(month: str) -> tuple[dt.date, dt.date]:
 
 
 def build(counts: list[tuple[str, int]], url_for) -> Timeline | None:
-    """Bars for (month, count) pairs; `url_for(month)` gives each bar's link. None when
-    there is nothing to draw."""
+    """Bars for (month, count) pairs; `url_for(month)` gives each bar's link (asked only
+    for months with articles). None when there is nothing to draw."""
     counts = sorted((m, n) for m, n in counts if m and n)
     if not counts:
         return None
@@ -77,7 +111,8 @@ def build(counts: list[tuple[str, int]], url_for) -> Timeline | None:
         height = round(chart * count / top, 1) if count else 0
         bars.append(
             Bar(
-                month=month, label=start.strftime("%B %Y"), count=count, url=url_for(month),
+                month=month, label=start.strftime("%B %Y"), count=count,
+                url=url_for(month) if count else "",
                 x=round(i * slot + slot * 0.1, 1), width=round(max(slot * 0.8, 1), 1),
                 y=round(chart - height, 1), height=height,
             )

@@ -121,3 +121,37 @@ def test_a_missing_index_directory_fails_healthz(client, seeds, search_index):
     assert client.get("/healthz").status_code == 200
     shutil.rmtree(search_index)
     assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=Kuleba+%C3%A9t%C3%A9+%22a+b%22~3&source=bbc&source=dw&tag=war&start=2024-01-01"
+        "&sort=oldest&group=story&page_size=50",
+        "q=a%26b%3Dc+%2B%23&author=jane-doe&end=2023-12-31",
+    ],
+)
+def test_every_link_is_the_parameters_urlencoded(query):
+    """url() encodes each unchanged parameter once per form; every link must still be exactly
+    the canonical parameters with the change applied, in their order."""
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+
+    from search.forms import ArchiveSearchForm
+
+    form = ArchiveSearchForm(QueryDict(query))
+    assert form.is_valid(), form.errors
+    changes = [
+        {}, {"page": 3}, {"source": []}, {"source": ["x", "y"]}, {"q": None}, {"q": "é&="},
+        {"start": "2020-01-01", "end": "2020-01-31"}, {"group": None, "page": None},
+        {"sort": "newest"}, {"tag": ["war", "peace"], "page": 2},
+    ]  # fmt: skip
+    for change in changes:
+        assert form.url(**change) == "?" + urlencode(form.params(**change)), change
+    if query.startswith("q=Kuleba"):
+        assert form.url(source=["dw"], page=2) == (
+            "?q=Kuleba+%C3%A9t%C3%A9+%22a+b%22~3&source=dw&tag=war&start=2024-01-01"
+            "&sort=oldest&group=story&page_size=50&page=2"
+        )
