@@ -183,10 +183,21 @@ def markdown(latest: dict) -> str:
             + "`"
             + f"; {r['search']['runs']} runs; load average at start "
             + (f"{load[0]:.1f}" if load else "n/a")
-            + " (shared machine)."
+            + " (shared machine)"
+            + _anchor(r)
+            + "."
         )
     out += ["", "✗ = target not met (yet). Per-kind figures: `bench/results/latest.json`.", ""]
     return "\n".join(out)
+
+
+def _anchor(r: dict) -> str:
+    """The run's CPU anchor (bench.run.cpu_anchor): figures from runs whose anchors differ
+    compare only after dividing by it."""
+    start, end = r.get("cpu_anchor_ms_at_start"), r.get("cpu_anchor_ms_at_end")
+    if start is None:
+        return ""
+    return f"; CPU anchor {start:g} ms at start" + (f", {end:g} at end" if end else "")
 
 
 def update_readme(latest: dict, readme: Path = README) -> None:

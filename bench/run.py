@@ -718,6 +718,35 @@ def machine() -> dict:
     }
 
 
+def cpu_anchor(rounds: int = 7) -> float:
+    """Milliseconds (best of `rounds`) for a fixed single-core task of the kinds the archive
+    spends its time on: JSON, regular expressions, sorting, SQLite. The same code measured
+    2-3x slower from one session's machine to the next (2026-12-02); a run's figures divided
+    by its anchor can be set beside another run's, its absolute figures cannot."""
+    rows = [
+        {"id": i, "title": f"Article {i}", "words": [f"w{j}" for j in range(i % 17)]}
+        for i in range(2000)
+    ]
+    words = re.compile(r"w(\d+)")
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        text = json.dumps(rows)
+        back = json.loads(text)
+        total = sum(int(m.group(1)) for m in words.finditer(text))
+        back.sort(key=lambda r: (-len(r["words"]), r["title"]))
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, title TEXT, n INTEGER)")
+        db.executemany(
+            "INSERT INTO t VALUES (?, ?, ?)",
+            ((r["id"], r["title"], total % (r["id"] + 1)) for r in back),
+        )
+        db.execute("SELECT n % 7, count(*), max(title) FROM t GROUP BY n % 7").fetchall()
+        db.close()
+        best = min(best, time.perf_counter() - t)
+    return round(best * 1000, 2)
+
+
 def run_one(cfg: Config, n: int) -> dict:
     started = time.perf_counter()
     work = cfg.work_dir / str(n)
@@ -735,6 +764,7 @@ def run_one(cfg: Config, n: int) -> dict:
         },
         "corpus": stats,
         "loadavg_at_start": os.getloadavg(),  # the machine is shared: how busy it was
+        "cpu_anchor_ms_at_start": cpu_anchor(),  # how fast the machine is (see cpu_anchor)
     }
     result["import"] = step_import(cfg, n, work, env, shards)
     result["rebuild_index"] = step_rebuild(cfg, n, work, env, stats["raw_text_bytes"])
@@ -820,6 +850,7 @@ def run_one(cfg: Config, n: int) -> dict:
     )
     result["errors"] = search["errors"] + tp["errors"] + warm_errors + group_story["errors"]
     result["loadavg_at_end"] = os.getloadavg()
+    result["cpu_anchor_ms_at_end"] = cpu_anchor()
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["table"] = table_rows(result)
     return result

@@ -110,6 +110,9 @@ def test_runner_writes_every_section_with_sane_values(result):
     assert set(labels) <= {label for label, _, _ in report.TARGETS.values()}
     assert "search API p95 (ms)" in labels and "bulk import, end to end (articles/s)" in labels
     assert all(row[3] in ("yes", "NO", "") for row in r["table"])
+    assert r["cpu_anchor_ms_at_start"] > 0 and r["cpu_anchor_ms_at_end"] > 0
+    anchor = f"CPU anchor {r['cpu_anchor_ms_at_start']:g} ms at start"
+    assert anchor in report.markdown({"results": {str(N): r}})
 
 
 @pytest.mark.slow
