@@ -176,8 +176,9 @@ class ArchiveSearchForm(forms.Form):
         return pairs
 
     def url(self, **changes) -> str:
-        """"?" + the urlencoded `params(**changes)`. A results page builds one for every
-        facet value, month bar and chip, so each unchanged parameter is encoded once per form."""
+        """The query string of `params(**changes)`, with its "?". A results page builds one
+        for every facet value, month bar and chip, so each unchanged parameter is encoded
+        once per form."""
         if self._encoded is None:
             self._encoded = {n: _encoded(n, self.cleaned_data.get(n)) for n in self.PARAMS}
         parts = [

@@ -26,17 +26,19 @@ class StoryGrouped(_Paged):
         self._folded: dict[int, int] = {}  # first article of a story -> copies it stands for
 
     # --- the stories among the matches -------------------------------------------------------
-    def _storied_ids(self) -> list[int]:
-        """The matches in a story, in the results' order."""
+    def _storied(self) -> list[tuple[int, int]]:
+        """(id, story id) of the matches in a story, in the results' order."""
         if isinstance(self.inner, DatabaseResults):
             qs = self.inner.ordered().filter(story__isnull=False)
-            return list(qs.values_list("pk", flat=True))
+            return list(qs.values_list("pk", "story_id"))
         inner = self.inner
         sqs = inner._searchqueryset(inner.filters)  # no facets: ids are all this needs
         if inner.sort != "relevance":
             sqs = sqs.order_by("-published" if inner.sort == "newest" else "published")
         sqs = sqs.narrow(sqs.query.build_query_fragment("in_story", "in", [IN_STORY]))
-        return [int(r.pk) for r in sqs[: sqs.count()]]
+        ids = [int(r.pk) for r in sqs[: sqs.count()]]
+        story_of = dict(Article.objects.filter(pk__in=ids).values_list("pk", "story_id").order_by())
+        return [(pk, story_of[pk]) for pk in ids if story_of.get(pk) is not None]
 
     def _raw(self, n: int) -> list[tuple[int, float | None]]:
         """The first n matches' (id, score), ungrouped, without loading articles."""
@@ -46,16 +48,9 @@ class StoryGrouped(_Paged):
 
     def _fold(self) -> set[int]:
         if self._dropped is None:
-            ids = self._storied_ids()
-            story_of = dict(
-                Article.objects.filter(pk__in=ids).values_list("pk", "story_id").order_by()
-            )
             first: dict[int, int] = {}
             self._dropped = set()
-            for pk in ids:
-                story = story_of.get(pk)
-                if story is None:
-                    continue
+            for pk, story in self._storied():
                 if story in first:
                     self._dropped.add(pk)
                     self._folded[first[story]] += 1

@@ -610,6 +610,34 @@ def test_a_labelled_credit_below_the_text_names_the_author(end, author):
     assert list(article.authors) == [author]
 
 
+def test_a_credit_line_that_starts_with_its_label_may_end_with_a_full_stop():
+    # hss.de: "**Autorin: Uta Staschewski, Projektleiterin der HSS in Tunesien.**"
+    end = "**Autorin: Uta Staschewski, Projektleiterin der HSS in Tunesien.**"
+    notes = "[#### Anmerkungen](#)\n\n(1) Afrobarometer (2021)"
+    article = scrape(f"{TITLE}\n\n{BODY}\n{end}\n\n{notes}\n")
+    assert list(article.authors) == ["Uta Staschewski"]
+    # a sentence that only mentions a label names nobody
+    article = scrape(f"{TITLE}\n\n{BODY}\nDas sagte die Sprecherin: Anna Meier hat recht.\n")
+    assert list(article.authors) == []
+
+
+@pytest.mark.parametrize(
+    ("end", "authors"),
+    [
+        ("**Marina Mucha**", ["Marina Mucha"]),  # galore.de
+        ("***Stefan Wasmer***", ["Stefan Wasmer"]),  # eishockeynews.de
+        ("**Weitere Informationen**", []),  # bold, but no given name
+        ("### Christoph Poehlmann\n\nStellvertretender Geschäftsführer", []),  # a contact box
+        ("Marina Mucha", []),  # plain: may be a caption's or a list's line
+    ],
+)
+def test_a_name_set_apart_right_below_the_text_signs_it(end, authors):
+    article = scrape(f"{TITLE}\n\n{BODY}\n{end}\n")
+    assert list(article.authors) == authors
+    for name in authors:  # the signature is a credit now, not the text's last line
+        assert name not in article.body_html
+
+
 def test_a_labelled_credit_below_does_not_override_the_byline():
     article = scrape(f"{TITLE}\n\nBy Jane Roe\n\n{BODY}\nFotos: Helmut Elstrodt\n")
     assert list(article.authors) == ["Jane Roe"]

@@ -198,6 +198,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         _name_beside_date(blocks, meta)
     if not meta.authors and not meta.organisations:
         _labelled_anywhere(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _signed_at_end(blocks, meta)
     _confirm_with_end_notes(blocks, meta)
     return meta
 
@@ -830,15 +832,46 @@ def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
     for index, block in enumerate(blocks):
         if index in meta.consumed or block.kind not in ("p", "ul", "h2", "h3", "h4"):
             continue
-        if word_count(block.text) > LABELLED_WORDS or ends_sentence(block.text):
+        if word_count(block.text) > LABELLED_WORDS:
             continue
         found = _LABEL_INLINE.search(block.text) or _POSTED_BY.match(block.text)
-        if found is None:
+        # A sentence may mention a label ("… sagte der Autor: …"); a line that starts with
+        # one is a credit line even with a full stop ("Autorin: Uta Staschewski, Leiterin.").
+        if found is None or (ends_sentence(block.text) and found.start() > 0):
             continue
         names = _AT_TIME.sub("", found["names"])
         nxt = _NEXT_LABEL.search(names)
         names = _unglued(block, names[: nxt.start()] if nxt else names)
         if _read_names(names, meta, index, "metadata:byline"):
+            return
+
+
+SIGNATURE_AFTER = 3  # blocks past the text's last long paragraph where its signature may stand
+
+
+def _signed_at_end(blocks: list[Block], meta: Meta) -> None:
+    """'**Marina Mucha**', '***Stefan Wasmer***' right below the text: a line of a name all
+    bold or italic that starts with a given name signs the article (only when nothing else
+    named anyone; the first such line counts). A name as a small heading there is a box's,
+    not a signature: '### Christoph Poehlmann' under 'Ansprechpartner', an interviewee's."""
+    text_ends = max(
+        (i for i, b in enumerate(blocks) if b.kind == "p" and word_count(b.text) >= BODY_WORDS),
+        default=-1,
+    )
+    if text_ends < 0:
+        return
+    for index in range(text_ends + 1, min(len(blocks), text_ends + 1 + SIGNATURE_AFTER)):
+        block = blocks[index]
+        if index in meta.consumed or block.kind != "p" or not _set_apart(block):
+            continue
+        name = block.text.strip(_EDGES)
+        words = name.split()
+        if (
+            words
+            and is_given_name(words[0])
+            and _dated_name(name)
+            and _read_names(name, meta, index, "metadata:byline")
+        ):
             return
 
 
