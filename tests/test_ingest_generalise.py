@@ -669,6 +669,30 @@ def test_a_blogs_name_above_the_posts_heading_is_not_the_title(head, title):
     assert article.title == title
 
 
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # gv-bayern.de: the logo's heading, its image gone in the scrape
+        (
+            "# \n\n## Der Genossenschaftsverband Bayern im Porträt",
+            "Der Genossenschaftsverband Bayern im Porträt",
+        ),
+        # bundesrat.de: a navigation heading in other words than the lexicon's
+        ("## Haupt-Navigations-Menü\n\n## Erinnerung an die Opfer", "Erinnerung an die Opfer"),
+        # a login box's label above the headline
+        ("## Benutzername:\n\n## Faire Lieferketten", "Faire Lieferketten"),
+    ],
+)
+def test_furniture_headings_are_not_the_title(head, title):
+    article = scrape(f"{head}\n\n{BODY}")
+    assert article.title == title
+
+
+def test_a_headline_with_a_colon_inside_is_still_the_title():
+    article = scrape(f"## Interview: Der Minister spricht\n\n{BODY}")
+    assert article.title == "Interview: Der Minister spricht"
+
+
 def test_a_short_headline_keeps_its_subtitle_below():
     article = scrape(f"# Tomaten richtig schneiden\n\n## ...der Trick mit dem Strunk\n\n{BODY}")
     assert article.title == "Tomaten richtig schneiden"

@@ -172,6 +172,49 @@ def test_group_story_pages_through_stories(client, spread):
     assert "group=story" in first["next"]
 
 
+def test_group_story_pages_past_many_copies(client, on_commit):
+    """A story's copies ahead of the window: the page is read past every one of them."""
+
+    def make():
+        text = seed_paragraphs(0)
+        story = [save(text, f"Outlet {i}", published=dt.date(2022, 1, 1 + i)).article
+                 for i in range(7)]  # fmt: skip
+        others = [save(seed_paragraphs(n), f"Other {n}", published=dt.date(2022, 2, n)).article
+                  for n in (1, 2, 3)]  # fmt: skip
+        return story, others
+
+    story, others = on_commit(make)
+    expected = [story[0].pk, *(a.pk for a in others)]
+    for page_size in (1, 2, 3):
+        got = []
+        for page in range(1, 5):
+            data = client.get(
+                "/api/search/",
+                {"group": "story", "sort": "oldest", "page_size": page_size, "page": page},
+            ).json()
+            if "results" not in data:
+                break
+            got += [r["id"] for r in data["results"]]
+            if not data["next"]:
+                break
+        assert got == expected, page_size
+    assert client.get("/api/search/", {"group": "story"}).json()["count"] == 4
+
+
+def test_group_story_reads_every_storys_ids_when_matches_are_many(client, spread, monkeypatch):
+    """Past MAX_LISTED_IDS matches in stories, their story ids are read all at once (no list
+    of ids too long for SQLite's bound parameters): the same groups."""
+    from search import stories
+
+    params = {"group": "story", "sort": "oldest"}
+    listed = client.get("/api/search/", params).json()
+    monkeypatch.setattr(stories, "MAX_LISTED_IDS", 0)
+    every = client.get("/api/search/", params).json()
+    assert every["count"] == listed["count"] == 2
+    assert [r["id"] for r in every["results"]] == [r["id"] for r in listed["results"]]
+    assert [r["outlets"] for r in every["results"]] == [r["outlets"] for r in listed["results"]]
+
+
 def test_group_story_from_the_database_gives_the_same(spread):
     form = ArchiveSearchForm({"group": "story", "sort": "oldest"})
     assert form.is_valid()

@@ -70,7 +70,8 @@ NAVIGATION = re.compile(
     r"zum inhalt springen|springe direkt zu|direkt zum inhalt|toggle navigation|schließen|"
     r"skip navigation|skip to navigation|"
     r"close|home|startseite|accueil|inicio|up next|most popular|meistgelesen|trending|"
-    r"related|related articles|more stories|weitere artikel|lesen sie auch|das könnte sie "
+    r"related|related articles|more stories|weitere artikel|ähnliche beiträge|ähnliche artikel|"
+    r"lesen sie auch|das könnte sie "
     r"auch interessieren|newsletter|subscribe|abonnieren|footer|sidebar|share|teilen|"
     r"kommentare|comments|werbung|advertisement|anzeige|cookie(?:s| settings)?|"
     r"datenschutz(?:erklärung)?|privacy policy|impressum|kontakt|contact(?: us)?|"
@@ -356,6 +357,8 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
     linked = -1  # a top heading that is all one link: the site's logo, or a self-link
     long_lines = 0  # long paragraphs passed: a cookie or browser notice, a teaser, or the text
     for index, block in enumerate(blocks[:TITLE_BLOCKS]):
+        if block.kind == "title" and not block.text.strip():
+            continue  # "# " alone: the heading of a logo image, its text lost in the scrape
         if block.kind == "title" and not _navigation_heading(block):
             if block.link_only and linked < 0:
                 linked = index  # the title only if no plain top heading follows
@@ -398,9 +401,26 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
 
 def _heading_title(block: Block) -> bool:
     text = block.text
-    if NAVIGATION.match(text.strip(" #*|>-")) or _is_dateline(text) or BYLINE.match(text):
+    if _furniture(text) or _is_dateline(text) or BYLINE.match(text):
         return False
     return not _BY_ALONE.match(text)
+
+
+LABEL_WORDS = 4  # "Benutzername:", "Faire un don :": a heading this short ending in a colon
+
+
+def _furniture(text: str) -> bool:
+    """A heading of the site's, not the article's: navigation ('Hauptmenü', 'Haupt-Navigations-
+    Menü'), or a form's or a box's label ('Benutzername:', 'Faire un don :')."""
+    text = text.strip(" #*|>-")
+    if NAVIGATION.match(text) or (_NAVIGATION_WORD.search(text) and len(text.split()) <= 3):
+        return True
+    return text.endswith((":", "：")) and len(text.split()) <= LABEL_WORDS
+
+
+# In a short heading, a word of navigation, alone or in a compound ("Unternavigationsmenü",
+# "Seitennavigation", "Profile Menu", "Footer-Menü").
+_NAVIGATION_WORD = re.compile(r"navigation|navegación|navigazione|(?:^|[\s-])\w*men(?:u|ü)$", re.I)
 
 
 NOTICES_BEFORE_TITLE = 2  # long paragraphs above the top heading that may still be furniture
@@ -475,7 +495,7 @@ _OPENING_DATE = re.compile(
 def _navigation_heading(block: Block) -> bool:
     """A top heading of the site's furniture ('Navigation', 'Hauptmenü', a heading of links);
     a headline linked to itself is still the title."""
-    if NAVIGATION.match(block.text.strip(" #*|>-")):
+    if _furniture(block.text):
         return True
     return block.link_density >= NAV_LINK_DENSITY and not block.link_only
 
