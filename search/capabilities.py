@@ -43,6 +43,9 @@ class Capabilities:
     # The haystack query's `notices` after a run: what the page should say about how the
     # query was answered (cut to its most selective parts; too costly to answer).
     query_notices: bool = False
+    # search(end_offset=None) gives every match in one call, so a whole result set is read
+    # with one search (haystack's Elasticsearch backend answers 10 then: count, then slice).
+    whole_results: bool = False
 
     @classmethod
     def every(cls) -> Capabilities:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from archive.models import Article
 from archive.story_pages import story_refs
+from search import capabilities
 from search.results import DatabaseResults, Hit, IndexResults, _in_order, _Paged
 
 IN_STORY = "yes"  # the index's in_story value of an article in a story (search_indexes)
@@ -47,7 +48,9 @@ class StoryGrouped(_Paged):
         if inner.sort != "relevance":
             sqs = sqs.order_by("-published" if inner.sort == "newest" else "published")
         sqs = sqs.narrow(sqs.query.build_query_fragment("in_story", "in", [IN_STORY]))
-        ids = [int(r.pk) for r in sqs.result_class(_Id)[: sqs.count()]]
+        found = sqs.result_class(_Id)
+        found = found[:] if capabilities.current().whole_results else found[: found.count()]
+        ids = [int(r.pk) for r in found]
         storied = Article.objects.filter(story__isnull=False)
         if len(ids) <= MAX_LISTED_IDS:
             storied = storied.filter(pk__in=ids)
