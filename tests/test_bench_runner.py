@@ -150,3 +150,53 @@ def test_readme_section_replaces_only_the_benchmarks_section(tmp_path):
     text = readme.read_text()
     assert text.startswith("# Archive\n\nIntro.\n\n## Benchmarks\n")
     assert "old table" not in text and text.count("## Benchmarks") == 1
+
+
+def test_the_ab_summary_pairs_each_query_with_itself():
+    from bench import ab
+
+    def sample(side, path, ms, kind="1 word", status=200):
+        return {"endpoint": "api", "kind": kind, "side": side, "path": path, "status": status,
+                "ms": ms}  # fmt: skip
+
+    # query a: new twice as slow; query b: the same; c: old side failed once (not counted)
+    samples = [
+        sample("old", "a", 10), sample("new", "a", 20), sample("old", "a", 10),
+        sample("new", "a", 20), sample("old", "b", 40), sample("new", "b", 40),
+        sample("old", "c", 30, status=500), sample("old", "c", 30), sample("new", "c", 33),
+    ]  # fmt: skip
+    summary = ab.summarise(samples)
+    assert summary["errors"] == 1
+    row = summary["kinds"]["api: 1 word"]
+    assert row["queries"] == 3
+    assert row["paired_ratio"] == 1.1  # the median of 2.0, 1.0 and 1.1
+    assert (row["old_p50_ms"], row["new_p50_ms"]) == (10, 20)
+    assert row["p50_ratio"] == 2.0
+    assert row["old_p95_ms"] <= 40 and row["new_p95_ms"] == 40
+    assert "| api: 1 word |" in ab.table(summary)
+    assert set(summary["kinds"]) == {"api: 1 word", "api: all"}
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_the_ab_runs_two_servers_on_the_same_requests(result, tmp_path):
+    """The same tree on both sides (two servers over the tiny bench's database): every
+    request answered by both, a paired ratio for every kind."""
+    from bench import ab
+
+    r, _out = result
+    work = Path(r["config"]["work_dir"])
+    out = tmp_path / "ab.json"
+    argv = [
+        "--old", str(run.REPO), "--new", str(run.REPO), "--n", str(N), "--rounds", "1",
+        "--per-kind", "1", "--old-work-dir", str(work), "--new-work-dir", str(work),
+        "--out", str(out),
+    ]  # fmt: skip
+    assert ab.main(argv) == 0
+    data = json.loads(out.read_text())
+    assert data["summary"]["errors"] == 0
+    kinds = data["summary"]["kinds"]
+    assert "api: all" in kinds and "page: all" in kinds and "browse: all" in kinds
+    assert all(k["paired_ratio"] > 0 and k["queries"] >= 1 for k in kinds.values())
+    sides = {s["side"] for s in data["samples"]}
+    assert sides == {"old", "new"}
