@@ -280,10 +280,8 @@ def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
     few blocks past the text's last long paragraph, when no dateline stands in the head. Not
     a date beside another story's linked headline (next and previous posts, teasers), below
     an 'updated' label, or past the comments' or related stories' heading."""
-    text_ends = max(
-        (i for i, b in enumerate(blocks) if b.kind == "p" and word_count(b.text) >= BODY_WORDS),
-        default=len(blocks),
-    )
+    text_ends = _text_ends(blocks)
+    text_ends = len(blocks) if text_ends < 0 else text_ends
     for index in range(max(title_index, 0) + 1, min(len(blocks), text_ends + LONE_DATE_AFTER)):
         block = blocks[index]
         if block.kind in ("h2", "h3", "h4") and _TAIL_HEADING.search(block.text):
@@ -869,15 +867,20 @@ def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
 SIGNATURE_AFTER = 3  # blocks past the text's last long paragraph where its signature may stand
 
 
+def _text_ends(blocks: list[Block]) -> int:
+    """The index of the text's last long paragraph (-1: none); a page's furniture follows."""
+    return max(
+        (i for i, b in enumerate(blocks) if b.kind == "p" and word_count(b.text) >= BODY_WORDS),
+        default=-1,
+    )
+
+
 def _signed_at_end(blocks: list[Block], meta: Meta) -> None:
     """'**Marina Mucha**', '***Stefan Wasmer***' right below the text: a line of a name all
     bold or italic that starts with a given name signs the article (only when nothing else
     named anyone; the first such line counts). A name as a small heading there is a box's,
     not a signature: '### Christoph Poehlmann' under 'Ansprechpartner', an interviewee's."""
-    text_ends = max(
-        (i for i, b in enumerate(blocks) if b.kind == "p" and word_count(b.text) >= BODY_WORDS),
-        default=-1,
-    )
+    text_ends = _text_ends(blocks)
     if text_ends < 0:
         return
     for index in range(text_ends + 1, min(len(blocks), text_ends + 1 + SIGNATURE_AFTER)):
