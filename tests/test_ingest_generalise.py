@@ -561,6 +561,36 @@ def test_a_name_line_beside_the_dateline_is_the_byline(head, author):
 
 
 @pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        # theintercept.com: two linked names, a comma between, the dateline below
+        (
+            "[Ibtisam Mahdi](#), [Ruwaida Kamal Amer](#)\n\nNovember 8 2023, 3:18 p.m.",
+            ["Ibtisam Mahdi", "Ruwaida Kamal Amer"],
+        ),
+        ("[Anna Weber](#) und [Jonas Keller](#)\n\n12.03.2021", ["Anna Weber", "Jonas Keller"]),
+    ],
+)
+def test_linked_names_alone_beside_the_dateline_are_the_byline(head, authors):
+    article = scrape(f"{TITLE}\n\n{head}\n\n{BODY}")
+    assert list(article.authors) == authors
+    assert article.published is not None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "[Politik](#), [Wirtschaft](#)\n\n12.03.2021",  # sections, no people
+        "[Anna Weber](#) [Jonas Keller](#)\n\n12.03.2021",  # links without a separator
+        "Mehr von [Anna Weber](#), [Jonas Keller](#)\n\n12.03.2021",  # words before them
+    ],
+)
+def test_links_beside_the_dateline_that_are_not_names_alone_name_nobody(head):
+    article = scrape(f"{TITLE}\n\n{head}\n\n{BODY}")
+    assert "Jonas Keller" not in article.authors and "Politik" not in article.authors
+
+
+@pytest.mark.parametrize(
     "head",
     [
         "[Open Future](#) [Open Future](#)\n\nJun 18th 2018",  # a line of section links
@@ -681,6 +711,8 @@ def test_a_blogs_name_above_the_posts_heading_is_not_the_title(head, title):
         ("## Haupt-Navigations-Menü\n\n## Erinnerung an die Opfer", "Erinnerung an die Opfer"),
         # a login box's label above the headline
         ("## Benutzername:\n\n## Faire Lieferketten", "Faire Lieferketten"),
+        # hpd.de: the share box's heading
+        ("# Social Network Links\n\n## Faire Lieferketten", "Faire Lieferketten"),
     ],
 )
 def test_furniture_headings_are_not_the_title(head, title):
@@ -696,6 +728,65 @@ def test_a_headline_with_a_colon_inside_is_still_the_title():
 def test_a_short_headline_keeps_its_subtitle_below():
     article = scrape(f"# Tomaten richtig schneiden\n\n## ...der Trick mit dem Strunk\n\n{BODY}")
     assert article.title == "Tomaten richtig schneiden"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # haus.de: the breadcrumb's last item is the page's <h1>
+        (
+            "2. [Bauen](#)\n3. [Bauwissen](#)\n4. # Was ist eine Vorsatzschalung?",
+            "Was ist eine Vorsatzschalung?",
+        ),
+        # watson.ch
+        (
+            "* [Leben](#)\n* [Drinks](#)\n* # Sazerac - alles über den Cocktail-Klassiker",
+            "Sazerac - alles über den Cocktail-Klassiker",
+        ),
+    ],
+)
+def test_a_heading_written_as_a_list_item_is_the_title(head, title):
+    article = scrape(f"{head}\n\n{BODY}")
+    assert article.title == title
+    assert "Bauwissen" not in article.title and "Drinks" not in article.title
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # einfachspanien.de: the category's heading, nothing under it, then the post's
+        (
+            "## Allgemein\n\n## Malaga, die quirlige Metropole in Andalusien\n\n"
+            "⋅ November 22, 2011 ⋅ [Email this post](#)",
+            "Malaga, die quirlige Metropole in Andalusien",
+        ),
+        # dsv.de: a sidebar's empty boxes above the headline
+        (
+            "## Vereinsfinder\n\n## Kommende Events\n\n"
+            "## Levelpässe für das Synchronschwimmen können ab sofort bestellt werden",
+            "Levelpässe für das Synchronschwimmen können ab sofort bestellt werden",
+        ),
+    ],
+)
+def test_a_heading_with_nothing_under_it_is_not_the_title(head, title):
+    article = scrape(f"{head}\n\n{BODY}")
+    assert article.title == title
+
+
+def test_a_subtitle_below_a_heading_keeps_the_heading_the_title():
+    # a lower heading right below is the headline's subtitle, not an empty section's sign
+    article = scrape(f"## Klänge des Verschweigens\n\n#### Ein detektivischer Musikfilm\n\n{BODY}")
+    assert article.title == "Klänge des Verschweigens"
+
+
+def test_a_short_heading_above_a_signed_headline_is_its_section():
+    # finanztip.de: the section's name, then the headline with its author and as-of date
+    article = scrape(
+        "# Betriebliche Altersvorsorge\n\n## Mit Hilfe des Chefs für die Rente sparen\n\n"
+        f"Sara Zinnecker\n\nStand:\n05. Februar 2020\n\n{BODY}"
+    )
+    assert article.title == "Mit Hilfe des Chefs für die Rente sparen"
+    assert article.authors == ["Sara Zinnecker"]
 
 
 @pytest.mark.parametrize(

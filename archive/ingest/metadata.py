@@ -22,7 +22,14 @@ from archive.ingest.dates import (
     search_date,
     search_leading_date,
 )
-from archive.ingest.names import ROLE, clean_author, is_given_name, merge_authors, split_names
+from archive.ingest.names import (
+    ROLE,
+    clean_author,
+    is_given_name,
+    merge_authors,
+    only_separators,
+    split_names,
+)
 from archive.ingest.types import Metadata
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
@@ -375,6 +382,8 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
         if word_count(block.text) >= BODY_WORDS and not is_navigation(block):
             break  # the text began: a heading below it is a section's
         if block.kind in ("h2", "h3") and _heading_title(block):
+            if _empty_section(blocks, index):
+                continue  # "## Vereinsfinder", "## Kommende Events": a box's heading
             # no top heading: the first heading above the text, linked or not, past a
             # breadcrumb and a section's name ("* Home * News … ", "News", "## Apple …")
             meta.title = block.text
@@ -384,6 +393,8 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
         if _is_dateline(block.text) or BYLINE.match(block.text) or _BY_ALONE.match(block.text):
             continue
         if block.kind in ("h2", "h3") and _heading_title(block):
+            if _empty_section(blocks, index):
+                continue
             meta.title = block.text  # no top heading: the first heading, linked or not
             meta.consumed[index] = ("metadata:title", "used as the title")
             return index
@@ -395,6 +406,23 @@ def _find_title(blocks: list[Block], meta: Meta) -> int:
             return index
         return -1
     return -1
+
+
+_RANK = {"title": 1, "h2": 2, "h3": 3, "h4": 4}
+
+
+def _empty_section(blocks: list[Block], index: int) -> bool:
+    """A short heading with nothing under it: the next block is a heading of the same rank
+    or higher ('## Allgemein' then '## Malaga, die quirlige Metropole …'), the heading of a
+    category, a sidebar's box or an empty widget, not the article's (a subtitle is lower; a
+    longer heading is the headline, a sidebar's box may follow it: '## Recent Posts')."""
+    if index + 1 >= len(blocks) or word_count(blocks[index].text) > SITE_NAME_WORDS:
+        return False
+    nxt = blocks[index + 1]
+    if nxt.link_only:
+        return False  # "## Corona", "## [Corona: Dumme Zuversicht](#)": a list of stories
+    below = _RANK.get(nxt.kind)
+    return below is not None and below <= _RANK.get(blocks[index].kind, 4)
 
 
 def _heading_title(block: Block) -> bool:
@@ -417,8 +445,10 @@ def _furniture(text: str) -> bool:
 
 
 # In a short heading, a word of navigation, alone or in a compound ("Unternavigationsmenü",
-# "Seitennavigation", "Profile Menu", "Footer-Menü").
-_NAVIGATION_WORD = re.compile(r"navigation|navegación|navigazione|(?:^|[\s-])\w*men(?:u|ü)$", re.I)
+# "Seitennavigation", "Profile Menu", "Footer-Menü", "Social Network Links", "Quick Links").
+_NAVIGATION_WORD = re.compile(
+    r"navigation|navegación|navigazione|(?:^|[\s-])\w*men(?:u|ü)$|\w\s+links$", re.I
+)
 
 
 NOTICES_BEFORE_TITLE = 2  # long paragraphs above the top heading that may still be furniture
@@ -457,6 +487,11 @@ def _dated_or_signed(blocks: list[Block], heading: int, top: int) -> bool:
             continue
         if date_span(text) is not None or BYLINE.match(text) or _BY_ALONE.match(text):
             return True
+        as_of = _AS_OF.match(text)
+        if as_of and date_span(text[as_of.end() :]) is not None:
+            return True  # "Stand: 05. Februar 2020"
+        if index > heading and _dated_name(text.strip(_EDGES)):
+            return True  # a name alone below the heading ("Sara Zinnecker")
     return False
 
 
@@ -815,6 +850,11 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
         # one link, at the start (the author's page, then a role), or a plain line that is a name;
         # a line of several links is a list of sections ("[Open Future](#) [Open Future](#)")
         links = list(block.link_texts)
+        if len(links) > 1 and _linked_names(block.text, links):
+            # "[Ibtisam Mahdi](#), [Ruwaida Kamal Amer](#)": the names alone, each a link
+            meta.authors = merge_authors(meta.authors, [c.strip(_EDGES) for c in links])
+            meta.consumed[index] = ("metadata:byline", "names beside the dateline")
+            return
         if len(links) > 1 or (links and not block.text.startswith(links[0])):
             continue
         site_name = index in meta.consumed
@@ -828,6 +868,22 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
             meta.authors = merge_authors(meta.authors, names[:1])
             meta.consumed[index] = ("metadata:byline", "a name beside the dateline")
             return
+
+
+def _linked_names(text: str, links: list[str]) -> bool:
+    """A line of several distinct links that are people's names, with only ', ', ' and ' or
+    ' & ' between them (a line of sections has no separators, or names no person)."""
+    if len(set(links)) < len(links) or not all(_dated_name(c.strip(_EDGES)) for c in links):
+        return False
+    pieces, rest = [], text
+    for link in links:
+        before, found, rest = rest.partition(link)
+        if not found:
+            return False
+        pieces.append(before)
+    if pieces[0].strip(_EDGES) or rest.strip(_EDGES):
+        return False  # words before the first name or after the last
+    return all(only_separators(between) for between in pieces[1:])
 
 
 # A blog's footer: "Posted by [T. V. Raman](#) at [2:33 PM](#)", "Eingestellt von X um 21:11".

@@ -100,6 +100,11 @@ def split_names(names: str) -> list[str]:
     return [p for p in parts[:role] if not _DEGREE.fullmatch(p.strip(" .")) and not _role_only(p)]
 
 
+def only_separators(text: str) -> bool:
+    """Whether the text is nothing but what stands between names (', ', ' and ', ' & ')."""
+    return bool(text.strip()) and not _SPLIT.sub("", text).strip()
+
+
 _DEGREE = re.compile(r"(?i)ph\.?d|m\.?d|mba|msc|m\.?sc|ma|ba|rd|rn|dr|prof|dipl\.?-?\w*|mph")
 
 

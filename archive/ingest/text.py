@@ -87,7 +87,7 @@ def read_text(text: str) -> list[Block]:
 def read_markdown(text: str) -> list[Block]:
     """Markdown scrape -> Blocks; dead links keep their text, bare URL lines become links."""
     blocks: list[Block] = []
-    for lines in split_paragraphs(text):
+    for lines in _split_listed_headings(split_paragraphs(text)):
         source = "\n".join(lines)
         caption = _split_caption(lines)
         if caption:
@@ -107,6 +107,27 @@ def read_markdown(text: str) -> list[Block]:
             )[:MAX_LINKS]
             blocks.append(new)
     return _merge_lists(blocks)
+
+
+# "4. # Was ist eine Vorsatzschalung …", "* # Sazerac - alles über …": a breadcrumb whose last
+# item is the page's own top heading (an <h1> inside an <li>, as a converter writes it); a
+# menu's headings ("  * ### Heizungsarten") stay in their menu.
+_LISTED_HEADING = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+(#[ \t]+\S.*)$")
+
+
+def _split_listed_headings(paragraphs: list[list[str]]) -> list[list[str]]:
+    """The paragraphs, with a top heading written as a list's last item made a paragraph of
+    its own: the article's heading, not an item of the breadcrumb above it."""
+    out: list[list[str]] = []
+    for lines in paragraphs:
+        found = _LISTED_HEADING.match(lines[-1]) if "#" in lines[-1] else None
+        if found is None:
+            out.append(lines)
+            continue
+        if len(lines) > 1:
+            out.append(lines[:-1])
+        out.append([found.group(1)])
+    return out
 
 
 def link_density(source: str) -> float:
