@@ -29,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import corpus, tantivy_baseline, workload
+from bench import corpus, story_cost, tantivy_baseline, workload
 from bench.report import print_report, table_rows, update_readme, write_results
 from bench.workload import ARCHIVE_KINDS, EMPTY_KINDS, LIST_KINDS, SEARCH_KINDS, WORD_KINDS
 
@@ -59,6 +59,8 @@ class Config:
     shard_size: int = 2000
     editor_n: int = 3000
     story_originals: int = 100  # bench/stories.py's set: these, 6 copies each, 4x distinct
+    story_cost_n: int = 4000  # new articles imported on top of N, stories off and on (0: skip)
+    story_cost_rounds: int = 2  # off/on pairs of that import
     icontains_queries: int = 30
     skip_import_if_cached: bool = False
     defer_index: bool = False
@@ -570,6 +572,25 @@ def step_stories(cfg: Config, work: Path, env: dict) -> dict:
     return json.loads(out.read_text())
 
 
+def step_story_cost(cfg: Config, n: int, work: Path) -> dict:
+    """What stories cost the import at this N (bench/story_cost.py's `onto`): STORY_COST_N
+    new articles (the corpus of another seed) imported into copies of this run's database
+    and index, stories off, then on, STORY_COST_ROUNDS times, through the real import path."""
+    if cfg.story_cost_n <= 0:
+        return {}
+    # seed + 2: the editor step imports seed + 1's articles into this database
+    shards, _ = corpus_shards(cfg, cfg.story_cost_n, cfg.seed + 2)
+    log(
+        f"n={n}: story cost ({cfg.story_cost_n} new articles on top, stories off/on "
+        f"x{cfg.story_cost_rounds})"
+    )
+    try:
+        result = story_cost.onto(work, shards, cfg.story_cost_rounds)
+    except RuntimeError as exc:  # a child import failed: its output, for the log
+        return {"error": str(exc)[-2000:]}
+    return {"articles": cfg.story_cost_n, **result}
+
+
 def step_editor(cfg: Config, n: int, work: Path, env: dict, port: int) -> dict:
     """A bulk import runs; meanwhile an editor saves one article through the service layer;
     how long until /api/search/ finds it?"""
@@ -812,6 +833,7 @@ def run_one(cfg: Config, n: int) -> dict:
 
     log(f"n={n}: stories (bench/stories.py, {cfg.story_originals} originals)")
     stories = step_stories(cfg, work, env)
+    cost = step_story_cost(cfg, n, work)
     ours_fts = ours_on(samples_runs, queries, word_idx)
     ours_ic = ours_on(samples_runs, queries, icontains_idx)
 
@@ -822,6 +844,7 @@ def run_one(cfg: Config, n: int) -> dict:
         search=search,
         group_story=group_story,
         stories=stories,
+        story_cost=cost,
         throughput=tp,
         editor=editor,
         server={
@@ -883,6 +906,8 @@ def parse_args(argv: list[str] | None) -> Config:
     option("--shard-size", "shard_size", "articles per JSONL shard")
     option("--editor-n", "editor_n", "bulk import size, editor step")
     option("--story-originals", "story_originals", "originals in the story grouping set")
+    option("--story-cost-n", "story_cost_n", "articles imported on top of N, stories off/on")
+    option("--story-cost-rounds", "story_cost_rounds", "off/on pairs of that import")
     option("--icontains-queries", "icontains_queries")
     option("--skip-import-if-cached", "skip_import_if_cached")
     option(

@@ -36,7 +36,8 @@ def result(tmp_path_factory) -> tuple[dict, Path]:
         "--n", str(N), "--runs", "1", "--out", str(out), "--work-dir", str(tmp / "work"),
         "--throughput-seconds", "2", "--queries-per-kind", "2", "--pages-per-kind", "2",
         "--shard-size", "25", "--editor-n", "30", "--icontains-queries", "3",
-        "--story-originals", "4", "--corpora", str(corpora),
+        "--story-originals", "4", "--story-cost-n", "20", "--story-cost-rounds", "1",
+        "--corpora", str(corpora),
     ]  # fmt: skip
     assert run.main(argv) == 0
     latest = json.loads((out / "latest.json").read_text())
@@ -105,6 +106,17 @@ def test_runner_writes_every_section_with_sane_values(result):
     assert 0 <= stories["precision"] <= 1 and 0 <= stories["recall"] <= 1
     assert stories["seeds_grouped"] == 0
     assert stories["lookup_p50_ms"] > 0 and stories["stories_on_over_off"] > 0
+    cost = r["story_cost"]
+    assert "error" not in cost, cost.get("error")
+    assert [run["stories"] for run in cost["runs"]] == ["off", "on"]
+    # each run imported the same new articles into its own copy of this N's database
+    off, on = cost["runs"]
+    assert off["imported"] == on["imported"] > 0 and off["failed"] == on["failed"] == 0
+    assert on["band_rows"] > off["band_rows"]  # only stories on signed the new ones
+    assert cost["on_over_off_median"] > 0
+    assert ["import rate, stories on / off (x)", cost["on_over_off_median"]] == next(
+        row[:2] for row in r["table"] if row[0].startswith("import rate, stories")
+    )
 
     labels = [row[0] for row in r["table"]]
     assert set(labels) <= {label for label, _, _ in report.TARGETS.values()}
