@@ -413,6 +413,8 @@ def test_a_date_that_opens_the_title_is_the_dateline():
             "Ulrike Stockhausen",
         ),
         ("23.06.2016 um 16:14 Uhr - [Markus Reuter](#) - [91 Ergänzungen](#)", "Markus Reuter"),
+        # oetv.at: a name and a comma before the date, the name a person's (a given name first)
+        ("Michael Mäser,  02.02.2022", "Michael Mäser"),
     ],
 )
 def test_a_name_beside_the_date_is_the_byline(line, author):
@@ -1259,3 +1261,10 @@ def test_trafilaturas_title_backs_nothing_on_its_own():
         }
     )
     assert choose_title(candidates) == "Ferienhaus Feinen"
+
+
+@pytest.mark.parametrize("label", ["Autor:innen", "Autor*innen", "Autor:in"])
+def test_a_gender_inclusive_label_is_a_label_not_a_name(label):
+    # KATAPULT-Magazin.de: the author box below the text, its heading "Autor:innen"
+    article = scrape(f"{TITLE}\n\n{BODY}\n## {label}\n\n[Tim Ehlers](#)\n\n{BODY}")
+    assert list(article.authors) == ["Tim Ehlers"]

@@ -78,6 +78,26 @@ def test_bylines_give_people_and_only_people(names, expected):
     assert [n for n in (clean_author(x) for x in split_names(names)) if n] == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        # ingest-dev: a label, a job title or another credit glued to the name
+        ("Sara Zinnecker Stand: 05.02.2020", "Sara Zinnecker"),  # finanztip.de
+        ("Alejandro Villamor Last updated", "Alejandro Villamor"),  # publishedreporter.com
+        ("Christoph Hein Chefredakteur", "Christoph Hein"),  # angelmagazin.de
+        ("Christian Seiler Illustration von Markus Roost", "Christian Seiler"),  # alacarte.at
+        ("FOCUS-Online-Experte Robin Tschöpe", "Robin Tschöpe"),  # focus.de
+        ("Interview Julia Lauter", "Julia Lauter"),  # fluter.de
+        # and names that only look so
+        ("Peter Last", "Peter Last"),
+        ("Maria Stand", "Maria Stand"),
+        ("Anna Schleiter", "Anna Schleiter"),
+    ],
+)
+def test_a_label_or_a_role_around_a_name_is_not_the_name(raw, name):
+    assert clean_author(raw) == name
+
+
 def test_two_forms_of_one_name_become_one_author_with_the_fuller_name():
     assert merge_authors(["Lucas Leiroz"], ["Lucas Leiroz de Almeida"]) == [
         "Lucas Leiroz de Almeida"

@@ -52,7 +52,8 @@ _BY_WORDS = (
     r"artículo de|un artículo de|articolo di|un articolo di"
 )
 _BY_LABELS = (
-    r"text|texte|texto|author|authors|autor|autorin|autoren|autor/in|autor\*in|autor:in|"
+    r"text|texte|texto|author|authors|autor:innen|autor\*innen|autor_innen|autorinnen|"
+    r"autor|autorin|autoren|autor/in|autor\*in|autor:in|"
     r"auteur|auteurs|autore|writer|"
     r"author of the article|autor des artikels|redakteur|redakteurin|reporter|verfasser|"
     r"verfasserin|escrito por|por|von|by|redaktion|"
@@ -60,13 +61,15 @@ _BY_LABELS = (
     r"作者(?=[:：])|记者(?=[:：])|記者(?=[:：])|编辑(?=[:：])|责任编辑|責任編輯|撰文(?=[:：])|文(?=[:：])"
 )
 BYLINE = re.compile(
-    rf"^[|/·•\-–—\s]{{0,6}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*[:：])\s*"
-    r"(?P<names>.+)$",
+    rf"^[|/·•\-–—\s]{{0,6}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*[:：](?!in(?:nen)?\b))"
+    r"\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
 # "18.03.2020 13:15 Uhr  Autor/in: Korinna Hennig": a labelled byline inside a head line.
+# ("Autor:innen", "Autor:in": a gender-inclusive plural, the label itself, not "Autor: innen")
 _LABEL_INLINE = re.compile(
-    rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*[:：]\s*(?P<names>[^|•·\n]{{2,80}})", re.IGNORECASE
+    rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*[:：](?!in(?:nen)?\b)\s*(?P<names>[^|•·\n]{{2,80}})",
+    re.IGNORECASE,
 )
 _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
 # Headings and lines of a site's furniture, never the title (a lexicon, many languages).
@@ -807,8 +810,11 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     # "1. Februar 2022 , Daniel Dillenburg": the separator right after the date goes first
     after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip(" ,;|·•–—-"))[0]
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
-    # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person.
-    before = "" if first and text[:start].rstrip().endswith(",") else before
+    # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person, and so is
+    # "Michael Mäser, 02.02.2022": a name that starts with a given name.
+    comma = text[:start].rstrip().endswith(",")
+    if first and comma and not is_given_name(before.split()[0] if before.split() else ""):
+        before = ""
     # a linked name is the author's page: only links are names then
     candidates = list(block.link_texts) if block.link_texts else [after, before]
     names = [

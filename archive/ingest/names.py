@@ -15,7 +15,8 @@ NOT_PEOPLE = {
     "moderator", "newsdesk", "news desk", "team", "redaktion", "the editors", "our correspondent",
     "correspondent", "reuters", "reuter", "ap", "afp", "dpa", "associated press", "agencies",
     "news agencies", "unknown", "anonymous", "contributor", "press release", "autor", "autorin",
-    "auteur", "autore", "autor/in", "autor*in", "autor:in",
+    "auteur", "autore", "autor/in", "autor*in", "autor:in", "autor:innen", "autor*innen",
+    "autorinnen", "autoren",
 }  # fmt: skip
 _PARTICLES = {
     "de", "da", "do", "dos", "das", "von", "van", "der", "den", "al", "el", "bin", "ibn", "le",
@@ -29,7 +30,15 @@ _SPLIT = re.compile(r" ?(?:,|;|\band\b|\bund\b|&|\|) ?", re.IGNORECASE)
 # veröffentlicht", "Online-Redaktion veröffentlicht am", "Pepemaus Beginndatum").
 _TRAILING_NOISE = re.compile(
     r" ?(?:\(| [-–—] |[|/]|\bin [A-Z]|\bfor \S|\bfrom [A-Z]"
-    r"| (?i:veröffentlicht|published|posted|aktualisiert|updated|datum|beginndatum|publié)\b).*$"
+    r"| (?i:veröffentlicht|published|posted|aktualisiert|updated|datum|beginndatum|publié)\b"
+    r"| (?i:stand|last|zuletzt)\b(?=\s*(?::|updated|aktualisiert|geändert|\d))).*$"
+)  # "Sara Zinnecker Stand: …", "Alejandro Villamor Last updated …": the as-of label after
+# A job title or a credit of another kind inside one name ("Christoph Hein Chefredakteur",
+# "Christian Seiler Illustration von Markus Roost", "FOCUS-Online-Experte Robin Tschöpe"):
+# words that are never a name's (no "-leiter": "Schleiter" is a surname).
+_ROLE_WORD = re.compile(
+    r"(?i:[\w-]*(?:redakteur|redakteurin|experte|expertin|korrespondent|korrespondentin)"
+    r"|illustrationen|illustration|fotos|foto|photos|photo|bilder|interview|chefredaktion)$"
 )
 MAX_NAMES = 300  # characters of a byline read for names: no line of names is longer
 _NAME_REST = re.compile(r"^[\w'’.·-]*$")
@@ -133,6 +142,7 @@ def clean_author(raw: str) -> str:
     if len(name) > MAX_NAMES:
         return ""
     name = _TRAILING_NOISE.sub("", name, count=1).strip(" .,:;*_")
+    name = _without_roles(name)
     if not name or name.lower() in NOT_PEOPLE:
         return ""
     if name.isupper():
@@ -143,6 +153,20 @@ def clean_author(raw: str) -> str:
     real = [w for w in words if w.lower() not in _PARTICLES]
     if not real or not all(is_name_word(w) for w in real):
         return ""
+    return " ".join(words)
+
+
+def _without_roles(name: str) -> str:
+    """The name without a job title or another credit before or after it: leading role words
+    go ('Interview Julia Lauter'); from a role word after two words of a name on, the rest
+    goes ('Christian Seiler Illustration von Markus Roost')."""
+    words = name.split()
+    while len(words) > 2 and _ROLE_WORD.match(words[0].strip(":")):
+        words = words[1:]
+    for i in range(2, len(words)):
+        if _ROLE_WORD.match(words[i].strip(":,")):
+            words = words[:i]
+            break
     return " ".join(words)
 
 
