@@ -66,6 +66,10 @@ def html_doc(head: str, body: str) -> str:
          "Vláda schválila rozpočet"),
         ("Parité hommes-femmes | La Presse", ["La Presse"], "", "Parité hommes-femmes"),
         ("Pros and cons - a debate", [], "example.org", "Pros and cons - a debate"),
+        # disfunctions.de: the blog's section before the post's title
+        ("Blog Archiv » Podcasts in Plex einbinden", [], "disfunctions.de",
+         "Podcasts in Plex einbinden"),
+        ("Archiv der Zukunft | Heft 3", [], "example.org", "Archiv der Zukunft | Heft 3"),
     ],
 )  # fmt: skip
 def test_the_site_name_and_a_date_come_off_a_title(title, site, domain, expected):
@@ -487,6 +491,17 @@ def test_a_kicker_the_meta_tags_repeat_stays():
         "<span>Musik-Stars fordern</span></h1>"
     )
     assert page(html_doc(head, h1)).title.startswith("Nutzerbasierte Abrechnung")
+
+
+def test_a_meta_title_cut_at_an_unescaped_quotation_mark_is_read_in_full():
+    # eluniversal.com: og:title's content ends at the quotation mark it left unescaped
+    head = (
+        '<title>Senador republicano califica a Biden de "incapacitado"</title>'
+        '<meta property="og:title" content="Senador republicano califica a Biden de '
+        '"incapacitado"" /><meta property="og:site_name" content="El Universal" />'
+    )
+    article = page(html_doc(head, "<h1><a href='/'><img alt='EL UNIVERSAL'></a></h1>"))
+    assert article.title == 'Senador republicano califica a Biden de "incapacitado"'
 
 
 def test_the_site_itself_as_author_is_no_credit():

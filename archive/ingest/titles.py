@@ -98,6 +98,7 @@ def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
             _is_site(segment, keys)
             or _DATE_SEGMENT.fullmatch(segment) is not None
             or _DOMAIN.fullmatch(segment) is not None  # "… - Helge.at", "… | FASSETTE.NET"
+            or _all_menu_words(segment)  # "Blog Archiv » …": the site's section
         )
 
     while len(parts) > 1 and removable(parts[-1]):
@@ -176,9 +177,25 @@ def choose_title(candidates: TitleCandidates) -> str:
         # An <h1> nothing backs, beside a headline the meta tags and JSON-LD agree on, is a
         # widget's or a kicker's heading ("Neueste Kommentare", "Wann, wenn nicht jetzt...").
         if support(best, "h1") == 0 and ranked and max(ranked)[0] >= 1:
-            return max(ranked)[2]
+            return _untruncated(max(ranked)[2], cleaned)
         return best
-    return max(ranked)[2]
+    return _untruncated(max(ranked)[2], cleaned)
+
+
+# A meta tag cut at a quotation mark its page left unescaped (content="Biden de "incapacitado""
+# reads as 'Biden de '): the rest, a quotation, is in another candidate.
+_QUOTE_AFTER = re.compile(r"^\s?[\"“„«‚'‘]")
+
+
+def _untruncated(value: str, cleaned: dict[str, list[str]]) -> str:
+    """The chosen title, or the same title in full from another source when the chosen one
+    was cut at a quotation mark."""
+    for values in cleaned.values():
+        for other in values:
+            if len(other) > len(value) and other.startswith(value):
+                if _QUOTE_AFTER.match(other[len(value) :]):
+                    return other
+    return value
 
 
 _FAMILY = {"og": "meta", "twitter": "meta", "title": "meta", "trafilatura": "meta"}
@@ -188,6 +205,11 @@ _MENU = re.compile(
     r"about|neueste kommentare|neueste beiträge|recent comments|kategorien|meta)$",
     re.IGNORECASE,
 )
+
+
+def _all_menu_words(segment: str) -> bool:
+    words = segment.split()
+    return 0 < len(words) <= 3 and all(_MENU.match(w) for w in words)
 
 
 def _segment_of(value: str, other: str) -> bool:
