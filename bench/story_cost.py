@@ -16,7 +16,8 @@ Stories off: the story signals disconnected and the parse workers' finish hook w
 signature (sanitize.clean_ahead alone), so nothing of the story index is made. Reported per
 run: wall seconds, articles/s, stories and band rows made, and the story tables' size on
 disk (SQLite's dbstat), the saving process's CPU seconds (less sensitive to the load than
-the wall time); then the median on/off ratio of the rates. `--profile DIR` writes a
+the wall time) and its ended children's (parse workers, index writer); then the median
+on/off ratio of the rates. `--profile DIR` writes a
 cProfile of the saving process of each run there (it slows both alike).
 """
 
@@ -72,8 +73,10 @@ def _child(folder: Path, stories_on: bool, profile: Path | None) -> dict:
         profiler = cProfile.Profile()
         profiler.enable()
     started, cpu = time.perf_counter(), time.process_time()
+    children = _children_cpu()
     report = services.import_paths([str(folder)], format="jsonl")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    children = _children_cpu() - children
     if profiler:
         profiler.disable()
         profiler.dump_stats(str(profile))
@@ -93,6 +96,7 @@ def _child(folder: Path, stories_on: bool, profile: Path | None) -> dict:
         "seconds": round(seconds, 2),
         "per_s": round(imported / seconds, 1),
         "saver_cpu_s": round(cpu, 2),  # the saving process's own CPU time
+        "children_cpu_s": round(children, 2),  # parse workers' and the index writer's
         "story_count": Story.objects.count(),
         "in_a_story": Article.objects.filter(story__isnull=False).count(),
         "band_rows": StoryBand.objects.count(),
@@ -107,6 +111,15 @@ def copy_base(base: Path, tmp: Path) -> None:
         if (base / name).exists():
             shutil.copy2(base / name, tmp / name)
     shutil.copytree(base / "whoosh", tmp / "whoosh")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (parse workers, the index
+    writer: import_paths waits for them)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_one(

@@ -68,6 +68,18 @@ def test_sqlite_is_set_up_for_concurrent_writers(db):
         mode = cursor.fetchone()[0]
         cursor.execute("PRAGMA busy_timeout")
         timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        checkpoint = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_size_limit")
+        limit = cursor.fetchone()[0]
     assert mode == "wal"
     assert timeout >= 10_000
     assert connection.transaction_mode == "IMMEDIATE"
+    # a bulk import's log is checkpointed every 10,000 pages, the file cut back after
+    assert checkpoint == 10_000 and limit == 64 * 1024 * 1024
+
+
+def test_a_nonsense_checkpoint_interval_is_refused():
+    result = _run({"SQLITE_WAL_AUTOCHECKPOINT": "often"}, "check")
+    assert result.returncode != 0
+    assert "SQLITE_WAL_AUTOCHECKPOINT='often' is not a whole" in result.stderr
