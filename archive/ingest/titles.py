@@ -192,9 +192,9 @@ def _untruncated(value: str, cleaned: dict[str, list[str]]) -> str:
     was cut at a quotation mark."""
     for values in cleaned.values():
         for other in values:
-            if len(other) > len(value) and other.startswith(value):
-                if _QUOTE_AFTER.match(other[len(value) :]):
-                    return other
+            rest = other[len(value) :] if other.startswith(value) else ""
+            if rest and _QUOTE_AFTER.match(rest):
+                return other
     return value
 
 
