@@ -88,6 +88,12 @@ def test_bylines_give_people_and_only_people(names, expected):
         ("Christian Seiler Illustration von Markus Roost", "Christian Seiler"),  # alacarte.at
         ("FOCUS-Online-Experte Robin Tschöpe", "Robin Tschöpe"),  # focus.de
         ("Interview Julia Lauter", "Julia Lauter"),  # fluter.de
+        ("Brendan Carlin For The Mail On Sunday", "Brendan Carlin"),  # dailymail.co.uk
+        ("PorRodolfo Costa", "Rodolfo Costa"),  # gazetadopovo.com.br: "Por" glued
+        ("Inga HoeltmannFollow", "Inga Hoeltmann"),  # linkedin.com: the button glued
+        ("Byron Parker", "Byron Parker"),
+        ("Leonardo DiCaprio", "Leonardo DiCaprio"),
+        ("Glen Owen And Brendan Carlin For The Mail On Sunday", ""),  # two: split_names's
         # and names that only look so
         ("Peter Last", "Peter Last"),
         ("Maria Stand", "Maria Stand"),

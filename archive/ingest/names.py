@@ -28,11 +28,18 @@ _SPLIT = re.compile(r" ?(?:,|;|\band\b|\bund\b|&|\|) ?", re.IGNORECASE)
 # without a choice to backtrack into, and names are folded and cut to MAX_NAMES first.
 # "X from University of Michigan" too, and the dateline's label after a name ("herr_rein
 # veröffentlicht", "Online-Redaktion veröffentlicht am", "Pepemaus Beginndatum").
+# "Sara Zinnecker Stand: …", "Alejandro Villamor Last updated …": the as-of label after it;
+# "Brendan Carlin For The Mail On Sunday": a title-cased byline's paper.
 _TRAILING_NOISE = re.compile(
     r" ?(?:\(| [-–—] |[|/]|\bin [A-Z]|\bfor \S|\bfrom [A-Z]"
     r"| (?i:veröffentlicht|published|posted|aktualisiert|updated|datum|beginndatum|publié)\b"
-    r"| (?i:stand|last|zuletzt)\b(?=\s*(?::|updated|aktualisiert|geändert|\d))).*$"
-)  # "Sara Zinnecker Stand: …", "Alejandro Villamor Last updated …": the as-of label after
+    r"| (?i:stand|last|zuletzt)\b(?=\s*(?::|updated|aktualisiert|geändert|\d))"
+    r"| For [A-Z]).*$"
+)
+# A byline word or a follow button glued to the name by the scrape ("PorRodolfo Costa",
+# "Inga HoeltmannFollow"); not "Di", which begins names ("DiCaprio").
+_GLUED_BY = re.compile(r"^(?:By|Por|Von|Par|Door)(?=[A-Z][a-z])")
+_GLUED_BUTTON = re.compile(r"(?<=[a-zà-ÿ])(?:Follow|Folgen|Abonnieren|Subscribe|Suivre|Seguir)$")
 # A job title or a credit of another kind inside one name ("Christoph Hein Chefredakteur",
 # "Christian Seiler Illustration von Markus Roost", "FOCUS-Online-Experte Robin Tschöpe"):
 # words that are never a name's (no "-leiter": "Schleiter" is a surname).
@@ -141,6 +148,7 @@ def clean_author(raw: str) -> str:
     name = fold_spaces(raw)
     if len(name) > MAX_NAMES:
         return ""
+    name = _GLUED_BUTTON.sub("", _GLUED_BY.sub("", name))
     name = _TRAILING_NOISE.sub("", name, count=1).strip(" .,:;*_")
     name = _without_roles(name)
     if not name or name.lower() in NOT_PEOPLE:
@@ -150,6 +158,8 @@ def clean_author(raw: str) -> str:
     words = name.split()
     if not 1 <= len(words) <= 6:
         return ""
+    if any(w.lower() in ("and", "und", "&") for w in words):
+        return ""  # "Glen Owen And Brendan Carlin": two people, for split_names to part
     real = [w for w in words if w.lower() not in _PARTICLES]
     if not real or not all(is_name_word(w) for w in real):
         return ""
