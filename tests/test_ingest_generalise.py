@@ -730,6 +730,18 @@ def test_a_blogs_name_above_the_posts_heading_is_not_the_title(head, title):
         ("## Benutzername:\n\n## Faire Lieferketten", "Faire Lieferketten"),
         # hpd.de: the share box's heading
         ("# Social Network Links\n\n## Faire Lieferketten", "Faire Lieferketten"),
+        # einfachspanien.de: a short heading with nothing under it (a category's), then the post's
+        (
+            "## Allgemein\n\n## Malaga, die quirlige Metropole in Andalusien\n\n"
+            "⋅ November 22, 2011 ⋅ [Email this post](#)",
+            "Malaga, die quirlige Metropole in Andalusien",
+        ),
+        # dsv.de: a sidebar's empty boxes above the headline
+        (
+            "## Vereinsfinder\n\n## Kommende Events\n\n"
+            "## Levelpässe für das Synchronschwimmen können ab sofort bestellt werden",
+            "Levelpässe für das Synchronschwimmen können ab sofort bestellt werden",
+        ),
     ],
 )
 def test_furniture_headings_are_not_the_title(head, title):
@@ -766,28 +778,6 @@ def test_a_heading_written_as_a_list_item_is_the_title(head, title):
     article = scrape(f"{head}\n\n{BODY}")
     assert article.title == title
     assert "Bauwissen" not in article.title and "Drinks" not in article.title
-
-
-@pytest.mark.parametrize(
-    ("head", "title"),
-    [
-        # einfachspanien.de: the category's heading, nothing under it, then the post's
-        (
-            "## Allgemein\n\n## Malaga, die quirlige Metropole in Andalusien\n\n"
-            "⋅ November 22, 2011 ⋅ [Email this post](#)",
-            "Malaga, die quirlige Metropole in Andalusien",
-        ),
-        # dsv.de: a sidebar's empty boxes above the headline
-        (
-            "## Vereinsfinder\n\n## Kommende Events\n\n"
-            "## Levelpässe für das Synchronschwimmen können ab sofort bestellt werden",
-            "Levelpässe für das Synchronschwimmen können ab sofort bestellt werden",
-        ),
-    ],
-)
-def test_a_heading_with_nothing_under_it_is_not_the_title(head, title):
-    article = scrape(f"{head}\n\n{BODY}")
-    assert article.title == title
 
 
 def test_a_subtitle_below_a_heading_keeps_the_heading_the_title():
