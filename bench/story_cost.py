@@ -17,8 +17,8 @@ signature (sanitize.clean_ahead alone), so nothing of the story index is made. R
 run: wall seconds, articles/s, stories and band rows made, and the story tables' size on
 disk (SQLite's dbstat), the saving process's CPU seconds (less sensitive to the load than
 the wall time) and its ended children's (parse workers, index writer); then the median
-on/off ratio of the rates. `--profile DIR` writes a
-cProfile of the saving process of each run there (it slows both alike).
+on/off ratio of the rates. `--profile DIR` writes a cProfile of the saving process of each
+run there (it slows both alike).
 """
 
 from __future__ import annotations
