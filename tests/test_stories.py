@@ -373,3 +373,34 @@ def test_the_minhash_is_datasketchs_arithmetic():
         for ai, bi in zip(a, b, strict=True)
     ]
     assert signature_of_hashes(hashes).tolist() == expected
+
+
+def test_the_band_migration_rebuilds_every_articles_bands_from_its_minhash(capsys):
+    # 0010: 42 bands of 3 rows -> 21 of 2, computed again from the stored MinHashes, and back
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from archive.signatures import StoryPolicy
+
+    migration = importlib.import_module("archive.migrations.0010_story_bands_21x2")
+    editor = SimpleNamespace(connection=connection)
+    text = seed_paragraphs()
+    ids = [save(text, f"Outlet {n}").article.pk for n in range(3)]
+    minhash = dict(StorySignature.objects.values_list("article_id", "minhash"))
+
+    def bands() -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {}
+        for key, pk in StoryBand.objects.values_list("key", "article_id"):
+            found.setdefault(pk, set()).add(key)
+        return found
+
+    old = StoryPolicy(bands=42, rows=3)
+    migration.backwards(None, editor)
+    assert bands() == {pk: set(stories.stored_keys(minhash[pk], old)) for pk in ids}
+    migration.forwards(None, editor)
+    assert bands() == {pk: set(stories.stored_keys(minhash[pk])) for pk in ids}
+    assert all(len(keys) == stories.DEFAULT_POLICY.bands == 21 for keys in bands().values())
+    call_command("check_stories")
+    assert capsys.readouterr().out.strip() == "in sync"
