@@ -23,11 +23,11 @@ class StoryPolicy:
     num_perm: int = 128
     # 21 bands of 2 rows: a pair with shingle Jaccard 0.2 is a candidate 58% of the time,
     # 0.3: 86%, 0.4: 97%; 0.05 (articles on one topic): 5%, verified on their hashes then.
-    # It was 42 bands of 3 (0.3: 68%, 0.4: 94%, 0.05: 0.5%): every article wrote 42 band rows
-    # of random keys, 42 index pages into the log, the stories' main cost at 100,000 articles
-    # (bench/README.md). On bench/stories.py (100 originals, 400 distinct) 21 x 2 has pair
-    # precision 0.986 -> 0.990 and recall 0.904 -> 0.951 (cut copies 0.88 -> 0.98), no seed
-    # grouped. Migration 0010 recomputes stored bands from the stored MinHashes.
+    # It was 42 bands of 3 (0.3: 68%, 0.4: 94%, 0.05: 0.5%), 42 band rows of random keys an
+    # article. On bench/stories.py (100 originals, 400 distinct) 21 x 2 has pair precision
+    # 0.986 -> 0.990 and recall 0.904 -> 0.951 (cut copies 0.88 -> 0.98), no seed grouped;
+    # half the rows did not change the import's cost onto 100,000 articles (bench/README.md).
+    # Migration 0010 recomputes stored bands from the stored MinHashes.
     bands: int = 21
     rows: int = 2
     seed: int = 1

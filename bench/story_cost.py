@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -116,8 +117,6 @@ def copy_base(base: Path, tmp: Path) -> None:
 def _children_cpu() -> float:
     """CPU seconds of this process's children that have ended (parse workers, the index
     writer: import_paths waits for them)."""
-    import resource
-
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

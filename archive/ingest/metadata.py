@@ -493,7 +493,7 @@ def _dated_or_signed(blocks: list[Block], heading: int, top: int) -> bool:
         as_of = _AS_OF.match(text)
         if as_of and date_span(text[as_of.end() :]) is not None:
             return True  # "Stand: 05. Februar 2020"
-        if index > heading and _dated_name(text.strip(_EDGES)):
+        if index > heading and _given_name_line(blocks[index]):
             return True  # a name alone below the heading ("Sara Zinnecker")
     return False
 
@@ -812,8 +812,8 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
     # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person, and so is
     # "Michael Mäser, 02.02.2022": a name that starts with a given name.
-    comma = text[:start].rstrip().endswith(",")
-    if first and comma and not is_given_name(before.split()[0] if before.split() else ""):
+    named = before.split()
+    if first and text[:start].rstrip().endswith(",") and not (named and is_given_name(named[0])):
         before = ""
     # a linked name is the author's page: only links are names then
     candidates = list(block.link_texts) if block.link_texts else [after, before]

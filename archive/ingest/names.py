@@ -158,7 +158,7 @@ def clean_author(raw: str) -> str:
     words = name.split()
     if not 1 <= len(words) <= 6:
         return ""
-    if any(w.lower() in ("and", "und", "&") for w in words):
+    if _SPLIT.search(name):
         return ""  # "Glen Owen And Brendan Carlin": two people, for split_names to part
     real = [w for w in words if w.lower() not in _PARTICLES]
     if not real or not all(is_name_word(w) for w in real):
