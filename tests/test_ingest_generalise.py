@@ -198,6 +198,33 @@ def test_a_page_dateline_under_the_headline_is_its_date():
     assert page(html_doc("<title>Library</title>", body)).published == dt.date(2021, 3, 12)
 
 
+def test_a_day_the_page_shows_beats_its_markups_utc_day_one_off():
+    """article:published_time late on 3 May in UTC-5 is 4 May on the page: the shown day."""
+    head = (
+        "<title>Library</title><meta property='article:published_time'"
+        " content='2022-05-03T23:30:00-05:00'>"
+        "<meta property='og:url' content='https://www.example.org/news/library'>"
+    )
+    teasers = "".join(f"<p>Teaser {i}</p>" for i in range(40))  # far from the headline
+    body = f"<h1>Library to stay open</h1>{teasers}<p class='meta'>04 de mayo 2022</p>"
+    assert page(html_doc(head, body)).published == dt.date(2022, 5, 4)
+    far = f"<h1>Library to stay open</h1>{teasers}<p class='meta'>20 de mayo 2022</p>"
+    assert page(html_doc(head, far)).published is None  # not the markup's day, nor one off
+
+
+@pytest.mark.parametrize(
+    ("file", "day"),
+    [
+        ("eltiempo.com-candidatos.html", dt.date(2022, 5, 4)),  # markup 3 May, page 4 May
+        ("kas.de-nordmazedonien.html", dt.date(2021, 11, 5)),
+        ("aoc.media.archaisme.html", dt.date(2019, 12, 10)),  # the dateline under the headline
+    ],
+)
+def test_real_pages_whose_markup_is_a_day_off_the_shown_date(file, day):
+    published = page(dev_page(file).decode("utf-8")).published
+    assert (published.date() if isinstance(published, dt.datetime) else published) == day
+
+
 # --------------------------------------------------------------------------- authors
 
 
@@ -253,6 +280,53 @@ def test_publishers_and_agencies_are_organisations_not_people(name, kind):
     people, organisations = sort_credits([name])
     assert (organisations if kind == "organisation" else people) == [organisation(name) or name]
     assert not (people if kind == "organisation" else organisations)
+
+
+def test_the_sites_own_publisher_is_an_organisation_not_a_person():
+    def credits(author: str, url: str):
+        head = (
+            f"<title>Library</title><meta name='author' content='{author}'>"
+            f"<meta property='og:url' content='{url}'>"
+        )
+        article = page(html_doc(head, "<h1>Library to stay open</h1>"))
+        return article.authors, article.organisations
+
+    assert credits("Deutsches Rotes Kreuz", "https://www.drk.de/a") == (
+        [],
+        ["Deutsches Rotes Kreuz"],
+    )
+    assert credits("Diakonie Deutschland", "https://www.diakonie.de/a") == (
+        [],
+        ["Diakonie Deutschland"],
+    )
+    assert credits("Daniel Weber", "https://www.dw.com/a") == (["Daniel Weber"], [])
+    assert credits("Diakonie Deutschland", "https://www.example.org/a")[0] == [
+        "Diakonie Deutschland"
+    ]
+
+
+def _page_by(name: str, boxes: int) -> str:
+    head = (
+        "<title>Library</title><script type='application/ld+json'>{\"@context\": "
+        '"https://schema.org", "@type": "Article", "headline": "Library to stay '
+        f'open", "author": {{"@type": "Person", "name": "{name}"}}}}</script>'
+    )
+    box = f"<aside><a href='/author/x/'>{name}</a><p>{name} Pickert ist freier Autor.</p></aside>"
+    html = html_doc(head, "<h1>Library to stay open</h1>")
+    return html.replace(
+        "</body>", box + f"<p>{name} Pickert, Hamburg</p>" * (boxes - 1) + "</body>"
+    )
+
+
+def test_a_given_name_alone_as_the_author_is_widened_to_the_full_name_the_page_writes():
+    assert page(_page_by("Nils", boxes=2)).authors == ["Nils Pickert"]
+    assert page(_page_by("Nils", boxes=1)).authors == ["Nils"]  # written once: not sure
+    assert page(_page_by("Kidogo", boxes=2)).authors == ["Kidogo"]  # a handle, not a name
+
+
+@pytest.mark.parametrize("word", ["Posted", "Follow", "Datum", "Unbenannt", "Text", "Anónimo"])
+def test_a_pages_labels_and_buttons_are_not_people(word):
+    assert sort_credits([word]) == ([], [])
 
 
 def test_an_agency_byline_is_kept_as_an_organisation():

@@ -17,6 +17,10 @@ NOT_PEOPLE = {
     "news agencies", "unknown", "anonymous", "contributor", "press release", "autor", "autorin",
     "auteur", "autore", "autor/in", "autor*in", "autor:in", "autor:innen", "autor*innen",
     "autorinnen", "autoren",
+    # a page's labels and buttons taken for a name ("Posted", "Follow", "Datum", "Unbenannt")
+    "posted", "follow", "folgen", "share", "teilen", "datum", "date", "unbenannt", "untitled",
+    "text", "foto", "fotos", "photo", "photos", "bild", "quelle", "source", "anónimo",
+    "anonimo", "anonyme", "anonym", "login",
 }  # fmt: skip
 _PARTICLES = {
     "de", "da", "do", "dos", "das", "von", "van", "der", "den", "al", "el", "bin", "ibn", "le",
