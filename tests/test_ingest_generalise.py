@@ -329,6 +329,36 @@ def test_a_pages_labels_and_buttons_are_not_people(word):
     assert sort_credits([word]) == ([], [])
 
 
+def test_a_table_of_contents_or_related_links_are_not_a_byline():
+    toc = (
+        "In diesem Artikel:\n\n[Allgemeine Reisetipps](#)\n\n"
+        "[Praxistipps für den Roadtrip + Podcast](#)\n\n[Orte, die sehenswert sind](#)\n\n"
+    )
+    article = scrape(f"# Vanlife in Schweden\n\n06.01.2022\n\n{toc}{BODY}")
+    assert (article.authors, article.published) == ([], dt.date(2022, 1, 6))
+    related = "[Weitere Tourentipps in Schweden](#)\n\n[Die besten Campingplätze](#)\n\n"
+    text = f"# Vanlife in Schweden\n\n[Nordische Küche](#)\n\n{related}{BODY}"
+    assert scrape(text).authors == []
+
+
+def test_an_authors_link_beside_a_linked_date_and_a_social_link_is_the_byline():
+    head = "[Nuño Domínguez](#)\n\n* [Twitter](#)\n\n[19 FEB 2020 - 18:37 CET](#)\n\n"
+    assert scrape(f"# ¿Ha llegado la Antártida a los 20 grados?\n\n{head}{BODY}").authors == [
+        "Nuño Domínguez"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("names", "people"),
+    [
+        ("[Ann Lee](#)\n\n[Bo Chan](#)", ["Ann Lee", "Bo Chan"]),
+        ("[Андрей Колесников](#)\n\n[Ирина Петрова](#)", ["Андрей Колесников", "Ирина Петрова"]),
+    ],
+)
+def test_two_linked_names_one_under_the_other_are_both_authors(names, people):
+    assert scrape(f"# Library to stay open\n\n{names}\n\n{BODY}").authors == people
+
+
 def test_an_agency_byline_is_kept_as_an_organisation():
     article = scrape(f"# Library to stay open\n\nBy AP and Ann Lee\n\n{BODY}")
     assert article.authors == ["Ann Lee"]

@@ -156,6 +156,7 @@ class Meta(Metadata):
     title_date: dt.date | None = None  # a date that opened the title heading
     date_index: int = -1  # the head block the date was read from
     headings: set[str] = field(default_factory=set)  # the text's own subheadings (_heading_key)
+    link_lists: set[int] = field(default_factory=set)  # link lines among links not names
 
 
 def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: bool = True) -> Meta:
@@ -169,6 +170,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
     meta = Meta(known_date=known_date)
     meta.headings = {_heading_key(b.text) for b in blocks if b.kind in ("h2", "h3", "h4")}
     meta.headings.discard("")
+    meta.link_lists = _link_lists(blocks)
     title_index = meta.title_index = _find_title(blocks, meta)
     head_start = max(0, title_index - BEFORE_TITLE) if title_index >= 0 else 0
     head_end = (title_index if title_index >= 0 else 0) + HEAD_BLOCKS
@@ -762,6 +764,10 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
         return False
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
         return False
+    if index in meta.link_lists and not _given_name_line(block):
+        return (
+            False  # "[Allgemeine Reisetipps](#)" in a table of contents, "[Private Nachricht](#)"
+        )
     if block.link_only and block.kind == "p" and _own_heading(text, meta):
         return False  # "[Example Data](#)": the table of contents' link to a heading
     if any(w.lower() in INTERFACE_WORDS for w in text.split()):
@@ -769,6 +775,30 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
+
+
+def _link_lists(blocks: list[Block]) -> set[int]:
+    """The link-only lines of runs in which two lines or more are titles, not names, dates
+    or single words: a table of contents ('[Allgemeine Reisetipps](#)', '[Praxistipps für
+    den Roadtrip](#)', …), a list of related links. An author's linked name beside a linked
+    date, a section or a '[Twitter](#)' is no such run."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index, block in enumerate([*blocks, None]):
+        if block is not None and block.link_only and block.kind in ("p", "ul"):
+            run.append(index)
+            continue
+        if sum(_link_title(blocks[i].text.strip(" |*")) for i in run) >= LINK_LIST_TITLES:
+            found.update(run)
+        run = []
+    return found
+
+
+def _link_title(text: str) -> bool:
+    return len(text.split()) >= 2 and not _looks_like_person(text) and date_span(text) is None
+
+
+LINK_LIST_TITLES = 2
 
 
 _ROLE_AFTER_LINK = re.compile(r"^(?P<name>[^,]{3,60}),\s+(?P<role>.{3,120})$")
@@ -853,6 +883,8 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
         block = blocks[index]
         if block.kind not in ("p", "h3", "h4") or word_count(block.text) > NAME_LINE_WORDS:
             continue
+        if index in meta.link_lists and not _given_name_line(block):
+            continue  # the first entry of a table of contents below the date
         # one link, at the start (the author's page, then a role), or a plain line that is a name;
         # a line of several links is a list of sections ("[Open Future](#) [Open Future](#)")
         links = list(block.link_texts)
