@@ -403,6 +403,26 @@ def test_link_dense_navigation_and_related_story_lists_leave_the_body():
     assert {r.rule for r in article.removed} >= {"navigation"}
 
 
+def test_teaser_cards_and_share_buttons_whose_links_run_over_a_blank_line_leave_the_body():
+    """A converter writes a card's heading and standfirst inside one link with a blank line
+    between ('[#### Fotorecht' · 'Das berechtigte Interesse …](#)'): read as the link it is."""
+    cards = (
+        "[#### Fotorecht\n\nDas berechtigte Interesse im Sinne des Kunsturhebergesetzes](#)\n\n"
+        "[#### Bildersuche\n\nGoogle Bildersuche ist keine rechtswidrige Verletzung](#)\n\n"
+    )
+    share = (
+        "These are external links [Email\n\nShare this with Email](#) [Facebook\n\n"
+        "Share this with Facebook](#) [Twitter\n\nShare this with Twitter](#)\n\n"
+    )
+    article = scrape(f"# Library to stay open\n\n{BODY}\n{cards}{share}The end of the story.\n")
+    for gone in ("Fotorecht", "Bildersuche", "Share this with"):
+        assert gone not in article.body_html
+    assert "The end of the story." in article.body_html
+    assert any("Fotorecht" in r.text for r in article.removed)
+    unclosed = scrape(f"# Library to stay open\n\n{BODY}\nA [note\n\nthat goes on.\n")
+    assert "that goes on." in unclosed.body_html  # a bracket no link closes joins nothing
+
+
 def test_author_of_the_article_label_is_a_byline_not_text():
     article = scrape(f"# Library to stay open\n\nAuthor of the article:\n\nAnn Lee\n\n{BODY}")
     assert article.authors == ["Ann Lee"]

@@ -87,7 +87,7 @@ def read_text(text: str) -> list[Block]:
 def read_markdown(text: str) -> list[Block]:
     """Markdown scrape -> Blocks; dead links keep their text, bare URL lines become links."""
     blocks: list[Block] = []
-    for lines in _split_listed_headings(split_paragraphs(text)):
+    for lines in _split_listed_headings(_join_split_links(split_paragraphs(text))):
         source = "\n".join(lines)
         caption = _split_caption(lines)
         if caption:
@@ -107,6 +107,50 @@ def read_markdown(text: str) -> list[Block]:
             )[:MAX_LINKS]
             blocks.append(new)
     return _merge_lists(blocks)
+
+
+def _join_split_links(paragraphs: list[list[str]]) -> list[list[str]]:
+    """Paragraphs joined where a link's text runs over a blank line: a teaser card converted
+    with its heading and its standfirst inside one link ('[#### Fotorecht' · 'Das
+    „berechtigte Interesse“ …](#)'), a bar of share buttons ('[Email' · 'Share this with
+    Email](#) [Facebook' · 'Share this with Facebook](#)'). Markdown ends a link at a blank
+    line, so each half would be read as text of its own; joined, the card or the bar is the
+    links it was, for the link rules to judge. Only a paragraph that closes the link the one
+    before opened is joined, up to LINK_JOIN_CHARS characters in all."""
+    out: list[list[str]] = []
+    index = 0
+    while index < len(paragraphs):
+        lines = paragraphs[index]
+        index += 1
+        while (
+            index < len(paragraphs)
+            and _opens_link(lines)
+            and _closes_link(paragraphs[index])
+            and sum(map(len, lines)) + sum(map(len, paragraphs[index])) <= LINK_JOIN_CHARS
+        ):
+            following = paragraphs[index]
+            lines = [*lines[:-1], f"{lines[-1]} {following[0].strip()}", *following[1:]]
+            index += 1
+        out.append(lines)
+    return out
+
+
+LINK_JOIN_CHARS = 2000
+LINK_TEXT_CHARS = 300  # a link's text is no longer than this (_LINK_TEXT's bound)
+
+
+def _opens_link(lines: list[str]) -> bool:
+    """The paragraph's last line opens a link it does not close ('[#### Fotorecht')."""
+    tail = lines[-1][-LINK_TEXT_CHARS:]
+    at = tail.rfind("[")
+    return at >= 0 and "]" not in tail[at:]
+
+
+def _closes_link(lines: list[str]) -> bool:
+    """The paragraph's first line closes a link before it opens one ('Comments](#)')."""
+    first = lines[0]
+    close = first.find("](")
+    return close >= 0 and "[" not in first[:close]
 
 
 # "4. # Was ist eine Vorsatzschalung …", "* # Sazerac - alles über …": a breadcrumb whose last
