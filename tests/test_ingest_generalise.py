@@ -393,6 +393,34 @@ def test_share_bars_and_account_links_are_boilerplate(line):
     )
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Video Player is loading.",
+        "Current Time 0:00",
+        "Seek to live, currently playing live",
+        "Media playback is unsupported on your device",
+        "00:00",
+        "1,234 shares",
+        "Image 3 of / 12",
+        "Iklan",
+        "Sharing is caring!",
+        "These are external links and will open in a new window",
+        "Notify me via e-mail if anyone answers my comment.",
+    ],
+)
+def test_a_players_controls_counters_and_widget_labels_are_boilerplate(line):
+    assert find_rule(line) is not None
+    article = scrape(f"# Library\n\n{BODY}\n{line}\n\nMore text here.\n")
+    assert line not in article.body_html
+    assert any(r.text == line for r in article.removed)  # listed, not lost
+
+
+@pytest.mark.parametrize("line", ["Play the match again", "The vote was 57:33 in favour."])
+def test_a_sentence_with_a_players_word_or_a_number_stays(line):
+    assert find_rule(line) is None
+
+
 def test_link_dense_navigation_and_related_story_lists_leave_the_body():
     related = "### Up Next\n\n* [Council votes on budget](#)\n* [New mayor sworn in](#)\n\n"
     teaser = "### [Grusel-Aus im Pokal: Aubstadt geht in Illertissen unter](#)\n\n"

@@ -280,8 +280,44 @@ RULES: list[Rule] = [
     _rule("agency-signoff", r"(reuters?|ap|afp|dpa|upi)\.?", "news agency sign-off at the end"),
     _rule(
         "advertisement",
-        r"advertisement|sponsored( content)?|loading\.\.\.",
+        r"advertisement|sponsored( content)?|loading\.\.\.|advert|anzeige|iklan|anuncio|"
+        r"publicidad|pubblicità|publicité|reklama|reklame|mainos",
         "advertisement placeholder",
+    ),
+    _rule(
+        "video-player",
+        r"video player is loading\.?|play( video)?|pause|(un)?mute|current time [\d:]+|"
+        r"duration( time)? -?[\d:-]+|remaining time -?[\d:]+|loaded: [\d.]+ ?%|progress: \d+ ?%|"
+        r"stream type live|seek to live, currently (behind|playing) live(live)?|playback rate|"
+        r"captions( off, selected| settings, opens captions settings dialog)|"
+        r"descriptions off, selected|audio track|(non-)?fullscreen|picture-in-picture|"
+        r"this is a modal window\.?|beginning of dialog window\..{0,80}|end of dialog window\.?|"
+        r"close modal dialog|playnext playlist item|media playback is unsupported on your device",
+        "a video player's controls, written out by the scrape",
+        "line",
+        14,
+    ),
+    _rule(
+        "counter",
+        r"[\d\s.,:/+%-]+|[\d.,]+\s?[km]?\s?(shares?|comments?|kommentare|views|aufrufe|"
+        r"letture|likes?|reads?)|image \d+ of ?/? ?\d+",
+        "a counter, a time or a gallery position without text (shares, a clip's length)",
+        "line",
+        6,
+    ),
+    _rule(
+        "page-widget",
+        r"sharing is caring!?|copied!?|read later|reply|submit|like loading\.{0,3}|"
+        r"comments are closed\.?|back to (gallery|top)|share permalink|x share via|share via|"
+        r"share close extra sharing options|these are external links and will open in a new "
+        r"window|copy this link\b.{0,120}|trending (news|stories)|most popular (videos|articles|"
+        r"stories)|our latest stories|you may (also )?like these posts|"
+        r"tell us what you think\.{0,3}|share your thoughts( cancel reply)?|"
+        r"notify me (via e-?mail )?(if|when|of) .{0,60}|"
+        r"(name|e-?mail|website) \(required\)|addthis sharing buttons",
+        "a widget's label (share, comment form, related-story heading)",
+        "line",
+        20,
     ),
 ]
 
