@@ -285,6 +285,42 @@ RULES: list[Rule] = [
         "advertisement placeholder",
     ),
     _rule(
+        "comment-form-consent",
+        r"save my name,? e-?mail,? and website in this browser for the next time i comment\.?|"
+        r"meinen namen, (meine )?e-?mail(-adresse)? und (meine )?website in diesem browser "
+        r"speichern.{0,60}|enregistrer mon nom, mon e-?mail et mon site dans le navigateur.{0,60}|"
+        r"guardar mi nombre, correo electrónico y web en este navegador.{0,60}",
+        "comment form (WordPress's consent box)",
+        "line",
+        30,
+    ),
+    _rule(
+        "share-on-new-window",
+        r"(click to (share|email|print)\b.{0,40}?\(opens in new window\)\s*)+",
+        "share buttons",
+        "line",
+        80,
+    ),
+    _rule(
+        "consent-banner",
+        r"(we|this (web)?site) uses? cookies\b.*\b(site|website|experience|browsing|consent|"
+        r"accept|privacy|advertising)\b.*|(wir verwenden|diese (web)?seite verwendet) cookies\b.*"
+        r"\b(website|webseite|nutzung|zustimm\w*|datenschutz\w*|erfahrung)\b.*|"
+        r"nous utilisons des cookies\b.*\b(site|navigation|expérience|consentement)\b.*|"
+        r"by signing up,? you agree to (our|the) .{0,40}(privacy|terms).*",
+        "cookie or sign-up consent notice",
+        "prefix",
+        80,
+    ),
+    _rule(
+        "markup-as-text",
+        r"(<|&lt;)\s*/?(script|iframe|span|div|img|style|noscript)\b.*|"
+        r"\[/?(button|caption|embed|gallery|video|audio|vc_\w+|et_pb_\w+)\b[^\]]*\].*",
+        "page markup or a CMS shortcode shown as text",
+        "prefix",
+        200,
+    ),
+    _rule(
         "video-player",
         r"video player is loading\.?|play( video)?|pause|(un)?mute|current time [\d:]+|"
         r"duration( time)? -?[\d:-]+|remaining time -?[\d:]+|loaded: [\d.]+ ?%|progress: \d+ ?%|"
