@@ -432,8 +432,8 @@ def _empty_section(blocks: list[Block], index: int) -> bool:
 
 def _heading_title(block: Block) -> bool:
     text = block.text
-    if _furniture(text) or _is_dateline(text) or BYLINE.match(text):
-        return False
+    if _furniture(text) or _is_dateline(text) or _mostly_date(text) or BYLINE.match(text):
+        return False  # "## Dienstag, 28. April 2020": a blog's day, its posts below
     return not _BY_ALONE.match(text)
 
 
@@ -474,8 +474,8 @@ def _post_heading_below(blocks: list[Block], index: int) -> int:
         if word_count(block.text) >= BODY_WORDS:
             return -1  # the text began under the top heading: it is the title
         if block.kind in ("title", "h2", "h3") and not _navigation_heading(block):
-            if _is_dateline(block.text) or date_span(block.text) == (0, len(block.text)):
-                continue  # "## 2019-01-01" above the post's heading
+            if _is_dateline(block.text) or _mostly_date(block.text):
+                continue  # "## 2019-01-01", "## mardi 5 juin 2018" above the post's heading
             longer = word_count(block.text) > word_count(top) and word_count(block.text) >= 3
             if not longer or ends_sentence(block.text):
                 return -1
