@@ -312,6 +312,18 @@ def test_the_sites_own_publisher_is_an_organisation_not_a_person():
     ]
 
 
+def test_a_blogs_author_named_like_the_blog_is_kept_and_the_site_as_author_is_not():
+    def authors(author: str, url: str):
+        head = (
+            f"<title>Library</title><meta name='author' content='{author}'>"
+            f"<meta property='og:url' content='{url}'>"
+        )
+        return page(html_doc(head, "<h1>Library to stay open</h1>")).authors
+
+    assert authors("Wolfgang Schmale", "https://wolfgangschmale.eu/x/") == ["Wolfgang Schmale"]
+    assert authors("Tagesschau", "https://www.tagesschau.de/x.html") == []
+
+
 def _page_by(name: str, boxes: int) -> str:
     head = (
         "<title>Library</title><script type='application/ld+json'>{\"@context\": "
