@@ -509,6 +509,27 @@ def test_a_real_page_credits_people_and_its_publisher_apart():
     assert "Benjamin Fischer" not in article.organisations
 
 
+@pytest.mark.parametrize(
+    ("footer", "day"),
+    [
+        (
+            "Dieser Beitrag wurde am [04/02/2020](#) von [kj](#) in [Bundesgericht](#) "
+            "veröffentlicht.",
+            dt.date(2020, 2, 4),
+        ),
+        (
+            "Dieser Eintrag wurde veröffentlicht in [Inland](#) und getaggt mit [Piraten](#) am "
+            "[11. Dezember 2012](#) von [gormulus](#).",
+            dt.date(2012, 12, 11),
+        ),
+        ("This entry was posted in [News](#) on May 5, 2015 by [Ann](#).", dt.date(2015, 5, 5)),
+        ("The council said on May 5, 2015 that the library would stay open.", None),
+    ],
+)
+def test_a_blog_themes_footer_sentence_gives_the_posts_date(footer, day):
+    assert scrape(f"# Library to stay open\n\n{BODY}\n{footer}\n").published == day
+
+
 def test_a_labelled_publication_date_below_a_post_is_its_date():
     footer = "Veröffentlicht am: 6. August 2009\n\nKategorie: [X](#)\n"
     text = f"# Library to stay open\n\n{BODY}\n{footer}"

@@ -281,9 +281,28 @@ def _labelled_date(blocks: list[Block], meta: Meta) -> None:
         for text in lines:  # "* Author: X * Published: 03 December 2019 * Updated: …"
             if PUBLISHED_LABEL.match(text) and _may_be_dateline(text):
                 found = search_date(text)
-                if found is not None:
-                    meta.published = found
-                    return
+            else:
+                footer = _POST_FOOTER.match(text) if len(text) <= FOOTER_CHARS else None
+                found = search_date(text[footer.end() :]) if footer else None
+            if found is not None:
+                meta.published = found
+                return
+
+
+# A blog theme's sentence under a post that says when it was published: 'This entry was
+# posted in News on May 5, 2015 by Ann', 'Dieser Beitrag wurde am 04/02/2020 von kj in …
+# veröffentlicht', 'Dieser Eintrag wurde veröffentlicht in Politik … am 11. Dezember 2012'.
+# The date is read from the text after its 'on'/'am'/'le'/'el'.
+_POST_FOOTER = re.compile(
+    r"^[*_\s]{0,4}(?:this (?:entry|post|article) was (?:posted|published|written|filed)"
+    r"|(?:dieser|der) (?:beitrag|eintrag|artikel) wurde(?: veröffentlicht| geschrieben)?"
+    r"|cette (?:entrée|publication) a été publiée|esta entrada (?:fue|se) publicó|"
+    r"esta entrada fue publicada|questo articolo è stato pubblicato|"
+    r"deze (?:post|bericht) (?:werd|is) geplaatst)"
+    r"(?:\s.{0,160}?)?\s(?:on|am|le|el|il|op)\s",
+    re.IGNORECASE,
+)
+FOOTER_CHARS = 400
 
 
 def _lone_date(blocks: list[Block], meta: Meta, title_index: int) -> None:
