@@ -348,6 +348,21 @@ def test_a_pages_labels_and_buttons_are_not_people(word):
     assert sort_credits([word]) == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        (
+            "* [Clara Löw](#), [Siddharth Prakash](#) & [Klaus Jacob](#)",
+            ["Clara Löw", "Siddharth Prakash", "Klaus Jacob"],
+        ),
+        ("[Ann Lee](#) and [Bo Chan](#)", ["Ann Lee", "Bo Chan"]),
+        ("[Home](#), [News](#) & [Sport](#)", []),
+    ],
+)
+def test_several_linked_names_on_one_line_below_the_title_are_the_authors(line, people):
+    assert scrape(f"# Library to stay open\n\n{line}\n\n{BODY}").authors == people
+
+
 def test_a_table_of_contents_or_related_links_are_not_a_byline():
     toc = (
         "In diesem Artikel:\n\n[Allgemeine Reisetipps](#)\n\n"

@@ -775,6 +775,12 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
     if not near or meta.body_seen:
         return False
+    links = list(block.link_texts)
+    if len(links) > 1 and block.kind in ("p", "ul") and _linked_names(block.text, links):
+        # "* [Clara Löw](#), [Siddharth Prakash](#) & [Klaus Jacob](#)": each name a link
+        meta.authors = merge_authors(meta.authors, [c.strip(_EDGES) for c in links])
+        meta.consumed[index] = ("metadata:byline", "links to the authors' pages below the title")
+        return True
     text = block.text.strip(" |")  # "Cara Stiles |"; "Bergisch Gladbach -" is a place
     role = _ROLE_AFTER_LINK.match(block.text) if block.link_texts else None
     if role and role["name"] == block.link_texts[0] and ROLE.search(role["role"]):
