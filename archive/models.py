@@ -328,7 +328,7 @@ class StorySignature(models.Model):
         Article, on_delete=models.CASCADE, primary_key=True, related_name="signature"
     )
     content_hash = models.CharField(max_length=64)
-    minhash = models.BinaryField()  # num_perm unsigned 32-bit values
+    minhash = models.BinaryField()  # num_perm unsigned 32-bit values (42: what the bands read)
     shingles = models.PositiveIntegerField()  # distinct shingles of the text
     # The shingles' 32-bit hashes, distinct and sorted (uint32): a candidate's side of the
     # exact comparison, so saving never reads nor shingles the candidates' texts. Empty in
