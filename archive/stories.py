@@ -243,13 +243,12 @@ def choose(
 
 
 # --- joining, leaving, regrouping -------------------------------------------------------------
-def _reindex(ids: Iterable[int], *, deferred: bool = False) -> None:
+def _reindex(ids: Iterable[int]) -> None:
     """The articles whose `in_story` in the index changes (in a story or not: which story
-    the index does not hold, so a move from one story to another needs no re-index).
-    `deferred`: an import may leave them to its last drain (search.outbox.enqueue)."""
+    the index does not hold, so a move from one story to another needs no re-index)."""
     from search.outbox import enqueue  # the search wing hears of story changes after commit
 
-    enqueue(sorted(set(ids)), deferred=deferred)
+    enqueue(sorted(set(ids)))
 
 
 def refresh_story(
@@ -305,11 +304,7 @@ def _join(article: Article, policy: StoryPolicy, *, new: bool) -> Story | None:
     joining = [m.pk for m in matches if not story_of.get(m.pk) or m.pk == best.pk]
     joining = [pk for pk in joining if story_of.get(pk) != story.pk]
     _set_story([article.pk, *joining], story.pk)
-    # Those joining from no story were indexed with in_story "no". In an import their
-    # re-index waits for its last drain, written in bulk: a whole article re-indexed in a
-    # batch commit, and rewritten by its merges, to flip one field (6 s of the index
-    # writer's CPU an import of 4,000 onto 100,000 articles, bench/README.md).
-    _reindex(joining, deferred=True)
+    _reindex(joining)  # (indexed with in_story "no")
     article.story = story
     return story
 

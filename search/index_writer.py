@@ -64,8 +64,7 @@ class IndexWriterProcess:
     It flushes whatever is pending once its last flush is the policy's import_batch_delay
     behind it, in commits of writer_chunk articles (a second or two each), rows a request
     left first and alone: an editor's save whose own request found the lock held is written
-    right after the commit at hand; deferred rows (search.outbox.enqueue) wait for the last
-    drain. It drains everything left when stopped, or when the
+    right after the commit at hand. It drains everything left when stopped, or when the
     process that started it is gone, and then exits: a backlog of backlog_in_bulk or more in
     one bulk commit on every core (the saving no longer needs them), the rest in commits.
     """
@@ -147,7 +146,6 @@ def _run(stop, parent_pid: int, policy: SearchPolicy) -> None:
                     chunk=policy.writer_chunk,
                     interrupt=None if done else lambda: stop.is_set() or parent_gone(),
                     policy=policy,
-                    leave_deferred=not done,
                 )
                 last_flush = time.monotonic()
             if done:
@@ -160,7 +158,7 @@ def _run(stop, parent_pid: int, policy: SearchPolicy) -> None:
 
 def _due(last_flush: float, policy: SearchPolicy) -> bool:
     if time.monotonic() - last_flush >= policy.import_batch_delay:
-        return PendingIndexUpdate.objects.filter(deferred=False).exists()
+        return PendingIndexUpdate.objects.exists()
     return PendingIndexUpdate.objects.filter(bulk=False).exists()
 
 

@@ -20,10 +20,6 @@ class PendingIndexUpdate(models.Model):
     # writes it at once when it is gone (killed), instead of after the ownership window.
     owner_host = models.CharField(max_length=255, blank=True, default="")
     owner_pid = models.PositiveIntegerField(null=True, blank=True)
-    # An import's row that only flips an article's `in_story` (a copy of it was saved): the
-    # import's index writer leaves it to its last drain, written with the backlog in bulk,
-    # instead of re-indexing the whole article in a batch commit and its merges.
-    deferred = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["article_id"], name="pending_article")]

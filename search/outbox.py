@@ -111,13 +111,9 @@ def import_batch():
             flush(policy=batch.policy)
 
 
-def enqueue(article_ids, *, deferred: bool = False) -> None:
+def enqueue(article_ids) -> None:
     """Record that these articles must be brought up to date in the index (indexed, or removed
-    when gone or not public); the index is written once the current transaction commits.
-
-    `deferred`: during an import with an index writer process, the rows wait for the
-    import's last drain (for articles already indexed whose change can wait that long: an
-    original's `in_story` when a copy of it is saved); otherwise it changes nothing."""
+    when gone or not public); the index is written once the current transaction commits."""
     ids = list(article_ids)
     if not ids:
         return
@@ -126,7 +122,6 @@ def enqueue(article_ids, *, deferred: bool = False) -> None:
         rows = [PendingIndexUpdate(article_id=pk) for pk in ids]
     else:
         owner = {"bulk": True, "owner_host": HOST, "owner_pid": os.getpid()}
-        owner["deferred"] = deferred and batch.writer is not None
         rows = [PendingIndexUpdate(article_id=pk, **owner) for pk in ids]
         if batch.writer is None:  # (a writer process drains the outbox: nothing to count)
             batch.ids_since_flush.update(ids)
@@ -155,15 +150,13 @@ def flush(
     chunk: int | None = None,
     interrupt=None,
     policy: SearchPolicy | None = None,
-    leave_deferred: bool = False,
 ) -> int:
     """Drain the outbox into the index; returns how many articles were written.
 
     `request=True` is one request's flush: a short wait for the lock, a request's short
     commits, and the rows of a living import left to it. Otherwise (an import, a repair)
     every row, in batch commits. `chunk` rows per commit (the policy's drain_chunk by
-    default); `interrupt()`, when given and true between two commits, ends the flush there;
-    `leave_deferred`: deferred rows are left (an import's writer before its last drain).
+    default); `interrupt()`, when given and true between two commits, ends the flush there.
 
     Never raises for a busy or broken index: the rows stay in the outbox for the next flush.
     Rows are deleted only after the index committed what they asked for.
@@ -171,7 +164,7 @@ def flush(
     policy = policy or capabilities.policy()
     started = time.monotonic()
     try:
-        return _drain(request, chunk or policy.drain_chunk, interrupt, policy, leave_deferred)
+        return _drain(request, chunk or policy.drain_chunk, interrupt, policy)
     finally:
         batch = current_batch()
         if batch is not None:
@@ -209,14 +202,10 @@ def _article_index():
     return connections["default"].get_unified_index().get_index(Article)
 
 
-def _drain(
-    request: bool, size: int, interrupt, policy: SearchPolicy, leave_deferred: bool = False
-) -> int:
+def _drain(request: bool, size: int, interrupt, policy: SearchPolicy) -> int:
     from search.backend import IndexLocked
 
     pending = PendingIndexUpdate.objects.all()
-    if leave_deferred:
-        pending = pending.exclude(deferred=True)
     if request:
         # A running import's rows are its own to write in its batches (they would keep an
         # editor's save waiting for seconds), unless its process is gone.

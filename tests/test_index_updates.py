@@ -404,25 +404,3 @@ def test_an_imports_backlog_is_written_in_one_bulk_commit_and_only_then_cleared(
     assert index_writer.drain_backlog(policy) == 6
     assert indexed_ids() == {a.pk for a in articles}
     assert PendingIndexUpdate.objects.count() == 0
-
-
-def test_an_imports_deferred_rows_wait_for_its_last_drain():
-    articles = [make_article(title=f"Deferred summit {i}") for i in range(3)]
-    PendingIndexUpdate.objects.all().delete()
-    for article, deferred in zip(articles, (False, True, True), strict=True):
-        PendingIndexUpdate.objects.create(article_id=article.pk, bulk=True, deferred=deferred)
-    assert outbox.flush(leave_deferred=True) == 1  # the index writer's flush while importing
-    assert indexed_ids() == {articles[0].pk} and PendingIndexUpdate.objects.count() == 2
-    assert outbox.flush() == 2  # its last drain
-    assert indexed_ids() == {a.pk for a in articles} and PendingIndexUpdate.objects.count() == 0
-
-
-def test_deferred_means_nothing_outside_an_import_with_a_writer_process(on_commit):
-    article = make_article(title="Deferred summit")
-    PendingIndexUpdate.objects.all().delete()
-    on_commit(outbox.enqueue, [article.pk], deferred=True)  # a request: written at once
-    assert indexed_ids() == {article.pk} and PendingIndexUpdate.objects.count() == 0
-    with outbox.import_batch():  # an import writing in its own thread: flushed with the rest
-        outbox.enqueue([article.pk], deferred=True)
-        assert not PendingIndexUpdate.objects.get().deferred
-    assert PendingIndexUpdate.objects.count() == 0
