@@ -281,12 +281,15 @@ class Article(models.Model):
     def _derivation_inputs(self) -> tuple:
         return (self.title, self.standfirst, self.body_html, self.original_url)
 
-    def refresh_derived_fields(self, cleaned: dict[str, str] | None = None):
+    def refresh_derived_fields(
+        self, cleaned: dict[str, str] | None = None, texts: dict[str, str] | None = None
+    ):
         """Sanitize the body and derive text, word count, hash and slug from it.
 
         Runs on every save, whoever saves (admin, importer, shell), so no unsanitized body
         can ever reach the database. `cleaned` holds clean_html() results already worked
-        out for some texts (archive.sanitize.clean_ahead, in an import's parse workers).
+        out for some texts (archive.sanitize.clean_ahead, in an import's parse workers),
+        `texts` html_to_text() results of cleaned HTML (archive.signatures.clean_and_sign_ahead).
         """
         cleaned = cleaned or {}
 
@@ -295,7 +298,8 @@ class Article(models.Model):
             return clean_html(html) if found is None else found
 
         self.body_html = clean(self.body_html)
-        self.body_text = html_to_text(self.body_html)
+        text = (texts or {}).get(self.body_html)
+        self.body_text = html_to_text(self.body_html) if text is None else text
         self.word_count = len(self.body_text.split())
         self.content_hash = content_hash(self.body_text)
         self.standfirst = html_to_text(clean(self.standfirst))
@@ -328,7 +332,7 @@ class StorySignature(models.Model):
         Article, on_delete=models.CASCADE, primary_key=True, related_name="signature"
     )
     content_hash = models.CharField(max_length=64)
-    minhash = models.BinaryField()  # num_perm unsigned 32-bit values
+    minhash = models.BinaryField()  # num_perm unsigned 32-bit values (42: what the bands read)
     shingles = models.PositiveIntegerField()  # distinct shingles of the text
     # The shingles' 32-bit hashes, distinct and sorted (uint32): a candidate's side of the
     # exact comparison, so saving never reads nor shingles the candidates' texts. Empty in

@@ -235,7 +235,13 @@ def normalize_for_hash(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """SHA-256 of the normalized text: two copies of one article share it."""
-    return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
+    return normalized_hash(normalize_for_hash(text))
+
+
+def normalized_hash(normalized: str) -> str:
+    """content_hash() of a text given as normalize_for_hash() made it (for a caller that
+    needs the normalized words too: the story signature)."""
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def web_url(url: str) -> str:

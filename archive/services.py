@@ -211,7 +211,7 @@ def _fill(article: Article, parsed: ParsedArticle) -> None:
     article.published, article.published_time = _split_published(parsed.published)
     article.language = (parsed.language or "")[:12]
     article.captured = parsed.captured
-    article.refresh_derived_fields(cleaned=parsed.cleaned)
+    article.refresh_derived_fields(cleaned=parsed.cleaned, texts=parsed.texts)
     # The story signature a parse worker made (archive.stories uses it when the text matches).
     article.signed_ahead = parsed.signed
 
@@ -278,7 +278,7 @@ def _copy_note(article: Article) -> str:
     from archive.story_pages import earliest_other
 
     original = earliest_other(article)
-    return f"copy of article {original.pk} (story {article.story_id})" if original else ""
+    return f"copy of article {original} (story {article.story_id})" if original else ""
 
 
 def _duplicate(name: str, existing: Article) -> SaveResult:

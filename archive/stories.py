@@ -244,6 +244,8 @@ def choose(
 
 # --- joining, leaving, regrouping -------------------------------------------------------------
 def _reindex(ids: Iterable[int]) -> None:
+    """The articles whose `in_story` in the index changes (in a story or not: which story
+    the index does not hold, so a move from one story to another needs no re-index)."""
     from search.outbox import enqueue  # the search wing hears of story changes after commit
 
     enqueue(sorted(set(ids)))
@@ -295,15 +297,14 @@ def _join(article: Article, policy: StoryPolicy, *, new: bool) -> Story | None:
     best, home, merged = choose(matches, story_of)
     story = Story.objects.get(pk=home) if home else Story.objects.create()
     if merged:  # the text is nearly the same as members of other stories too: they are one
-        moved = Article.objects.filter(story_id__in=merged)
-        _reindex(moved.values_list("pk", flat=True))
-        moved.update(story=story)
+        # (in a story before and after: nothing the index holds changes)
+        Article.objects.filter(story_id__in=merged).update(story=story)
         Story.objects.filter(pk__in=merged).delete()
     # Its matches in no story yet join it (it is a copy of each); those in other stories stay.
     joining = [m.pk for m in matches if not story_of.get(m.pk) or m.pk == best.pk]
     joining = [pk for pk in joining if story_of.get(pk) != story.pk]
     _set_story([article.pk, *joining], story.pk)
-    _reindex(joining)
+    _reindex(joining)  # (indexed with in_story "no")
     article.story = story
     return story
 
@@ -368,13 +369,14 @@ def regroup(story_id: int, policy: StoryPolicy = DEFAULT_POLICY) -> None:
         ids = list(Article.objects.filter(story_id=story_id).values_list("pk", flat=True))
         groups = sorted(components(ids, pairs_among(ids, policy)), key=len, reverse=True)
         placed = set().union(*groups) if groups else set()
-        _set_story([pk for pk in ids if pk not in placed], None)
+        alone = [pk for pk in ids if pk not in placed]
+        _set_story(alone, None)
         for n, group in enumerate(groups):
             if n:
                 _set_story(list(group), Story.objects.create().pk)
         if not groups:
             Story.objects.filter(pk=story_id).delete()
-        _reindex(pk for pk in ids if not groups or pk not in groups[0])
+        _reindex(alone)  # (the other parts are in a story still)
 
 
 # --- signals: whoever saves or deletes an article (importer, admin, shell) ---------------------

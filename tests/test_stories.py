@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -366,7 +367,7 @@ def test_the_minhash_is_datasketchs_arithmetic():
     from archive.signatures import _permutations, signature_of_hashes
 
     hashes = np.array([0, 1, 7, 123_456_789, 2**31, 2**32 - 1], dtype=np.uint32)
-    a, b = _permutations(128, 1)
+    a, b = _permutations(stories.DEFAULT_POLICY.num_perm, 1)
     prime, wrap, low = 2**61 - 1, 2**64, 2**32 - 1
     expected = [
         min(((int(ai) * int(h) + int(bi)) % wrap) % prime & low for h in hashes)
@@ -375,19 +376,62 @@ def test_the_minhash_is_datasketchs_arithmetic():
     assert signature_of_hashes(hashes).tolist() == expected
 
 
-def test_the_band_migration_rebuilds_every_articles_bands_from_its_minhash(capsys):
-    # 0010: 42 bands of 3 rows -> 21 of 2, computed again from the stored MinHashes, and back
+def test_a_minhash_of_fewer_values_is_the_first_values_of_a_longer_one():
+    # What migration 0011 relies on: the 42-value MinHash is the 128-value one, cut.
+    from archive.signatures import StoryPolicy, signature_of_hashes, text_hashes
+
+    hashes = text_hashes(" ".join(seed_paragraphs()))
+    short = signature_of_hashes(hashes, StoryPolicy(num_perm=42))
+    long = signature_of_hashes(hashes, StoryPolicy(num_perm=128))
+    assert short.tolist() == long[:42].tolist()
+
+
+def _migration(name: str):
     import importlib
     from types import SimpleNamespace
 
     from django.db import connection
 
+    module = importlib.import_module(f"archive.migrations.{name}")
+    return module, SimpleNamespace(connection=connection)
+
+
+def test_the_minhash_migration_cuts_stored_minhashes_to_what_the_bands_read(capsys):
+    # 0011: 128 values -> 42, and back (computed again from the stored shingle hashes)
+    from archive.signatures import StoryPolicy, signature_of_hashes
+
+    migration, editor = _migration("0011_story_minhash_42")
+    ids = [save(seed_paragraphs(), f"Outlet {n}").article.pk for n in range(2)]
+
+    def minhashes() -> dict[int, bytes]:
+        rows = StorySignature.objects.values_list("article_id", "minhash")
+        return {pk: bytes(m) for pk, m in rows}
+
+    now = minhashes()
+    migration.backwards(None, editor)
+    full = StoryPolicy(num_perm=128)
+    hashes = dict(StorySignature.objects.values_list("article_id", "hashes"))
+    expected = {
+        pk: signature_of_hashes(np.frombuffer(bytes(hashes[pk]), np.uint32), full).tobytes()
+        for pk in ids
+    }
+    assert minhashes() == expected
+    migration.forwards(None, editor)
+    assert minhashes() == now and all(len(m) == 42 * 4 for m in now.values())
+    call_command("check_stories")
+    assert capsys.readouterr().out.strip() == "in sync"
+
+
+def test_the_band_migration_rebuilds_every_articles_bands_from_its_minhash(capsys):
+    # 0010: 42 bands of 3 rows -> 21 of 2, computed again from the stored MinHashes, and back
+    # (on the 128-value MinHashes of its day: migration 0011 undone first, then redone)
     from archive.signatures import StoryPolicy
 
-    migration = importlib.import_module("archive.migrations.0010_story_bands_21x2")
-    editor = SimpleNamespace(connection=connection)
+    migration, editor = _migration("0010_story_bands_21x2")
+    cut, _ = _migration("0011_story_minhash_42")
     text = seed_paragraphs()
     ids = [save(text, f"Outlet {n}").article.pk for n in range(3)]
+    cut.backwards(None, editor)
     minhash = dict(StorySignature.objects.values_list("article_id", "minhash"))
 
     def bands() -> dict[int, set[int]]:
@@ -396,11 +440,12 @@ def test_the_band_migration_rebuilds_every_articles_bands_from_its_minhash(capsy
             found.setdefault(pk, set()).add(key)
         return found
 
-    old = StoryPolicy(bands=42, rows=3)
+    old = StoryPolicy(bands=42, rows=3, num_perm=128)
     migration.backwards(None, editor)
     assert bands() == {pk: set(stories.stored_keys(minhash[pk], old)) for pk in ids}
     migration.forwards(None, editor)
     assert bands() == {pk: set(stories.stored_keys(minhash[pk])) for pk in ids}
     assert all(len(keys) == stories.DEFAULT_POLICY.bands == 21 for keys in bands().values())
+    cut.forwards(None, editor)
     call_command("check_stories")
     assert capsys.readouterr().out.strip() == "in sync"

@@ -274,3 +274,35 @@ def test_an_article_of_a_large_story_lists_the_earliest_copies_and_counts_all(cl
     assert spread["first"].get_absolute_url() in page  # the earliest first
     section = page.split('class="also-published"')[1].split("</section>")[0]
     assert section.count("<li>") == ALSO_SHOWN
+
+
+@pytest.mark.django_db(transaction=True)  # the import's index writer sees committed rows only
+def test_an_import_of_copies_leaves_their_indexed_originals_grouped_once_it_is_done(
+    client, tmp_path
+):
+    """The originals a copy joins are re-indexed (in_story) at the import's last drain: when
+    the import returns, group=story folds them with their copies."""
+    from search.models import PendingIndexUpdate
+
+    texts = [seed_paragraphs(n) for n in range(3)]
+    originals = [
+        services.import_paths([str(_text_file(tmp_path / f"o{n}", t))], source=f"Original {n}")
+        for n, t in enumerate(texts)
+    ]
+    assert all(r.summary == "imported 1, duplicates 0, failed 0" for r in originals)
+    copies = tmp_path / "copies"
+    for n, text in enumerate(texts):
+        _text_file(copies / f"c{n}", text)
+    report = services.import_paths([str(copies)], source="Copy Blog")
+    assert report.count(services.IMPORTED) == 3
+    assert PendingIndexUpdate.objects.count() == 0
+    data = client.get("/api/search/", {"group": "story"}).json()
+    assert data["count"] == 3
+    assert sorted(r["outlets"] for r in data["results"]) == [1, 1, 1]
+
+
+def _text_file(folder, paragraphs):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "story.txt"
+    path.write_text("Talks in Geneva\n\n" + "\n\n".join(paragraphs), "utf-8")
+    return folder

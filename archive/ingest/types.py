@@ -93,6 +93,9 @@ class ParsedArticle:
     # clean_html() of some of the fields above, worked out where the article was parsed (a
     # parse worker): {text as parsed: its cleaned HTML}. Saving looks here before cleaning.
     cleaned: dict[str, str] = field(default_factory=dict)
+    # html_to_text() of some cleaned HTML, worked out there too (the body's, which signing
+    # needs): {cleaned HTML: its text}. Saving looks here before converting.
+    texts: dict[str, str] = field(default_factory=dict)
     # The body text's story signature (archive.signatures.Signature), worked out there too.
     signed: object = None
 
