@@ -460,6 +460,8 @@ def test_a_players_controls_counters_and_widget_labels_are_boilerplate(line):
     [
         "Play the match again",
         "The vote was 57:33 in favour.",
+        "2020",  # a chronology's section heading
+        "12.11.2021",
         "We use cookies sparingly in our bakery, said the chef, who has baked there for years.",
         "The <span> element groups inline elements.",
     ],

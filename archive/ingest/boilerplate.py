@@ -335,8 +335,11 @@ RULES: list[Rule] = [
     ),
     _rule(
         "counter",
-        r"[\d\s.,:/+%-]+|[\d.,]+\s?[km]?\s?(shares?|comments?|kommentare|views|aufrufe|"
-        r"letture|likes?|reads?)|image \d+ of ?/? ?\d+",
+        # a count ("18", "1,234") or a clip's time ("00:00", "0:00 / 3:45"); never a year or
+        # a date ("2020", "12.11.2021": a chronology's headings), which may head a section
+        r"\+?\d{1,3}(?:[.,]\d{3})*|\d{1,2}:\d{2}(?::\d{2})?(?:\s*/\s*\d{1,2}:\d{2})?|"
+        r"[\d.,]+\s?[km]?\s?(shares?|comments?|kommentare|views|aufrufe|letture|likes?|reads?)|"
+        r"image \d+ of ?/? ?\d+",
         "a counter, a time or a gallery position without text (shares, a clip's length)",
         "line",
         6,
