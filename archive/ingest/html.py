@@ -21,7 +21,7 @@ from archive.ingest.dates import parse_loose
 from archive.ingest.names import is_given_name, is_name_word, split_names
 from archive.ingest.pagemeta import PageMeta, read_page_meta
 from archive.ingest.text import read_text
-from archive.ingest.titles import COMMON_TLDS, choose_title, key, site_keys
+from archive.ingest.titles import COMMON_TLDS, choose_title, domain_labels, key, site_keys
 from archive.ingest.types import Hints
 
 _INLINE = {"#i": "em", "#b": "strong", "#u": "em", "#t": "", "#sub": "", "#sup": ""}
@@ -217,7 +217,7 @@ def _credit_publisher(hints: Hints, people: list[str], organisations: list[str],
 
 def _label(domain: str) -> str:
     """The address's own name: 'dw' of www.dw.com, 'drk' of www.drk.de."""
-    labels = [p for p in domain.lower().split(".") if p and p not in COMMON_TLDS]
+    labels = domain_labels(domain)
     return labels[-1] if labels else ""
 
 

@@ -789,10 +789,8 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
         return False
     if NAVIGATION.match(text) or organisation(text) or not _looks_like_person(text):
         return False
-    if index in meta.link_lists and not _given_name_line(block):
-        return (
-            False  # "[Allgemeine Reisetipps](#)" in a table of contents, "[Private Nachricht](#)"
-        )
+    if _in_link_list(block, index, meta):
+        return False  # "[Allgemeine Reisetipps](#)" in a table of contents
     if block.link_only and block.kind == "p" and _own_heading(text, meta):
         return False  # "[Example Data](#)": the table of contents' link to a heading
     if any(w.lower() in INTERFACE_WORDS for w in text.split()):
@@ -817,6 +815,11 @@ def _link_lists(blocks: list[Block]) -> set[int]:
             found.update(run)
         run = []
     return found
+
+
+def _in_link_list(block: Block, index: int, meta: Meta) -> bool:
+    """An entry of a link list (_link_lists) that does not start with a given name."""
+    return index in meta.link_lists and not _given_name_line(block)
 
 
 def _link_title(text: str) -> bool:
@@ -908,7 +911,7 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
         block = blocks[index]
         if block.kind not in ("p", "h3", "h4") or word_count(block.text) > NAME_LINE_WORDS:
             continue
-        if index in meta.link_lists and not _given_name_line(block):
+        if _in_link_list(block, index, meta):
             continue  # the first entry of a table of contents below the date
         # one link, at the start (the author's page, then a role), or a plain line that is a name;
         # a line of several links is a list of sections ("[Open Future](#) [Open Future](#)")

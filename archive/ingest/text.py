@@ -36,7 +36,8 @@ _MD_SIGNALS = re.compile(
 _DAY_DOT_LINE = re.compile(
     r"^(\s{0,3}(?:[-*+][ \t]{1,4}){0,3}\d{1,2})\.(?=[ \t]+[^\W\d_]{3,12}\.?,?[ \t]+\d{4})", re.M
 )
-_LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\n]{0,500}\)")
+LINK_TEXT_CHARS = 300  # a link's text is no longer than this
+_LINK_TEXT = re.compile(rf"\[([^\[\]\n]{{0,{LINK_TEXT_CHARS}}})\]\([^()\n]{{0,500}}\)")
 # Anything markdown might read as markup; a paragraph without any is plain text.
 _MARKUP = re.compile(
     r"[\\`*_\[\]<>#&!|~]|^[ \t]{0,3}(?:[-+*>]|\d{1,9}[.)])(?:[ \t]|$)|^[ \t]{0,3}[=-]+[ \t]*$"
@@ -136,7 +137,6 @@ def _join_split_links(paragraphs: list[list[str]]) -> list[list[str]]:
 
 
 LINK_JOIN_CHARS = 2000
-LINK_TEXT_CHARS = 300  # a link's text is no longer than this (_LINK_TEXT's bound)
 
 
 def _opens_link(lines: list[str]) -> bool:

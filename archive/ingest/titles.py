@@ -55,9 +55,14 @@ def key(text: str) -> str:
     return _NOT_KEY.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+def domain_labels(domain: str) -> list[str]:
+    """The address's own words: 'sportowefakty', 'wp' of sportowefakty.wp.pl (no TLD, no www)."""
+    return [p for p in domain.lower().split(".") if p and p not in COMMON_TLDS]
+
+
 def site_keys(site_names: list[str], domain: str) -> set[str]:
     keys = {key(s) for s in site_names if key(s)}
-    labels = [p for p in domain.lower().split(".") if p and p not in COMMON_TLDS]
+    labels = domain_labels(domain)
     keys.update(key(label) for label in labels if len(label) >= 2)
     if labels:
         keys.add(key("".join(labels)))
