@@ -1495,3 +1495,73 @@ def test_a_gender_inclusive_label_is_a_label_not_a_name(label):
     # KATAPULT-Magazin.de: the author box below the text, its heading "Autor:innen"
     article = scrape(f"{TITLE}\n\n{BODY}\n## {label}\n\n[Tim Ehlers](#)\n\n{BODY}")
     assert list(article.authors) == ["Tim Ehlers"]
+
+
+@pytest.mark.parametrize(
+    ("tail", "authors"),
+    [
+        # lemire.me: the post's footer, a label heading and the name as a smaller one
+        ("## Published by\n\n### Daniel Lemire\n\nA computer science professor.", ["Daniel Lemire"]),
+        # emacspeak.blogspot.com: Blogger's footer, one field a line
+        ("Posted by\n\n[T. V. Raman](#)\n\nat 2:33 PM", ["T. V. Raman"]),
+        # rosalux.de: an author box, the name's comma in bold
+        ("#### Autor\n\n[Nikolai Huke](#)**,**", ["Nikolai Huke"]),
+        # omeda.de: the role in brackets inside the name's link
+        ("Autor\\*in\n\n[**Brit Weirich** (Medizinredakteurin)](#)", ["Brit Weirich"]),
+        # Blogger's default profile name is nobody's
+        ("Publié par\n\n[Unknown](#)\n\nà 08:00", []),
+    ],
+)
+def test_a_credit_label_alone_names_the_next_line_wherever_it_stands(tail, authors):
+    article = scrape(f"{TITLE}\n\n{BODY * 3}\n{tail}\n")
+    assert list(article.authors) == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("yas! | By Cara Stiles | April 13, 2020", ["Cara Stiles"]),  # chocolate.com
+        # damianduchamps.wordpress.com: WordPress's post line, the handle between by and on
+        ("Posted in [Datenschutz](#) by damianduchamps on August 3, 2019", ["damianduchamps"]),
+    ],
+)
+def test_a_byline_inside_a_head_line_after_other_fields(line, authors):
+    article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == authors
+    assert article.published is not None
+
+
+def test_a_linked_name_below_the_standfirst_is_the_byline_and_a_sections_link_is_not():
+    standfirst = (
+        "Ein Jahr nach den Protesten fordern die Menschen nicht mehr nur den Rücktritt der "
+        "Regierung, sondern einen Neuanfang für das ganze Land und seine Institutionen."
+    )
+    signed = scrape(f"{TITLE}\n\n{standfirst}\n\n[Ernst Lohoff](#)\n\n{BODY}")  # jungle.world
+    assert list(signed.authors) == ["Ernst Lohoff"]
+    section = scrape(f"{TITLE}\n\n{standfirst}\n\n[Unsere Geschichte](#)\n\n{BODY}")  # neos.eu
+    assert list(section.authors) == []
+
+
+def test_the_authors_page_first_on_a_line_of_links_beside_the_date():
+    """unsere-zeitung.at: the author's link, then the comments' and the sections' links."""
+    line = "[Alexander Roll](#) [1 Kommentar](#) [Inklusion](#), [Kapitalismus](#)"
+    article = scrape(f"{TITLE}\n\n[2. Februar 2020](#)\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == ["Alexander Roll"]
+    sections = scrape(f"{TITLE}\n\n[2. Februar 2020](#)\n\n[Politik](#) [Inklusion](#)\n\n{BODY}")
+    assert list(sections.authors) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "organisations"),
+    [
+        ("Von\n\n[Redaktion](#)", [], ["Redaktion"]),  # guten-tach.de: the newsroom's credit
+        ("von Redaktion, 24. Januar 2022", [], ["Redaktion"]),  # gitarrebass.de
+        # fitforfun.de: beside a person the newsroom is the desk, no credit of its own
+        ("von Mathilda Trausch, Online-Redaktion", ["Mathilda Trausch"], []),
+    ],
+)
+def test_the_newsroom_alone_is_an_organisations_credit_beside_a_name_a_role(
+    line, authors, organisations
+):
+    article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
+    assert (list(article.authors), list(article.organisations)) == (authors, organisations)

@@ -26,8 +26,11 @@ AGENCIES = {
 }  # fmt: skip
 # Names a page gives where an author stands that are its software's or nobody's.
 ACCOUNTS = {"name", "human", "super user", "superuser", "wordpressadmin", "wpadmin", "no author",
-            "unknown author", "by", "von", "posted by", "redaktion", "editorial team",
-            "webredaktion", "online-redaktion", "onlineredaktion"}  # fmt: skip
+            "unknown", "unknown author", "by", "von", "posted by"}  # fmt: skip
+# The newsroom crediting itself, no outlet named: a credit alone, a role beside a name.
+NEWSROOM = {"redaktion", "die redaktion", "online-redaktion", "onlineredaktion", "webredaktion",
+            "editorial team", "the editors", "redacción", "la redacción", "rédaction",
+            "la rédaction", "redazione", "la redazione", "redactie", "de redactie"}  # fmt: skip
 # A byline word left on a name ("Par Stefan Häne", "Von Roland Brockmann", "记者 焦鹏").
 _BY_PREFIX = re.compile(
     r"^(?:(?i:by|von|par|por|door|from|written by|posted by|author|autor|autorin|auteur|text|"
@@ -122,7 +125,8 @@ def organisation(name: str) -> str:
 
 def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
     """Candidate names from a byline or a page -> (people, organisations), in order, no
-    duplicates; site accounts ('admin', 'Redaktion' alone) are neither."""
+    duplicates; site accounts ('admin', 'wpadmin') are neither. 'Redaktion' alone (the
+    newsroom, as 'Staff' is) is the outlet's own credit: an organisation's."""
     from archive.ingest.names import clean_author, merge_authors
 
     people: list[str] = []
@@ -143,4 +147,6 @@ def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
         person = clean_author(raw)
         if person:
             people = merge_authors(people, [person])
+    if people:  # "Mathilda Trausch / Online-Redaktion": beside a name the newsroom is a role
+        organisations = [o for o in organisations if " ".join(o.lower().split()) not in NEWSROOM]
     return people, organisations

@@ -34,6 +34,7 @@ from archive.ingest.types import Metadata
 
 HEAD_BLOCKS = 10  # how far from the top (or from the title) bylines and datelines are looked for
 NAME_LINK_BLOCKS = 3  # a bare name link is the byline only right below the title
+STANDFIRSTS = 1  # ... or below the standfirst: one long paragraph, no more, above it
 DATE_BLOCKS = 15  # how far below the title a date inside a line is searched for
 HEAD_PARAGRAPHS = 3  # a standfirst and a caption may stand above the dateline; no more
 TITLE_BLOCKS = 150  # how far down a scrape's navigation the title heading may stand
@@ -43,7 +44,8 @@ BODY_WORDS = 25  # a paragraph this long is the article's text: the head has end
 
 # Byline words in many languages; "By" alone on its line takes the names from the next line.
 _BY_WORDS = (
-    r"by|von|par|por|di|door|av|af|przez|od|от|автор|written by|posted by|geschrieben von|"
+    r"by|von|par|por|di|door|av|af|przez|od|от|автор|written by|posted by|published by|"
+    r"veröffentlicht von|publicado por|pubblicato da|gepubliceerd door|geschrieben von|"
     r"verfasst von|publié par|escrit[oa] por|scritto da|an analysis by|a commentary by|"
     r"an opinion by|analysis by|commentary by|a column by|reporting by|eine analyse von|"
     r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by|"
@@ -71,6 +73,13 @@ _LABEL_INLINE = re.compile(
     rf"(?:^|[\s|•·/])(?:{_BY_LABELS})\s*[:：](?!in(?:nen)?\b)\s*(?P<names>[^|•·\n]{{2,80}})",
     re.IGNORECASE,
 )
+# A name between a byline word and the date's "on" inside a head line (a blog's post line).
+_BY_ON_DATE = re.compile(
+    r"(?:^|\s)(?:by|von|par|por|door)\s+(?P<names>[^|•·,]{2,60}?)\s+(?:on|am|le|el|il|op)\s+",
+    re.IGNORECASE,
+)
+# A byline as a later field of a head line: "yas! | By Cara Stiles | April 13, 2020".
+_BY_SEGMENT = re.compile(rf"\s[|•·]\s*(?=(?:{_BY_WORDS})(?:\s*:)?\s)", re.IGNORECASE)
 _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
 # Headings and lines of a site's furniture, never the title (a lexicon, many languages).
 NAVIGATION = re.compile(
@@ -151,7 +160,7 @@ class Meta(Metadata):
     consumed: dict[int, tuple[str, str]] = field(default_factory=dict)
     lead_before: int = -1  # blocks before this index (after the title) are a marked lead
     title_index: int = -1  # the block the title was read from
-    body_seen: bool = False  # a long paragraph below the title: the article's text began
+    long_paragraphs: int = 0  # long paragraphs below the title: past a standfirst, the text began
     known_date: dt.date | None = None
     title_date: dt.date | None = None  # a date that opened the title heading
     date_index: int = -1  # the head block the date was read from
@@ -180,7 +189,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
             pending_by = False
             continue
         if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
-            meta.body_seen = meta.body_seen or block.kind not in ("h2", "h3", "h4")  # a standfirst
+            meta.long_paragraphs += block.kind not in ("h2", "h3", "h4")  # a long heading: a standfirst
         if index > title_index >= 0 and _ends_head(block, meta) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
@@ -211,6 +220,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         _name_beside_date(blocks, meta)
     if not meta.authors and not meta.organisations:
         _labelled_anywhere(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _label_above_name(blocks, meta)
     if not meta.authors and not meta.organisations:
         _signed_at_end(blocks, meta)
     _confirm_with_end_notes(blocks, meta)
@@ -690,6 +701,9 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     """Bylines, datelines and the site-name link line; True when the block was one."""
     text = block.text
     byline = BYLINE.match(text)  # before datelines: "| By X | April 13, 2020" names X
+    segment = _BY_SEGMENT.search(text) if byline is None and len(text) <= SEARCH_MAX_LINE else None
+    if segment is not None:  # "yas! | By Cara Stiles | April 13, 2020": a later field
+        byline = BYLINE.match(text[segment.end() :])
     if byline and _read_names(
         _unglued(block, byline["names"]), meta, index, "metadata:byline", dated=byline["names"]
     ):
@@ -703,6 +717,11 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         return True
     if _read_dated_names(block, meta, index, first=True):
         return True  # "11.12.2019 - Amelie Loevenich": a dateline that also names the author
+    by_on = _BY_ON_DATE.search(text) if word_count(text) <= DATELINE_WORDS else None
+    if by_on and date_span(text[by_on.end() :]) is not None:
+        # "Posted in [Datenschutz](#) by damianduchamps on August 3, 2019"
+        if _read_names(by_on["names"], meta, index, "metadata:byline", dated=text[by_on.end() :]):
+            return True
     found = find_dateline(text) if block.kind in ("p", "title") else None
     if (
         found is not None
@@ -753,7 +772,9 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
                 names.append(name)
     if not names:
         return False
-    meta.authors = merge_authors(meta.authors, names)
+    organisations = [organisation(n) for n in names if organisation(n)]  # "[Redaktion](#)"
+    meta.authors = merge_authors(meta.authors, [n for n in names if not organisation(n)])
+    meta.organisations += [o for o in organisations if o not in meta.organisations]
     if meta.published is None and meta.known_date is None:
         meta.published = search_date(block.text)
     meta.consumed[index] = ("metadata:byline", "byline")
@@ -773,7 +794,7 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
-    if not near or meta.body_seen:
+    if not near or meta.long_paragraphs > STANDFIRSTS:
         return False
     links = list(block.link_texts)
     if len(links) > 1 and block.kind in ("p", "ul") and _linked_names(block.text, links):
@@ -795,6 +816,8 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
         return False  # "[Example Data](#)": the table of contents' link to a heading
     if any(w.lower() in INTERFACE_WORDS for w in text.split()):
         return False  # "Tweet This", "Remove Ads", "Zum Voting": a button, not a name
+    if meta.long_paragraphs and not is_given_name(text.split()[0]):
+        return False  # below a standfirst "[Unsere Geschichte](#)" is a section's link
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
@@ -921,19 +944,40 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
             meta.authors = merge_authors(meta.authors, [c.strip(_EDGES) for c in links])
             meta.consumed[index] = ("metadata:byline", "names beside the dateline")
             return
-        if len(links) > 1 or (links and not block.text.startswith(links[0])):
+        if links and not block.text.startswith(links[0]):
             continue
+        if len(links) > 1:
+            # "[Alexander Roll](#) [1 Kommentar](#) [Inklusion](#)": the author's page first,
+            # then the comments' and the sections' links, none of them a name
+            first = links[0].strip(_EDGES)
+            if not (first.split() and is_given_name(first.split()[0]) and _dated_name(first)):
+                continue
+            if any(_looks_like_person(c.strip(_EDGES)) for c in links[1:]):
+                continue
+            links = links[:1]
         site_name = index in meta.consumed
         names = [
             c.strip(_EDGES)
             for c in links or [block.text]
             if (_dated_name(c.strip(_EDGES)) and not site_name)
             or (block.link_only and _is_handle(c.strip(_EDGES)))
+            or (block.link_only and len(links) == 1 and _given_name_alone(c.strip(_EDGES)))
         ]
         if names:
             meta.authors = merge_authors(meta.authors, names[:1])
             meta.consumed[index] = ("metadata:byline", "a name beside the dateline")
             return
+
+
+def _given_name_alone(text: str) -> bool:
+    """'[Steffi](#)', '[Tine](#)' beside the dateline: a blogger who signs with a given name."""
+    return (
+        " " not in text
+        and text[:1].isupper()
+        and not text.isupper()
+        and is_given_name(text)
+        and text.lower() not in INTERFACE_WORDS
+    )
 
 
 def _linked_names(text: str, links: list[str]) -> bool:
@@ -983,6 +1027,30 @@ def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
         nxt = _NEXT_LABEL.search(names)
         names = _unglued(block, names[: nxt.start()] if nxt else names)
         if _read_names(names, meta, index, "metadata:byline"):
+            return
+
+
+_ROLE_IN_BRACKETS = re.compile(r"\s*\([^()]{2,80}\)\s*$")
+
+
+def _label_above_name(blocks: list[Block], meta: Meta) -> None:
+    """A credit label on a line of its own with the name on the next, wherever they stand:
+    'Published by' · '### Daniel Lemire' in a post's footer, 'Posted by' · '[T. V. Raman](#)'
+    · 'at 2:33 PM', '#### Autor' · '[Nikolai Huke](#),', 'Autor*in' · '[Brit Weirich
+    (Medizinredakteurin)](#)'. Only when nothing else named anybody; the first pair counts."""
+    for index, block in enumerate(blocks[:-1]):
+        if index in meta.consumed or block.kind not in ("p", "h2", "h3", "h4"):
+            continue
+        if _BY_ALONE.match(block.text) is None:
+            continue
+        name = blocks[index + 1]
+        if index + 1 in meta.consumed or name.kind not in ("p", "h2", "h3", "h4", "ul"):
+            continue
+        if word_count(name.text) > NAME_LINE_WORDS or "\n" in name.html:
+            continue
+        text = _ROLE_IN_BRACKETS.sub("", name.text).strip(_EDGES)
+        if _read_names(text, meta, index + 1, "metadata:byline"):
+            meta.consumed[index] = ("metadata:byline", "byline")
             return
 
 
