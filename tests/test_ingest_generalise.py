@@ -1565,3 +1565,30 @@ def test_the_newsroom_alone_is_an_organisations_credit_beside_a_name_a_role(
 ):
     article = scrape(f"{TITLE}\n\n{line}\n\n{BODY}")
     assert (list(article.authors), list(article.organisations)) == (authors, organisations)
+
+
+@pytest.mark.parametrize(
+    ("file", "wrong", "right"),
+    [
+        ("dw.com-elephants.html", "Deutsche Welle", "Kossivi Tiassou"),  # the publisher's name
+        ("legrandcontinent.eu.heran.html", "Gilles Gressani", "Uriel Gadessaud"),  # the editor's
+    ],
+)
+def test_the_byline_under_the_headline_beats_trafilaturas_guess(file, wrong, right):
+    """trafilatura's author (no markup named anyone) against the byline under the <h1>:
+    when the byline names other people, the byline is the page's own word."""
+    article = page(dev_page(file).decode("utf-8"))
+    assert right in article.authors
+    assert wrong not in [*article.authors, *article.organisations]
+
+
+def test_a_name_linked_inside_a_sentence_is_not_a_byline():
+    line = "Was meinen Sie? Haben sich die Eltern von [Wolfgang Amadeus Mozart](#) je gesorgt?"
+    assert list(scrape(f"{TITLE}\n\n{line}\n\n{BODY}").authors) == []
+
+
+def test_an_interviews_credit_label_names_the_interviewer():
+    """fluter.de: '[Interview: Julia Lauter](#)' under the standfirst."""
+    assert list(scrape(f"{TITLE}\n\n[Interview: Julia Lauter](#)\n\n{BODY}").authors) == [
+        "Julia Lauter"
+    ]

@@ -79,9 +79,10 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
     if doc is not None:
         _fill_hints(doc, hints, text)
     _page_hints(page, hints)
-    hints.authors = list(dict.fromkeys(_full_name(a, text) for a in hints.authors))
-    if tree is not None and not hints.authors and not hints.organisations:
+    guessed = not sort_credits(page.people)[0]  # the people are trafilatura's, not the markup's
+    if tree is not None and (not hints.authors or guessed):
         _head_credits(tree, hints, page)
+    hints.authors = list(dict.fromkeys(_full_name(a, text) for a in hints.authors))
     if not any(b.text for b in blocks):
         blocks = fallback_blocks(text)
         hints.extra["warning"] = "trafilatura found no main text; used the page's paragraphs"
@@ -184,6 +185,10 @@ def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
     if not text:
         return
     meta = metadata.extract(read_markdown(text), scrape=False)
+    if (hints.authors or hints.organisations) and not meta.authors:
+        return  # the markup's or trafilatura's credit stands
+    if set(map(str.casefold, hints.authors)) & set(map(str.casefold, meta.authors)):
+        return  # the byline confirms trafilatura's guess
     site = site_keys(page.titles.site_names, page.titles.domain)
     _credit_publisher(hints, meta.authors, meta.organisations, _label(page.titles.domain))
     hints.authors = [a for a in hints.authors if not _names_site(a, site, person=True)]

@@ -78,6 +78,8 @@ _BY_ON_DATE = re.compile(
     r"(?:^|\s)(?:by|von|par|por|door)\s+(?P<names>[^|•·,]{2,60}?)\s+(?:on|am|le|el|il|op)\s+",
     re.IGNORECASE,
 )
+# An interview's credit line; a headline "Interview: Der Minister spricht" is no name.
+_INTERVIEW_BY = re.compile(r"^[*_\s]{0,3}(?:interview|entretien|entrevista)\s*:\s*(?P<names>.+)$", re.I)
 # A byline as a later field of a head line: "yas! | By Cara Stiles | April 13, 2020".
 _BY_SEGMENT = re.compile(rf"\s[|•·]\s*(?=(?:{_BY_WORDS})(?:\s*:)?\s)", re.IGNORECASE)
 _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
@@ -710,6 +712,10 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         return True
     if _read_linked_byline(block, meta, index):  # "Veröffentlicht am … von [Heiko](#)"
         return True
+    interview = _INTERVIEW_BY.match(text)  # "[Interview: Julia Lauter](#)": the interviewer
+    if interview and _looks_like_person(interview["names"].strip(_EDGES)):
+        if _read_names(interview["names"], meta, index, "metadata:byline"):
+            return True
     inline = _LABEL_INLINE.search(text) if len(text) <= SEARCH_MAX_LINE else None
     if inline and _read_names(inline["names"], meta, index, "metadata:byline"):
         if meta.published is None and meta.known_date is None:
@@ -760,6 +766,8 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
         return False
     if word_count(block.text) >= BODY_WORDS:  # "X lehrt … Mitglied von [Y](#)": a sentence
         return False
+    if _SENTENCE_END.search(block.text):  # "Haben sich die Eltern von [Mozart](#) … gemacht?"
+        return False
     lowered = block.text.casefold()
     names = []
     for link in block.link_texts:
@@ -781,6 +789,7 @@ def _read_linked_byline(block: Block, meta: Meta, index: int) -> bool:
     return True
 
 
+_SENTENCE_END = re.compile(r"[^\W\d_]{2,}[.!?][\"'”’»)]*$")  # a word's last letters, then a stop
 # Before a link to the author's page, "durch" (German "by") too: the link is the name.
 _BY_BEFORE_LINK = re.compile(
     rf"(?:^|[^\w]|\d)(?:{_BY_WORDS}|{_BY_LABELS}|durch)\s*:?\s*$", re.IGNORECASE
@@ -961,23 +970,11 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
             for c in links or [block.text]
             if (_dated_name(c.strip(_EDGES)) and not site_name)
             or (block.link_only and _is_handle(c.strip(_EDGES)))
-            or (block.link_only and len(links) == 1 and _given_name_alone(c.strip(_EDGES)))
         ]
         if names:
             meta.authors = merge_authors(meta.authors, names[:1])
             meta.consumed[index] = ("metadata:byline", "a name beside the dateline")
             return
-
-
-def _given_name_alone(text: str) -> bool:
-    """'[Steffi](#)', '[Tine](#)' beside the dateline: a blogger who signs with a given name."""
-    return (
-        " " not in text
-        and text[:1].isupper()
-        and not text.isupper()
-        and is_given_name(text)
-        and text.lower() not in INTERFACE_WORDS
-    )
 
 
 def _linked_names(text: str, links: list[str]) -> bool:
