@@ -1592,3 +1592,26 @@ def test_an_interviews_credit_label_names_the_interviewer():
     assert list(scrape(f"{TITLE}\n\n[Interview: Julia Lauter](#)\n\n{BODY}").authors) == [
         "Julia Lauter"
     ]
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        # strangemachines.io: the post's facts as a list right after the text's own list
+        "* Author: Jacopo Cascioli\n* Published: 03 December 2019\n* [Rss](#)",
+        # hausinfo.ch: each label an item of its own, its value the next
+        "* Artikel von:\n* Jacopo Cascioli\n* Bild:\n* istockphoto",
+    ],
+)
+def test_a_credit_item_of_a_list_below_the_text_names_the_author(facts):
+    points = "* Tuples save memory\n* Slotted classes save more\n* Generators are lazy"
+    article = scrape(f"{TITLE}\n\n{BODY * 3}\n{points}\n\n{facts}\n")
+    assert list(article.authors) == ["Jacopo Cascioli"]
+
+
+def test_a_short_byline_beside_its_own_date_line_below_the_text():
+    """ok-magazin.de: 'von [Ulrike](#)' and the time below the article's tags."""
+    tail = "Themen\n\n[Tod](#)\n\nvon [Ulrike](#)\n\n18.10.2019 16:06 Uhr"
+    assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{tail}\n").authors) == ["Ulrike"]
+    undated = "Themen\n\n[Tod](#)\n\nvon [Ulrike](#)\n\n[Impressum](#)"
+    assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{undated}\n").authors) == []

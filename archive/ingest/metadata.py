@@ -1011,20 +1011,24 @@ def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
     with a colon, or a blog's 'posted by' line, names the author wherever the line stands
     (only when the head named nobody; the first such line counts)."""
     for index, block in enumerate(blocks):
-        if index in meta.consumed or block.kind not in ("p", "ul", "h2", "h3", "h4"):
+        if index in meta.consumed or block.kind not in ("p", "ul", "ol", "h2", "h3", "h4"):
             continue
-        if word_count(block.text) > LABELLED_WORDS:
-            continue
-        found = _LABEL_INLINE.search(block.text) or _POSTED_BY.match(block.text)
-        # A sentence may mention a label ("… sagte der Autor: …"); a line that starts with
-        # one is a credit line even with a full stop ("Autorin: Uta Staschewski, Leiterin.").
-        if found is None or (ends_sentence(block.text) and found.start() > 0):
-            continue
-        names = _AT_TIME.sub("", found["names"])
-        nxt = _NEXT_LABEL.search(names)
-        names = _unglued(block, names[: nxt.start()] if nxt else names)
-        if _read_names(names, meta, index, "metadata:byline"):
-            return
+        # A list's items one by one: a post's facts ("* Author: Jacopo Cascioli", "*
+        # Published: 03 December 2019") may run on from the text's own list, one block then.
+        listed = block.kind in ("ul", "ol") and block.html.count("<li>") > 1
+        for text in _label_items(_list_items(block)) if listed else [block.text]:
+            if word_count(text) > LABELLED_WORDS:
+                continue
+            found = _POSTED_BY.match(text) or _LABEL_INLINE.search(text)
+            # A sentence may mention a label ("… sagte der Autor: …"); a line that starts with
+            # one is a credit line even with a full stop ("Autorin: Uta Staschewski, Leiterin.").
+            if found is None or ((listed or ends_sentence(text)) and found.start() > 0):
+                continue
+            names = _AT_TIME.sub("", found["names"])
+            nxt = _NEXT_LABEL.search(names)
+            names = _unglued(block, names[: nxt.start()] if nxt else names)
+            if _read_names(names, meta, index, "metadata:byline"):
+                return
 
 
 _ROLE_IN_BRACKETS = re.compile(r"\s*\([^()]{2,80}\)\s*$")
@@ -1038,6 +1042,10 @@ def _label_above_name(blocks: list[Block], meta: Meta) -> None:
     for index, block in enumerate(blocks[:-1]):
         if index in meta.consumed or block.kind not in ("p", "h2", "h3", "h4"):
             continue
+        if _dated_byline(blocks, index):
+            if _read_names(BYLINE.match(block.text)["names"], meta, index, "metadata:byline"):
+                return
+            continue
         if _BY_ALONE.match(block.text) is None:
             continue
         name = blocks[index + 1]
@@ -1049,6 +1057,30 @@ def _label_above_name(blocks: list[Block], meta: Meta) -> None:
         if _read_names(text, meta, index + 1, "metadata:byline"):
             meta.consumed[index] = ("metadata:byline", "byline")
             return
+
+
+def _dated_byline(blocks: list[Block], index: int) -> bool:
+    """'von [Ulrike](#)' · '18.10.2019 16:06 Uhr' below the text: a short byline line with a
+    date line of its own next to it."""
+    block = blocks[index]
+    if word_count(block.text) > NAME_LINE_WORDS or BYLINE.match(block.text) is None:
+        return False
+    return any(
+        0 <= k < len(blocks) and blocks[k].kind == "p" and _mostly_date(blocks[k].text)
+        for k in (index - 1, index + 1)
+    )
+
+
+def _label_items(items: list[str]) -> list[str]:
+    """A list's items, a label item joined to the value after it: ['Artikel von:',
+    'hausinfo', 'Bild:', 'istockphoto'] -> ['Artikel von: hausinfo', 'Bild: istockphoto']."""
+    joined: list[str] = []
+    for item in items:
+        if joined and joined[-1].endswith(":") and word_count(joined[-1]) <= LABEL_WORDS:
+            joined[-1] = f"{joined[-1]} {item}"
+        else:
+            joined.append(item)
+    return joined
 
 
 SIGNATURE_AFTER = 3  # blocks past the text's last long paragraph where its signature may stand
