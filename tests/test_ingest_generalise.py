@@ -1615,3 +1615,36 @@ def test_a_short_byline_beside_its_own_date_line_below_the_text():
     assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{tail}\n").authors) == ["Ulrike"]
     undated = "Themen\n\n[Tod](#)\n\nvon [Ulrike](#)\n\n[Impressum](#)"
     assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{undated}\n").authors) == []
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        # Yoast SEO's Twitter fields (frolleinherr.com)
+        ('<meta name="twitter:label1" content="Verfasst von">'
+         '<meta name="twitter:data1" content="Karoline Herr">', ""),
+        # WordPress's hCard under the headline (grossefragen.wordpress.com)
+        ("", '<span class="byline">von <span class="author vcard"><a class="url fn n" '
+             'href="/author/kh/">Karoline Herr</a></span></span>'),
+        # schema.org microdata
+        ("", '<div itemprop="author" itemscope><span itemprop="name">Karoline Herr</span></div>'),
+    ],
+)
+def test_the_author_the_pages_markup_marks_is_read(head, body):
+    comments = (
+        '<ol class="comment-list"><li><div class="comment-author vcard"><cite class="fn">'
+        "Hans Leser</cite></div><p>Schöner Beitrag!</p></li></ol>"
+    )
+    article = page(html_doc(f"<title>Neue Regeln für den Winter</title>{head}",
+                            f"<h1>Neue Regeln für den Winter</h1>{body}") + comments)
+    assert article.authors == ["Karoline Herr"]
+
+
+def test_a_readers_hcard_in_the_comments_is_no_author():
+    comments = (
+        '<div id="comments"><div class="comment-author vcard"><span class="author vcard">'
+        '<a class="url fn n">Hans Leser</a></span></div></div>'
+    )
+    doc = html_doc("<title>Neue Regeln</title>", "<h1>Neue Regeln</h1>")
+    article = page(doc.replace("</article>", f"</article>{comments}"))
+    assert article.authors == []

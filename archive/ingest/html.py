@@ -80,6 +80,8 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
         _fill_hints(doc, hints, text)
     _page_hints(page, hints)
     guessed = not sort_credits(page.people)[0]  # the people are trafilatura's, not the markup's
+    if page.marked_bylines and (guessed or not (hints.authors or hints.organisations)):
+        _marked_credits(page, hints)
     if tree is not None and (not hints.authors or guessed):
         _head_credits(tree, hints, page)
     hints.authors = list(dict.fromkeys(_full_name(a, text) for a in hints.authors))
@@ -172,6 +174,24 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
     if hints.published is None and (page.published or page.page_published):
         hints.published = parse_loose(page.published or page.page_published)
     hints.published = _page_date(hints.published, page, hints.original_url)
+
+
+def _marked_credits(page: PageMeta, hints: Hints) -> None:
+    """The author the page's HTML marks (pagemeta._bylines), when neither JSON-LD nor
+    trafilatura named anyone: 'by <span class="author vcard">…uriebe…</span>'."""
+    names = [_BY_WORD.sub("", n) for b in page.marked_bylines for n in split_names(b)]
+    people, organisations = sort_credits(drop_imprint(names))
+    if not people and not organisations:
+        return
+    if set(map(str.casefold, hints.authors)) & set(map(str.casefold, people)):
+        return  # the mark confirms trafilatura's guess
+    site = site_keys(page.titles.site_names, page.titles.domain)
+    _credit_publisher(hints, people, organisations, _label(page.titles.domain))
+    hints.authors = [a for a in hints.authors if not _names_site(a, site, person=True)]
+    hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
+
+
+_BY_WORD = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
 
 
 def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:

@@ -2,7 +2,8 @@
 
 Read from the parsed tree before trafilatura cleans it: ``<h1>``, ``<title>``, Open Graph and
 Twitter meta tags, and JSON-LD (``headline``, ``author`` with its ``@type``: a Person is an
-author, an Organization is a credit of its own kind, ``publisher``, ``datePublished``).
+author, an Organization is a credit of its own kind, ``publisher``, ``datePublished``);
+and the author the HTML itself marks (Yoast's Twitter fields, microdata, hCard, rel=author).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _PUBLISHED_META = {"article:published_time", "og:published_time", "og:article:pu
 class PageMeta:
     titles: TitleCandidates = field(default_factory=TitleCandidates)
     people: list[str] = field(default_factory=list)  # JSON-LD Person authors
+    marked_bylines: list[str] = field(default_factory=list)  # bylines in HTML markup (_bylines)
     organisations: list[str] = field(default_factory=list)  # JSON-LD Organization authors
     published: str = ""  # JSON-LD datePublished of an article, as written
     page_published: str = ""  # JSON-LD datePublished of a WebPage only
@@ -95,6 +97,7 @@ def read_page_meta(tree) -> PageMeta:
     meta.stated = meta.stated or bool(meta.published or meta.page_published)
     meta.stated = meta.stated or _has_time_element(tree)
     _visible_dates(tree, meta)
+    meta.marked_bylines = _bylines(tree)
     return meta
 
 
@@ -212,3 +215,59 @@ def _read_article(obj: dict, meta: PageMeta) -> None:
             kind = meta.organisations if _types(author) & _ORG_TYPES else meta.people
             if name and name not in kind:
                 kind.append(name)
+
+
+# The labels Yoast SEO's twitter:labelN/twitter:dataN pairs give the author under.
+_WRITTEN_BY = {"written by", "verfasst von", "geschrieben von", "escrito por", "écrit par",
+               "scritto da", "geschreven door", "skrevet af", "skrivet av", "napisane przez",
+               "author", "autor", "auteur"}  # fmt: skip
+_TWITTER_FIELD = re.compile(r"twitter:(label|data)(\d{1,2})")
+# Where an author's mark is some other post's or a reader's: comments, teasers, sidebars.
+_OTHER_AREA = re.compile(r"comment|respond|reply|related|sidebar|widget|teaser|recommend", re.I)
+_CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
+_MARKS = (
+    ("microdata", "//*[@itemprop='author']"),
+    ("hcard", f"//*[{_CLASS.format('author')} and {_CLASS.format('vcard')}]"),
+    ("rel-author", "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"),
+)
+MARK_WORDS = 6  # an author mark's own text this short is a name, not a box's biography
+
+
+def _bylines(tree) -> list[str]:
+    """The author as the page's HTML marks it, where no JSON-LD does: Yoast's 'Written by'
+    Twitter field, schema.org microdata (itemprop=author, its itemprop=name), the hCard
+    microformat WordPress themes write ('<span class="author vcard"><a class="url fn n">'),
+    a link with rel=author. The first mark outside comments and teasers, in that order of
+    trust; trafilatura reads none of them."""
+    fields: dict[str, dict[str, str]] = {}
+    for el in tree.iter("meta"):
+        found = _TWITTER_FIELD.fullmatch((el.get("name") or el.get("property") or "").lower())
+        if found:
+            fields.setdefault(found[2], {})[found[1]] = (el.get("content") or "").strip()
+    for _n, pair in sorted(fields.items()):
+        if pair.get("label", "").lower() in _WRITTEN_BY and pair.get("data"):
+            return [pair["data"]]
+    for _kind, path in _MARKS:
+        for el in tree.xpath(path)[:10]:
+            if _in_other_area(el):
+                continue
+            name = _mark_name(el)
+            if name:
+                return [name]
+    return []
+
+
+def _in_other_area(el) -> bool:
+    for node in (el, *el.iterancestors()):
+        if _OTHER_AREA.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
+def _mark_name(el) -> str:
+    """The name an author mark carries: its itemprop=name or fn part, else its own text."""
+    for part in el.xpath(f".//*[@itemprop='name'] | .//*[{_CLASS.format('fn')}]")[:1]:
+        el = part
+    text = el.get("content") if el.tag == "meta" else " ".join(el.text_content().split())
+    text = (text or "").strip()
+    return text if text and len(text.split()) <= MARK_WORDS else ""
