@@ -1648,3 +1648,17 @@ def test_a_readers_hcard_in_the_comments_is_no_author():
     doc = html_doc("<title>Neue Regeln</title>", "<h1>Neue Regeln</h1>")
     article = page(doc.replace("</article>", f"</article>{comments}"))
     assert article.authors == []
+
+
+@pytest.mark.parametrize(
+    "credit", ["Facebook Com", "Www Haufe De", "Symple Ch", "Co. KG", "GmbH & Co. KG"]
+)
+def test_an_address_or_a_legal_form_alone_is_no_credit(credit):
+    """trafilatura's author field on 1000things.at, haufe.de, auto-wirtschaft.ch: an address
+    with its dots turned to spaces, the legal form left from 'Haufe-Lexware GmbH & Co. KG'."""
+    assert sort_credits(split_names(credit)) == ([], [])
+
+
+def test_a_person_and_a_company_keep_their_credits_beside_that_rule():
+    assert sort_credits(["Evgenia Karp"]) == (["Evgenia Karp"], [])
+    assert sort_credits(["Haufe-Lexware GmbH"]) == ([], ["Haufe-Lexware GmbH"])

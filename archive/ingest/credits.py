@@ -64,6 +64,12 @@ def drop_imprint(names: list[str]) -> list[str]:
     return [n for n in names if organisation(n)]
 
 
+# An address with its dots turned to spaces: it ends in a domain's lowercase last part.
+_ADDRESS = re.compile(
+    r"^www\s|^\S+\s(?:com|org|net|de|ch|at|it|fr|es|eu|io|info|co\s+uk|nl|be|pl|cz)$",
+    re.IGNORECASE,
+)  # "Facebook Com", "Www Haufe De", "Symple Ch": trafilatura capitalises them too
+_LEGAL_FORM_ONLY = re.compile(r"^(?:(?:co|kg|gmbh|ag|ohg|inc|ltd|llc|se)\.?\s*)+$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s)", re.IGNORECASE)
 
 
@@ -135,6 +141,8 @@ def sort_credits(candidates: list[str]) -> tuple[list[str], list[str]]:
         raw = _LABEL_PREFIX.sub("", _BY_PREFIX.sub("", raw.strip()))
         if " ".join(raw.lower().split()) in ACCOUNTS or _COPYRIGHT.match(raw):
             continue  # "Copyright Haufe-Lexware GmbH": the site's notice, not a credit
+        if _ADDRESS.search(raw) or _LEGAL_FORM_ONLY.match(raw):
+            continue  # "Www Haufe De": an address spelt as words; "Co. KG" of "… GmbH & Co. KG"
         shared = [a for a in map(agency, raw.split("/")) if a] if "/" in raw else []
         if shared:  # "det/dpa", "AFP/The Local": an editor's initials or a paper, and an agency
             organisations += [a for a in shared if a not in organisations]
