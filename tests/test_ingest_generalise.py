@@ -1662,3 +1662,20 @@ def test_an_address_or_a_legal_form_alone_is_no_credit(credit):
 def test_a_person_and_a_company_keep_their_credits_beside_that_rule():
     assert sort_credits(["Evgenia Karp"]) == (["Evgenia Karp"], [])
     assert sort_credits(["Haufe-Lexware GmbH"]) == ([], ["Haufe-Lexware GmbH"])
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Geschrieben von[Elisa Marvena](#)", ["Elisa Marvena"]),  # globalvoices: glued link
+        ("Autoren Jelko Djuren und Jutta Klaukien", ["Jelko Djuren", "Jutta Klaukien"]),
+        ("**Eine Kolumne von Nils Pickert**", ["Nils Pickert"]),  # pinkstinks.de
+    ],
+)
+def test_more_credit_lines_below_the_text(line, authors):
+    assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{line}\n").authors) == authors
+
+
+def test_a_label_word_opening_a_sentence_names_nobody():
+    line = "Autoren wie Thomas Mann schrieben lange Sätze über das Meer."
+    assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{line}\n").authors) == []

@@ -51,7 +51,9 @@ _BY_WORDS = (
     r"ein kommentar von|text von|texto de|texte de|story by|words by|photos and text by|"
     r"erstellt von|ein beitrag von|beitrag von|blog beitrag von|blogbeitrag von|gastbeitrag von|"
     r"artikel von|ein artikel von|article by|an article by|un article de|article de|"
-    r"artículo de|un artículo de|articolo di|un articolo di"
+    r"artículo de|un artículo de|articolo di|un articolo di|eine kolumne von|kolumne von|"
+    r"ein interview von|ein essay von|ein gastkommentar von|gastkommentar von|"
+    r"une chronique de|una columna de"
 )
 _BY_LABELS = (
     r"text|texte|texto|author|authors|autor:innen|autor\*innen|autor_innen|autorinnen|"
@@ -997,7 +999,7 @@ def _linked_names(text: str, links: list[str]) -> bool:
 _POSTED_BY = re.compile(
     r"^[*_\s]{0,3}(?:posted by|eingestellt von|publié par|publicado por|pubblicato da|"
     r"geplaatst door|written by|geschrieben von|verfasst von|erstellt von|artikel von|"
-    r"article by|ein beitrag von)\s*:?\s+(?P<names>.+)$",
+    r"article by|ein beitrag von)(?:\s*:?\s+|(?=[^\W\d_]))(?P<names>.+)$",
     re.IGNORECASE,
 )
 _AT_TIME = re.compile(r"\s+(?:at|um|à|a las|alle|om)\s+\d{1,2}[:.h]\d{2}.*$", re.IGNORECASE)
@@ -1019,7 +1021,7 @@ def _labelled_anywhere(blocks: list[Block], meta: Meta) -> None:
         for text in _label_items(_list_items(block)) if listed else [block.text]:
             if word_count(text) > LABELLED_WORDS:
                 continue
-            found = _POSTED_BY.match(text) or _LABEL_INLINE.search(text)
+            found = _POSTED_BY.match(text) or _LABEL_INLINE.search(text) or _bare_label(text)
             # A sentence may mention a label ("… sagte der Autor: …"); a line that starts with
             # one is a credit line even with a full stop ("Autorin: Uta Staschewski, Leiterin.").
             if found is None or ((listed or ends_sentence(text)) and found.start() > 0):
@@ -1069,6 +1071,21 @@ def _dated_byline(blocks: list[Block], index: int) -> bool:
         0 <= k < len(blocks) and blocks[k].kind == "p" and _mostly_date(blocks[k].text)
         for k in (index - 1, index + 1)
     )
+
+
+# "Autoren Jelko Djuren und Jutta Klaukien": a credit label with no colon, names after it.
+_BARE_LABEL = re.compile(
+    r"^(?:Autor|Autorin|Autoren|Author|Authors|Auteur|Auteurs|Autore|Autori)\s+(?P<names>.+)$"
+)
+
+
+def _bare_label(text: str) -> re.Match | None:
+    """_BARE_LABEL, only when every name after it looks like a person's (no sentence)."""
+    found = _BARE_LABEL.match(text)
+    if found is None:
+        return None
+    names = split_names(found["names"])
+    return found if names and all(_looks_like_person(n) for n in names) else None
 
 
 def _label_items(items: list[str]) -> list[str]:
