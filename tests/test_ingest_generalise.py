@@ -1679,3 +1679,26 @@ def test_more_credit_lines_below_the_text(line, authors):
 def test_a_label_word_opening_a_sentence_names_nobody():
     line = "Autoren wie Thomas Mann schrieben lange Sätze über das Meer."
     assert list(scrape(f"{TITLE}\n\n{BODY * 6}\n{line}\n").authors) == []
+
+
+def test_a_share_bar_under_the_headline_does_not_end_the_head():
+    """agrarheute.com: eighteen share buttons between the headline and its byline."""
+    buttons = "\n\n".join(["[Teilen](#)", "[Twittern](#)", "[Pinnen](#)", "[Mail](#)"] * 4)
+    line = "[Amelie Siekmann,](#) am Sonntag, 11.12.2022 - 05:00 [(1 Kommentar)](#)"
+    standfirst = BODY.split("\n\n")[0]
+    article = scrape(f"{TITLE}\n\n{standfirst}\n\n{buttons}\n\n{line}\n\n{BODY}")
+    assert list(article.authors) == ["Amelie Siekmann"]
+    assert article.published == dt.date(2022, 12, 11)
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Jeanne Corriveau", ["Jeanne Corriveau"]),
+        ("Hoher Sachschaden", []),  # n-land.de: a German subheading, every noun capitalised
+        ("Olympische Winterspiele", []),
+    ],
+)
+def test_a_plain_line_beside_the_date_is_a_name_only_from_a_given_name(line, authors):
+    article = scrape(f"{TITLE}\n\n{line}\n\n19. Februar 2020\n\n{BODY}")
+    assert list(article.authors) == authors

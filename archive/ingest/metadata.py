@@ -188,7 +188,11 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
     head_start = max(0, title_index - BEFORE_TITLE) if title_index >= 0 else 0
     head_end = (title_index if title_index >= 0 else 0) + HEAD_BLOCKS
     pending_by = False  # "By" alone on a line: the names are on the next
+    stretched = 0
     for index, block in enumerate(blocks):
+        if index < head_end and stretched < HEAD_FURNITURE and _button(block):
+            if meta.long_paragraphs <= STANDFIRSTS:  # share buttons above the text do not count
+                head_end, stretched = head_end + 1, stretched + 1
         if index in meta.consumed or block.kind not in _HEAD_KINDS:
             pending_by = False
             continue
@@ -233,6 +237,12 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
 
 
 _HEAD_KINDS = ("p", "title", "h2", "h3", "h4", "ul")
+HEAD_FURNITURE = 20  # button lines ("Teilen", "Twittern", "Pinnen", …) the head may stretch by
+
+
+def _button(block: Block) -> bool:
+    """A link of a word or two alone on its line: a share bar's or a menu's button."""
+    return block.link_only and block.kind == "p" and word_count(block.text) <= 2
 
 
 def _search_head_date(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
@@ -970,13 +980,20 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
         names = [
             c.strip(_EDGES)
             for c in links or [block.text]
-            if (_dated_name(c.strip(_EDGES)) and not site_name)
+            if (_dated_name(c.strip(_EDGES)) and not site_name and (links or _given_first(c)))
             or (block.link_only and _is_handle(c.strip(_EDGES)))
         ]
         if names:
             meta.authors = merge_authors(meta.authors, names[:1])
             meta.consumed[index] = ("metadata:byline", "a name beside the dateline")
             return
+
+
+def _given_first(text: str) -> bool:
+    """A plain (unlinked) name line starts with a given name: 'Will Knight', not 'Hoher
+    Sachschaden' (a German subheading, every noun capitalised)."""
+    words = text.strip(_EDGES).split()
+    return bool(words) and is_given_name(words[0])
 
 
 def _linked_names(text: str, links: list[str]) -> bool:
