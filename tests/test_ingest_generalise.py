@@ -1702,3 +1702,5 @@ def test_a_share_bar_under_the_headline_does_not_end_the_head():
 def test_a_plain_line_beside_the_date_is_a_name_only_from_a_given_name(line, authors):
     article = scrape(f"{TITLE}\n\n{line}\n\n19. Februar 2020\n\n{BODY}")
     assert list(article.authors) == authors
+    same_line = scrape(f"{TITLE}\n\n{line} 19.02.2020\n\n{BODY}")  # amnesty.de, mpimet.de
+    assert list(same_line.authors) == authors

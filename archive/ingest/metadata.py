@@ -900,7 +900,8 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     """A head line of a date and a name with no byline word: 'Bettina Kugler 19.10.2019, 05:00
     Uhr', '11.12.2019 - Amelie Loevenich', '26. September 2019 [Ulrike Stockhausen](#) [Schreibe
     einen Kommentar](#)'. The name is the segment right beside the date (or a linked name on
-    the line) and must look like a person's; the date is the dateline."""
+    the line) and must look like a person's, an unlinked one start with a given name
+    ('Pressemitteilung Aktuell 12.03.2022' is a label); the date is the dateline."""
     text = block.text
     if block.kind not in ("p", "ul", "ol") or word_count(text) > DATELINE_WORDS:
         return False
@@ -922,7 +923,8 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     names = [
         c
         for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
-        if _dated_name(c) or (c in block.link_texts and _handle_beside(c, text, span))
+        if (_dated_name(c) and (block.link_texts or _given_first(c)))
+        or (c in block.link_texts and _handle_beside(c, text, span))
     ]
     if not names:
         return False
