@@ -1704,3 +1704,16 @@ def test_a_plain_line_beside_the_date_is_a_name_only_from_a_given_name(line, aut
     assert list(article.authors) == authors
     same_line = scrape(f"{TITLE}\n\n{line} 19.02.2020\n\n{BODY}")  # amnesty.de, mpimet.de
     assert list(same_line.authors) == authors
+
+
+@pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        # gazetadopovo.com.br: the byline word glued to the link, the list's other items facts
+        ("* Por[Rodolfo Costa](#)\n* Brasília\n* 03/05/2022 21:44", ["Rodolfo Costa"]),
+        ("Por\n\n[Williams Perdomo @wperdomod](#)", ["Williams Perdomo"]),  # elnacional: account
+        ("DiCaprio spielt die Hauptrolle", []),  # "Di" glued to a capital is no byline
+    ],
+)
+def test_bylines_glued_to_their_link_or_carrying_an_account(head, authors):
+    assert list(scrape(f"{TITLE}\n\n{head}\n\n{BODY}").authors) == authors

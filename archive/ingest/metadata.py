@@ -65,7 +65,9 @@ _BY_LABELS = (
     r"作者(?=[:：])|记者(?=[:：])|記者(?=[:：])|编辑(?=[:：])|责任编辑|責任編輯|撰文(?=[:：])|文(?=[:：])"
 )
 BYLINE = re.compile(
-    rf"^[|/·•\-–—\s]{{0,6}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*[:：](?!in(?:nen)?\b))"
+    rf"^[|/·•\-–—\s]{{0,6}}(?:(?:{_BY_WORDS})(?:\s*:)?\s|(?:{_BY_LABELS})\s*[:：](?!in(?:nen)?\b)"
+    # "PorRodolfo Costa", "VonMarkus Mäser": the word glued to the linked name after it
+    r"|(?:by|von|por|par|door|przez)(?=(?-i:[A-ZÀ-ÖØ-Þ])))"
     r"\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
@@ -652,6 +654,7 @@ def looks_like_title(block: Block) -> bool:
 def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = "") -> bool:
     """Names from a byline's name part; a date on the same line (`dated`: the line's own
     text, when the names were cut from it) is the dateline too."""
+    text = _AT_HANDLE.sub("", text)  # "[Williams Perdomo @wperdomod](#)": the name's account
     nxt = _NEXT_LABEL.search(text)  # "[A](#), Datum: 03.Mär.19": the next field
     if nxt:  # "[wordpressadmin](#) | Eingetragen bei: [politics](#)": the field from its '|'
         text = text[: nxt.start()]
@@ -690,6 +693,7 @@ def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = ""
 
 
 _ROLE_AFTER_DASH = re.compile(r"\s[-–—|]\s.*$")
+_AT_HANDLE = re.compile(r"\s+@[\w.]{2,30}(?=\s|$)")
 
 
 def _unglued(block: Block, names: str) -> str:
@@ -715,6 +719,9 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     """Bylines, datelines and the site-name link line; True when the block was one."""
     text = block.text
     byline = BYLINE.match(text)  # before datelines: "| By X | April 13, 2020" names X
+    if byline and block.kind in ("ul", "ol") and block.html.count("<li>") > 1:
+        # "* Por[Rodolfo Costa](#) * Brasília * 03/05/2022 21:44": the names are one item
+        byline = BYLINE.match(_list_items(block)[0]) or byline
     segment = _BY_SEGMENT.search(text) if byline is None and len(text) <= SEARCH_MAX_LINE else None
     if segment is not None:  # "yas! | By Cara Stiles | April 13, 2020": a later field
         byline = BYLINE.match(text[segment.end() :])
