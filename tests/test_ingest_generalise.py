@@ -1079,6 +1079,35 @@ def test_a_webpage_date_the_page_shows_is_its_date():
     assert _day(article.published) == dt.date(2019, 11, 14)
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Updated Mar 12, 2020 @ 10:42 am", dt.date(2020, 3, 12)),
+        ("Stand: 05. Februar 2020", dt.date(2020, 2, 5)),
+        ("Last updated 04 Jun 2020, originally created 17 Jun 2019", dt.date(2020, 6, 4)),
+    ],
+)
+def test_an_updated_line_under_the_headline_dates_a_page_that_shows_no_other(line, expected):
+    """hellogiggles.com, finanztip.de, pythonspeed.com: the one date the page shows is its
+    update's; it wins over a date only the markup states."""
+    head = _jsonld('{"@type": "NewsArticle", "datePublished": "2019-10-15T16:59:59Z"}')
+    body = f"<h1>Die Bibliothek bleibt sonntags offen</h1><div class='timestamp'>{line}</div>"
+    assert _day(page(html_doc(head, body)).published) == expected
+
+
+def test_an_updated_line_does_not_override_the_dateline_under_the_headline():
+    body = (
+        "<h1>Die Bibliothek bleibt sonntags offen</h1><p>12. März 2020</p>"
+        "<p>Aktualisiert: 11.04.2020, 10:27</p>"
+    )
+    assert _day(page(html_doc("<title>Bibliothek</title>", body)).published) == dt.date(2020, 3, 12)
+
+
+def test_a_copyright_line_under_the_headline_dates_nothing():
+    body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>© 12.03.2020 Stadtbibliothek</p>"
+    assert page(html_doc("<title>Bibliothek</title>", body)).published is None
+
+
 def _day(value):
     return value.date() if isinstance(value, dt.datetime) else value
 

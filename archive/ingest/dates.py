@@ -157,6 +157,26 @@ def date_span(text: str) -> tuple[int, int] | None:
     return None if match is None else (match.start(), match.end())
 
 
+def updated_date(text: str) -> dt.date | None:
+    """The day an 'updated' line gives ('Updated Mar 12, 2020 @ 10:42 am', 'Stand: 28.04.2020
+    18:00 Uhr', 'Last updated 04 Jun 2020, originally created 17 Jun 2019'): the first date after
+    its mark; None for a copyright line ('© 2019 …'), a long line or one with no full date."""
+    if len(text) > SEARCH_MAX_CHARS:
+        return None
+    mark = _UPDATED.search(text)
+    if mark is None or _COPYRIGHT.match(mark.group(0)):
+        return None
+    rest = _GLUED_MONTH.sub(" ", text[mark.end() :])
+    for match in _SEARCH_RE.finditer(rest):
+        value = _read_found(match)
+        if value is not None:
+            return value
+    return None
+
+
+_COPYRIGHT = re.compile(r"(?i)©|copyright")
+
+
 def before_updated(text: str) -> str:
     """The part of a short line before its 'updated' or copyright mark: 'Published: 22:00 GMT,
     26 September 2020 | Updated: 08:39 GMT, 28 September 2020' gives the first date, 'Last

@@ -52,6 +52,7 @@ class PageMeta:
     article_published: str = ""  # article:published_time, the Open Graph article's own date
     visible_dates: set = field(default_factory=set)  # days written in the page's short texts
     head_date: object = None  # the day written nearest below the headline (or just above it)
+    head_updated: object = None  # the same for a day only an 'updated' line there shows
 
 
 def read_page_meta(tree) -> PageMeta:
@@ -121,10 +122,11 @@ def _has_time_element(tree) -> bool:
 def _visible_dates(tree, meta: PageMeta) -> None:
     """The days written in the page's short texts, and the one nearest below its first <h1>
     (a dateline under the headline), by reading the text nodes in order."""
-    from archive.ingest.dates import search_date
+    from archive.ingest.dates import search_date, updated_date
 
     body = tree.find(".//body")
     found: list[tuple[int, object]] = []
+    updated: list[tuple[int, object]] = []
     h1_at = -1
     seen = 0
     for el in (body if body is not None else tree).iter(etree.Element):  # no comments, PIs
@@ -140,14 +142,23 @@ def _visible_dates(tree, meta: PageMeta) -> None:
                     day = search_date(text)
                     if day is not None:
                         found.append((seen, day))
+                    elif (day := updated_date(text)) is not None:
+                        updated.append((seen, day))
         seen += 1
         if seen >= MAX_TEXT_NODES:
             break
     meta.visible_dates = {day for _at, day in found}
     if h1_at >= 0:
-        below = [day for at, day in found if h1_at <= at <= h1_at + HEAD_NODES_BELOW]
-        above = [day for at, day in found if h1_at - HEAD_NODES_ABOVE <= at < h1_at]
-        meta.head_date = below[0] if below else (above[-1] if above else None)
+        meta.head_date = _nearest(found, h1_at)
+        meta.head_updated = _nearest(updated, h1_at)
+
+
+def _nearest(found: list[tuple[int, object]], h1_at: int):
+    """The first day written below the headline (within HEAD_NODES_BELOW), else the last one
+    just above it (within HEAD_NODES_ABOVE); None when there is none."""
+    below = [day for at, day in found if h1_at <= at <= h1_at + HEAD_NODES_BELOW]
+    above = [day for at, day in found if h1_at - HEAD_NODES_ABOVE <= at < h1_at]
+    return below[0] if below else (above[-1] if above else None)
 
 
 def _host(url: str) -> str:
