@@ -1103,6 +1103,31 @@ def test_an_updated_line_does_not_override_the_dateline_under_the_headline():
     assert _day(page(html_doc("<title>Bibliothek</title>", body)).published) == dt.date(2020, 3, 12)
 
 
+def test_a_readers_comment_dates_not_the_article():
+    """muffinrezept.net, fifplay.com: htmldate takes the first comment's day, which the page
+    shows only there; the article itself shows none."""
+    comments = "".join(
+        f"<li class='comment' id='comment-{i}'><div class='comment-meta'><a>Juli {i}, 2013 um"
+        f" 2:33 pm</a></div><p>Lecker, danke für das Rezept!</p></li>"
+        for i in range(20, 23)
+    )
+    html = html_doc("<title>Muffin Grundrezept</title>", "<h1>Muffin Grundrezept</h1>")
+    html = html.replace("</body>", f"<div id='comments'><ol>{comments}</ol></div></body>")
+    assert page(html).published is None
+
+
+@pytest.mark.parametrize(
+    ("file", "day"),
+    [
+        ("1337kultur.de.picard.html", None),  # a podcast page; only its comments are dated
+        ("fifplay.com.settings.html", None),
+        ("energiezukunft.eu.bioenergie.html", dt.date(2022, 11, 29)),  # not the comment's day
+    ],
+)
+def test_real_pages_whose_comments_are_dated(file, day):
+    assert _day(page(dev_page(file).decode("utf-8")).published) == day
+
+
 def test_a_copyright_line_under_the_headline_dates_nothing():
     body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>© 12.03.2020 Stadtbibliothek</p>"
     assert page(html_doc("<title>Bibliothek</title>", body)).published is None
