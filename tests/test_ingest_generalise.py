@@ -1128,6 +1128,62 @@ def test_real_pages_whose_comments_are_dated(file, day):
     assert _day(page(dev_page(file).decode("utf-8")).published) == day
 
 
+def test_a_stated_utc_time_a_day_off_the_shown_day_is_the_same_moment():
+    """twincities.com: '2023-11-09T05:30:59Z' is the evening of 8 November in Minnesota, the
+    day the page shows for the story; 9 November is shown too, for another story."""
+    from archive.ingest.html import _shown_day
+    from archive.ingest.pagemeta import PageMeta
+
+    meta = PageMeta(visible_dates={dt.date(2023, 11, 8), dt.date(2023, 11, 9)})
+    utc = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.timezone.utc)
+    assert _shown_day(dt.date(2023, 11, 8), meta, utc) == dt.date(2023, 11, 8)
+    local = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert _shown_day(dt.date(2023, 11, 8), meta, local) == local  # the outlet's own day
+
+
+@pytest.mark.parametrize(
+    ("line", "other"),
+    [
+        ("11/01/2021", dt.date(2021, 11, 1)),
+        ("Publié le 04/05/2022 à 22h03", dt.date(2022, 4, 5)),
+        ("11.01.2021", None),  # dots: always day first
+        ("13/01/2021", None),  # 13 is no month
+        ("05/05/2021", None),  # the same either way
+    ],
+)
+def test_a_slash_date_may_be_read_month_first(line, other):
+    from archive.ingest.dates import month_first
+
+    assert month_first(line) == other
+
+
+def test_a_slash_date_read_month_first_is_the_markups_date():
+    """motor.at: '11/01/2021' under the headline, article:published_time 1 November."""
+    from archive.ingest.html import _page_date
+    from archive.ingest.pagemeta import PageMeta
+
+    meta = PageMeta(
+        visible_dates={dt.date(2021, 1, 11)},
+        other_readings={dt.date(2021, 11, 1)},
+        head_date=dt.date(2021, 1, 11),
+        article_published="2021-11-01T04:00:14Z",
+    )
+    assert _page_date(dt.date(2021, 11, 1), meta, "") == dt.date(2021, 11, 1)
+    meta.other_readings = set()
+    assert _page_date(dt.date(2021, 11, 1), meta, "") == dt.date(2021, 1, 11)
+
+
+@pytest.mark.parametrize(
+    ("file", "day"),
+    [
+        ("twincities.com-mayor.html", dt.date(2023, 11, 8)),
+        ("motor.at-elektroroller.html", dt.date(2021, 11, 1)),
+    ],
+)
+def test_real_pages_whose_markup_tells_the_shown_day(file, day):
+    assert _day(page(dev_page(file).decode("utf-8")).published) == day
+
+
 def test_a_copyright_line_under_the_headline_dates_nothing():
     body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>© 12.03.2020 Stadtbibliothek</p>"
     assert page(html_doc("<title>Bibliothek</title>", body)).published is None

@@ -144,6 +144,21 @@ def search_date(text: str) -> dt.date | None:
     return None
 
 
+def month_first(text: str) -> dt.date | None:
+    """The other reading of a line's first date when it is a slash date whose two first
+    numbers may both be the month ('11/01/2021': 11 January as search_date reads it, or
+    1 November as an American page means it); None for any other line. Dots are always day
+    first ('11.01.2021')."""
+    text = _GLUED_MONTH.sub(" ", before_updated(text))
+    match = _SEARCH_RE.search(text) if text else None
+    if match is None or not match["numeric"] or "/" not in match["numeric"]:
+        return None
+    d, m, y = (int(n) for n in re.findall(r"\d+", match["numeric"]))
+    if d > 12 or m > 12 or d == m:
+        return None
+    return _valid(y + 2000 if y < 100 else y, d, m)
+
+
 # "[Shana Nys Dambrot](#)November 6, 2023": a name and a month word run together once the
 # link is gone; a capital after a small letter, then a month-length word and a day.
 _GLUED_MONTH = re.compile(r"(?<=[a-zß-ÿ])(?=[A-Z][a-z]{2,9}\.?\s{1,2}\d)")

@@ -264,12 +264,19 @@ def _page_date(value, page: PageMeta, url: str):
     the one date the page shows its reader for the story (hellogiggles.com, realsimple.com,
     finanztip.de, pythonspeed.com). The scrape's head reading does the same ('Stand: …' when
     nothing else is). On ingest-dev: same day 624 -> 629, wrong 63 -> 60, nothing lost; no
-    date-less page has such a line under its headline."""
+    date-less page has such a line under its headline.
+
+    A slash date whose first two numbers may both be the month ('11/01/2021', read day first
+    as 11 January) shows htmldate's date when that is its other reading (1 November, as
+    motor.at's article:published_time has it): the markup tells which the page means.
+    On ingest-dev: one page right (motor.at), none lost."""
     stated = parse_loose(page.article_published or page.published)
     if value is not None:
         day = _day(value)
         if day in page.visible_dates or any(f.format(d=day) in url for f in _URL_DATES):
             return _shown_day(value, page, stated)
+        if day in page.other_readings:  # '11/01/2021' on the page, 1 November in its markup
+            return value
     if page.head_date is not None:
         return page.head_date
     if page.head_updated is not None:
@@ -286,13 +293,22 @@ def _page_date(value, page: PageMeta, url: str):
 def _shown_day(value, page: PageMeta, stated):
     """htmldate's date, shown on the page; but the dateline under the headline when it is
     one day off (the same story's time in another zone), or the article's stated
-    published time when the page shows that day too and htmldate took another."""
+    published time when the page shows that day too and htmldate took another. Not a
+    stated time in UTC one day off htmldate's shown day: that is the same moment, written
+    in UTC, of a story the outlet dates by its own zone ('2023-11-09T05:30:59Z' of a
+    twincities.com story the page dates Nov 8, which also shows Nov 9 for another story)."""
     day, head = _day(value), page.head_date
     if head is not None and abs((head - day).days) == 1:
         return head
     if stated is not None and _day(stated) != day and _day(stated) in page.visible_dates:
-        return stated
+        if not (_in_utc(stated) and abs((_day(stated) - day).days) == 1):
+            return stated
     return value
+
+
+def _in_utc(value) -> bool:
+    """A time written with a zero offset ('…Z', '…+00:00'): in UTC, not the outlet's zone."""
+    return isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0)
 
 
 def _day_off(visible: set, markup: tuple) -> dt.date | None:

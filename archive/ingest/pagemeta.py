@@ -51,6 +51,7 @@ class PageMeta:
     stated: bool = False  # the page states a publication date in its markup
     article_published: str = ""  # article:published_time, the Open Graph article's own date
     visible_dates: set = field(default_factory=set)  # days written in the page's short texts
+    other_readings: set = field(default_factory=set)  # '11/01/2021' read month first
     head_date: object = None  # the day written nearest below the headline (or just above it)
     head_updated: object = None  # the same for a day only an 'updated' line there shows
 
@@ -122,11 +123,12 @@ def _has_time_element(tree) -> bool:
 def _visible_dates(tree, meta: PageMeta) -> None:
     """The days written in the page's short texts, and the one nearest below its first <h1>
     (a dateline under the headline), by reading the text nodes in order."""
-    from archive.ingest.dates import search_date, updated_date
+    from archive.ingest.dates import month_first, search_date, updated_date
 
     body = tree.find(".//body")
     found: list[tuple[int, object]] = []
     updated: list[tuple[int, object]] = []
+    other_readings: set = set()
     h1_at = -1
     seen = 0
     for el in (body if body is not None else tree).iter(etree.Element):  # no comments, PIs
@@ -143,12 +145,15 @@ def _visible_dates(tree, meta: PageMeta) -> None:
                     if day is not None:
                         if not _in_comment(owner if owner is not None else el.getparent()):
                             found.append((seen, day))
+                            if "/" in text and (other := month_first(text)) is not None:
+                                other_readings.add(other)
                     elif (day := updated_date(text)) is not None:
                         updated.append((seen, day))
         seen += 1
         if seen >= MAX_TEXT_NODES:
             break
     meta.visible_dates = {day for _at, day in found}
+    meta.other_readings = other_readings - meta.visible_dates
     if h1_at >= 0:
         meta.head_date = _nearest(found, h1_at)
         meta.head_updated = _nearest(updated, h1_at)
