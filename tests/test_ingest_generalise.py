@@ -1184,6 +1184,20 @@ def test_real_pages_whose_markup_tells_the_shown_day(file, day):
     assert _day(page(dev_page(file).decode("utf-8")).published) == day
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("macbacchi28.09.1912:44 hallo, hat jemand", dt.date(2019, 9, 28)),  # a forum's post
+        ("28.09.1912:44", dt.date(2019, 9, 28)),
+        ("28.09.2019 12:44", dt.date(2019, 9, 28)),
+    ],
+)
+def test_a_two_digit_year_run_into_the_time_is_no_four_digit_year(line, expected):
+    """A forum thread (ingest-dev's d43f330c….html): a post's '28.09.19' and '12:44' run
+    together once the markup is gone were read as 28 September 1912."""
+    assert search_date(line) == expected
+
+
 def test_a_copyright_line_under_the_headline_dates_nothing():
     body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>© 12.03.2020 Stadtbibliothek</p>"
     assert page(html_doc("<title>Bibliothek</title>", body)).published is None

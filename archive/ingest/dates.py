@@ -94,12 +94,13 @@ _SHORT_MONTH = (
     r"mrt)"
 )
 # A year may run into the next date: WordPress writes "28. Juli 201928. Juli 2019" (published
-# and modified side by side), so a four-digit year needs no boundary after it.
+# and modified side by side), so a four-digit year needs no boundary after it. But never a
+# time: "28.09.1912:44" is a forum post's "28.09.19" run into "12:44", not a day in 1912.
 _SEARCH_RE = re.compile(
     rf"""(?<![\d.])(?:
         (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
       | (?P<cjk>\d{{4}}\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일]?)
-      | (?P<numeric>\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?(?:\d{{4}}|\d{{2}}(?![\d:])))
+      | (?P<numeric>\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?(?:\d{{4}}(?!:\d)|\d{{2}}(?![\d:])|\d{{2}}(?=\d{{1,2}}:\d{{2}}(?!\d))))
       | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th|er|\.|º)?\s{{1,2}}(?:de\s)?{_WORD_MONTH},?\s{{1,2}}
                (?:de\s)?\d{{4}})
       | (?P<mdy>{_WORD_MONTH}\s{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?\s{{1,2}}\d{{4}})
