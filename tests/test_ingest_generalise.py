@@ -1072,6 +1072,19 @@ def test_an_articles_date_only_the_markup_states_is_its_date():
     assert _day(article.published) == dt.date(2019, 11, 14)
 
 
+def test_an_open_graph_date_beside_a_webpages_json_ld_is_no_date():
+    """selbstversorger.de, financescout24.de: Yoast writes article:published_time and a
+    WebPage (or FAQPage) JSON-LD for every page; the page shows no date."""
+    og = "<meta property='article:published_time' content='2021-09-08T09:30:24+00:00'>"
+    body = "<h1>Wie viele Eier legt ein Huhn?</h1>"
+    for kind in ("WebPage", "FAQPage"):
+        head = og + _jsonld(f'{{"@graph": [{{"@type": "WebSite"}}, {{"@type": "{kind}"}}]}}')
+        assert page(html_doc(head, body)).published is None
+    head = og + _jsonld('{"@graph": [{"@type": "WebPage"}, {"@type": "Article"}]}')
+    assert _day(page(html_doc(head, body)).published) == dt.date(2021, 9, 8)
+    assert _day(page(html_doc(og, body)).published) == dt.date(2021, 9, 8)  # no JSON-LD
+
+
 def test_a_webpage_date_the_page_shows_is_its_date():
     head = _jsonld('{"@type": "WebPage", "datePublished": "2019-11-14T13:51:06+00:00"}')
     body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>14. November 2019</p>"

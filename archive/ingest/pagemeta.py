@@ -50,6 +50,8 @@ class PageMeta:
     page_published: str = ""  # JSON-LD datePublished of a WebPage only
     stated: bool = False  # the page states a publication date in its markup
     article_published: str = ""  # article:published_time, the Open Graph article's own date
+    page_typed: bool = False  # its JSON-LD describes a web page (WebPage, FAQPage, …)
+    article_typed: bool = False  # … or an article (Article, NewsArticle, BlogPosting, …)
     visible_dates: set = field(default_factory=set)  # days written in the page's short texts
     other_readings: set = field(default_factory=set)  # '11/01/2021' read month first
     head_date: object = None  # the day written nearest below the headline (or just above it)
@@ -207,7 +209,10 @@ def _read_jsonld(text: str, meta: PageMeta) -> None:
     except ValueError:
         return
     for obj in _objects(data):
-        if _types(obj) & _ARTICLE_TYPES:
+        types = _types(obj)
+        meta.page_typed = meta.page_typed or any(t.endswith("page") for t in types)
+        meta.article_typed = meta.article_typed or bool(types & _ARTICLE_TYPES - {"webpage"})
+        if types & _ARTICLE_TYPES:
             _read_article(obj, meta)
 
 
