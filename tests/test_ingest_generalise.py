@@ -1148,7 +1148,7 @@ def test_a_stated_utc_time_a_day_off_the_shown_day_is_the_same_moment():
     from archive.ingest.pagemeta import PageMeta
 
     meta = PageMeta(visible_dates={dt.date(2023, 11, 8), dt.date(2023, 11, 9)})
-    utc = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.timezone.utc)
+    utc = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.UTC)
     assert _shown_day(dt.date(2023, 11, 8), meta, utc) == dt.date(2023, 11, 8)
     local = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     assert _shown_day(dt.date(2023, 11, 8), meta, local) == local  # the outlet's own day

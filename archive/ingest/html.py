@@ -305,10 +305,14 @@ def _shown_day(value, page: PageMeta, stated):
     day, head = _day(value), page.head_date
     if head is not None and abs((head - day).days) == 1:
         return head
-    if stated is not None and _day(stated) != day and _day(stated) in page.visible_dates:
-        if not (_in_utc(stated) and abs((_day(stated) - day).days) == 1):
-            return stated
+    other_day = stated is not None and _day(stated) != day
+    if other_day and _day(stated) in page.visible_dates and not _same_moment(stated, day):
+        return stated
     return value
+
+
+def _same_moment(stated, day: dt.date) -> bool:
+    return _in_utc(stated) and abs((_day(stated) - day).days) == 1
 
 
 def _in_utc(value) -> bool:

@@ -165,7 +165,9 @@ def _visible_dates(tree, meta: PageMeta) -> None:
 # 'commentlist', 'kb-comment', 'allShareBarCommentsListComment', 'kommentar-datum'). Not a
 # mark that only says whether comments are open or how many there are.
 _COMMENT_MARK = re.compile(r"(?i)comment|kommentar")
-_NOT_COMMENT_MARK = re.compile(r"(?i)open|closed|count|link|number|icon|toggle|respond|(?:^|[-_])no")
+_NOT_COMMENT_MARK = re.compile(
+    r"(?i)open|closed|count|link|number|icon|toggle|respond|(?:^|[-_])no"
+)
 COMMENT_DEPTH = 8  # elements up from a date's text looked at for a comment's mark
 
 
