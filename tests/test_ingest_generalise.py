@@ -1072,11 +1072,148 @@ def test_an_articles_date_only_the_markup_states_is_its_date():
     assert _day(article.published) == dt.date(2019, 11, 14)
 
 
+def test_an_open_graph_date_beside_a_webpages_json_ld_is_no_date():
+    """selbstversorger.de, financescout24.de: Yoast writes article:published_time and a
+    WebPage (or FAQPage) JSON-LD for every page; the page shows no date."""
+    og = "<meta property='article:published_time' content='2021-09-08T09:30:24+00:00'>"
+    body = "<h1>Wie viele Eier legt ein Huhn?</h1>"
+    for kind in ("WebPage", "FAQPage"):
+        head = og + _jsonld(f'{{"@graph": [{{"@type": "WebSite"}}, {{"@type": "{kind}"}}]}}')
+        assert page(html_doc(head, body)).published is None
+    head = og + _jsonld('{"@graph": [{"@type": "WebPage"}, {"@type": "Article"}]}')
+    assert _day(page(html_doc(head, body)).published) == dt.date(2021, 9, 8)
+    assert _day(page(html_doc(og, body)).published) == dt.date(2021, 9, 8)  # no JSON-LD
+
+
 def test_a_webpage_date_the_page_shows_is_its_date():
     head = _jsonld('{"@type": "WebPage", "datePublished": "2019-11-14T13:51:06+00:00"}')
     body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>14. November 2019</p>"
     article = page(html_doc(head, body))
     assert _day(article.published) == dt.date(2019, 11, 14)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Updated Mar 12, 2020 @ 10:42 am", dt.date(2020, 3, 12)),
+        ("Stand: 05. Februar 2020", dt.date(2020, 2, 5)),
+        ("Last updated 04 Jun 2020, originally created 17 Jun 2019", dt.date(2020, 6, 4)),
+    ],
+)
+def test_an_updated_line_under_the_headline_dates_a_page_that_shows_no_other(line, expected):
+    """hellogiggles.com, finanztip.de, pythonspeed.com: the one date the page shows is its
+    update's; it wins over a date only the markup states."""
+    head = _jsonld('{"@type": "NewsArticle", "datePublished": "2019-10-15T16:59:59Z"}')
+    body = f"<h1>Die Bibliothek bleibt sonntags offen</h1><div class='timestamp'>{line}</div>"
+    assert _day(page(html_doc(head, body)).published) == expected
+
+
+def test_an_updated_line_does_not_override_the_dateline_under_the_headline():
+    body = (
+        "<h1>Die Bibliothek bleibt sonntags offen</h1><p>12. März 2020</p>"
+        "<p>Aktualisiert: 11.04.2020, 10:27</p>"
+    )
+    assert _day(page(html_doc("<title>Bibliothek</title>", body)).published) == dt.date(2020, 3, 12)
+
+
+def test_a_readers_comment_dates_not_the_article():
+    """muffinrezept.net, fifplay.com: htmldate takes the first comment's day, which the page
+    shows only there; the article itself shows none."""
+    comments = "".join(
+        f"<li class='comment' id='comment-{i}'><div class='comment-meta'><a>Juli {i}, 2013 um"
+        f" 2:33 pm</a></div><p>Lecker, danke für das Rezept!</p></li>"
+        for i in range(20, 23)
+    )
+    html = html_doc("<title>Muffin Grundrezept</title>", "<h1>Muffin Grundrezept</h1>")
+    html = html.replace("</body>", f"<div id='comments'><ol>{comments}</ol></div></body>")
+    assert page(html).published is None
+
+
+@pytest.mark.parametrize(
+    ("file", "day"),
+    [
+        ("1337kultur.de.picard.html", None),  # a podcast page; only its comments are dated
+        ("fifplay.com.settings.html", None),
+        ("energiezukunft.eu.bioenergie.html", dt.date(2022, 11, 29)),  # not the comment's day
+    ],
+)
+def test_real_pages_whose_comments_are_dated(file, day):
+    assert _day(page(dev_page(file).decode("utf-8")).published) == day
+
+
+def test_a_stated_utc_time_a_day_off_the_shown_day_is_the_same_moment():
+    """twincities.com: '2023-11-09T05:30:59Z' is the evening of 8 November in Minnesota, the
+    day the page shows for the story; 9 November is shown too, for another story."""
+    from archive.ingest.html import _shown_day
+    from archive.ingest.pagemeta import PageMeta
+
+    meta = PageMeta(visible_dates={dt.date(2023, 11, 8), dt.date(2023, 11, 9)})
+    utc = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.UTC)
+    assert _shown_day(dt.date(2023, 11, 8), meta, utc) == dt.date(2023, 11, 8)
+    local = dt.datetime(2023, 11, 9, 5, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert _shown_day(dt.date(2023, 11, 8), meta, local) == local  # the outlet's own day
+
+
+@pytest.mark.parametrize(
+    ("line", "other"),
+    [
+        ("11/01/2021", dt.date(2021, 11, 1)),
+        ("Publié le 04/05/2022 à 22h03", dt.date(2022, 4, 5)),
+        ("11.01.2021", None),  # dots: always day first
+        ("13/01/2021", None),  # 13 is no month
+        ("05/05/2021", None),  # the same either way
+    ],
+)
+def test_a_slash_date_may_be_read_month_first(line, other):
+    from archive.ingest.dates import month_first
+
+    assert month_first(line) == other
+
+
+def test_a_slash_date_read_month_first_is_the_markups_date():
+    """motor.at: '11/01/2021' under the headline, article:published_time 1 November."""
+    from archive.ingest.html import _page_date
+    from archive.ingest.pagemeta import PageMeta
+
+    meta = PageMeta(
+        visible_dates={dt.date(2021, 1, 11)},
+        other_readings={dt.date(2021, 11, 1)},
+        head_date=dt.date(2021, 1, 11),
+        article_published="2021-11-01T04:00:14Z",
+    )
+    assert _page_date(dt.date(2021, 11, 1), meta, "") == dt.date(2021, 11, 1)
+    meta.other_readings = set()
+    assert _page_date(dt.date(2021, 11, 1), meta, "") == dt.date(2021, 1, 11)
+
+
+@pytest.mark.parametrize(
+    ("file", "day"),
+    [
+        ("twincities.com-mayor.html", dt.date(2023, 11, 8)),
+        ("motor.at-elektroroller.html", dt.date(2021, 11, 1)),
+    ],
+)
+def test_real_pages_whose_markup_tells_the_shown_day(file, day):
+    assert _day(page(dev_page(file).decode("utf-8")).published) == day
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("macbacchi28.09.1912:44 hallo, hat jemand", dt.date(2019, 9, 28)),  # a forum's post
+        ("28.09.1912:44", dt.date(2019, 9, 28)),
+        ("28.09.2019 12:44", dt.date(2019, 9, 28)),
+    ],
+)
+def test_a_two_digit_year_run_into_the_time_is_no_four_digit_year(line, expected):
+    """A forum thread (ingest-dev's d43f330c….html): a post's '28.09.19' and '12:44' run
+    together once the markup is gone were read as 28 September 1912."""
+    assert search_date(line) == expected
+
+
+def test_a_copyright_line_under_the_headline_dates_nothing():
+    body = "<h1>Die Bibliothek bleibt sonntags offen</h1><p>© 12.03.2020 Stadtbibliothek</p>"
+    assert page(html_doc("<title>Bibliothek</title>", body)).published is None
 
 
 def _day(value):

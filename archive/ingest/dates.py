@@ -94,12 +94,14 @@ _SHORT_MONTH = (
     r"mrt)"
 )
 # A year may run into the next date: WordPress writes "28. Juli 201928. Juli 2019" (published
-# and modified side by side), so a four-digit year needs no boundary after it.
+# and modified side by side), so a four-digit year needs no boundary after it. But never a
+# time: "28.09.1912:44" is a forum post's "28.09.19" run into "12:44", not a day in 1912.
 _SEARCH_RE = re.compile(
     rf"""(?<![\d.])(?:
         (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
       | (?P<cjk>\d{{4}}\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일]?)
-      | (?P<numeric>\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?(?:\d{{4}}|\d{{2}}(?![\d:])))
+      | (?P<numeric>\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?
+               (?:\d{{4}}(?!:\d)|\d{{2}}(?![\d:])|\d{{2}}(?=\d{{1,2}}:\d{{2}}(?!\d))))
       | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th|er|\.|º)?\s{{1,2}}(?:de\s)?{_WORD_MONTH},?\s{{1,2}}
                (?:de\s)?\d{{4}})
       | (?P<mdy>{_WORD_MONTH}\s{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?\s{{1,2}}\d{{4}})
@@ -144,6 +146,21 @@ def search_date(text: str) -> dt.date | None:
     return None
 
 
+def month_first(text: str) -> dt.date | None:
+    """The other reading of a line's first date when it is a slash date whose two first
+    numbers may both be the month ('11/01/2021': 11 January as search_date reads it, or
+    1 November as an American page means it); None for any other line. Dots are always day
+    first ('11.01.2021')."""
+    text = _GLUED_MONTH.sub(" ", before_updated(text))
+    match = _SEARCH_RE.search(text) if text else None
+    if match is None or not match["numeric"] or "/" not in match["numeric"]:
+        return None
+    d, m, y = (int(n) for n in re.findall(r"\d+", match["numeric"]))
+    if d > 12 or m > 12 or d == m:
+        return None
+    return _valid(y + 2000 if y < 100 else y, d, m)
+
+
 # "[Shana Nys Dambrot](#)November 6, 2023": a name and a month word run together once the
 # link is gone; a capital after a small letter, then a month-length word and a day.
 _GLUED_MONTH = re.compile(r"(?<=[a-zß-ÿ])(?=[A-Z][a-z]{2,9}\.?\s{1,2}\d)")
@@ -155,6 +172,26 @@ def date_span(text: str) -> tuple[int, int] | None:
     text = before_updated(text)
     match = _SEARCH_RE.search(text) if text else None
     return None if match is None else (match.start(), match.end())
+
+
+def updated_date(text: str) -> dt.date | None:
+    """The day an 'updated' line gives ('Updated Mar 12, 2020 @ 10:42 am', 'Stand: 28.04.2020
+    18:00 Uhr', 'Last updated 04 Jun 2020, originally created 17 Jun 2019'): the first date after
+    its mark; None for a copyright line ('© 2019 …'), a long line or one with no full date."""
+    if len(text) > SEARCH_MAX_CHARS:
+        return None
+    mark = _UPDATED.search(text)
+    if mark is None or _COPYRIGHT.match(mark.group(0)):
+        return None
+    rest = _GLUED_MONTH.sub(" ", text[mark.end() :])
+    for match in _SEARCH_RE.finditer(rest):
+        value = _read_found(match)
+        if value is not None:
+            return value
+    return None
+
+
+_COPYRIGHT = re.compile(r"(?i)©|copyright")
 
 
 def before_updated(text: str) -> str:
