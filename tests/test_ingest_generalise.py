@@ -1638,7 +1638,10 @@ def test_a_gender_inclusive_label_is_a_label_not_a_name(label):
     ("tail", "authors"),
     [
         # lemire.me: the post's footer, a label heading and the name as a smaller one
-        ("## Published by\n\n### Daniel Lemire\n\nA computer science professor.", ["Daniel Lemire"]),
+        (
+            "## Published by\n\n### Daniel Lemire\n\nA computer science professor.",
+            ["Daniel Lemire"],
+        ),
         # emacspeak.blogspot.com: Blogger's footer, one field a line
         ("Posted by\n\n[T. V. Raman](#)\n\nat 2:33 PM", ["T. V. Raman"]),
         # rosalux.de: an author box, the name's comma in bold
@@ -1758,11 +1761,17 @@ def test_a_short_byline_beside_its_own_date_line_below_the_text():
     ("head", "body"),
     [
         # Yoast SEO's Twitter fields (frolleinherr.com)
-        ('<meta name="twitter:label1" content="Verfasst von">'
-         '<meta name="twitter:data1" content="Karoline Herr">', ""),
+        (
+            '<meta name="twitter:label1" content="Verfasst von">'
+            '<meta name="twitter:data1" content="Karoline Herr">',
+            "",
+        ),
         # WordPress's hCard under the headline (grossefragen.wordpress.com)
-        ("", '<span class="byline">von <span class="author vcard"><a class="url fn n" '
-             'href="/author/kh/">Karoline Herr</a></span></span>'),
+        (
+            "",
+            '<span class="byline">von <span class="author vcard"><a class="url fn n" '
+            'href="/author/kh/">Karoline Herr</a></span></span>',
+        ),
         # schema.org microdata
         ("", '<div itemprop="author" itemscope><span itemprop="name">Karoline Herr</span></div>'),
     ],
@@ -1772,8 +1781,13 @@ def test_the_author_the_pages_markup_marks_is_read(head, body):
         '<ol class="comment-list"><li><div class="comment-author vcard"><cite class="fn">'
         "Hans Leser</cite></div><p>Schöner Beitrag!</p></li></ol>"
     )
-    article = page(html_doc(f"<title>Neue Regeln für den Winter</title>{head}",
-                            f"<h1>Neue Regeln für den Winter</h1>{body}") + comments)
+    article = page(
+        html_doc(
+            f"<title>Neue Regeln für den Winter</title>{head}",
+            f"<h1>Neue Regeln für den Winter</h1>{body}",
+        )
+        + comments
+    )
     assert article.authors == ["Karoline Herr"]
 
 

@@ -83,7 +83,9 @@ _BY_ON_DATE = re.compile(
     re.IGNORECASE,
 )
 # An interview's credit line; a headline "Interview: Der Minister spricht" is no name.
-_INTERVIEW_BY = re.compile(r"^[*_\s]{0,3}(?:interview|entretien|entrevista)\s*:\s*(?P<names>.+)$", re.I)
+_INTERVIEW_BY = re.compile(
+    r"^[*_\s]{0,3}(?:interview|entretien|entrevista)\s*:\s*(?P<names>.+)$", re.I
+)
 # A byline as a later field of a head line: "yas! | By Cara Stiles | April 13, 2020".
 _BY_SEGMENT = re.compile(rf"\s[|•·]\s*(?=(?:{_BY_WORDS})(?:\s*:)?\s)", re.IGNORECASE)
 _BY_ALONE = re.compile(rf"^[|/·•\-–—\s]{{0,3}}(?:{_BY_WORDS}|{_BY_LABELS})\s*:?$", re.IGNORECASE)
@@ -192,14 +194,19 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
     pending_by = False  # "By" alone on a line: the names are on the next
     stretched = 0
     for index, block in enumerate(blocks):
-        if index < head_end and stretched < HEAD_FURNITURE and _button(block):
-            if meta.long_paragraphs <= STANDFIRSTS:  # share buttons above the text do not count
-                head_end, stretched = head_end + 1, stretched + 1
+        # share buttons between the headline and the text do not count
+        above_text = meta.long_paragraphs <= STANDFIRSTS
+        if index < head_end and stretched < HEAD_FURNITURE and above_text and _button(block):
+            head_end, stretched = head_end + 1, stretched + 1
         if index in meta.consumed or block.kind not in _HEAD_KINDS:
             pending_by = False
             continue
         if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
-            meta.long_paragraphs += block.kind not in ("h2", "h3", "h4")  # a long heading: a standfirst
+            meta.long_paragraphs += block.kind not in (
+                "h2",
+                "h3",
+                "h4",
+            )  # a long heading: a standfirst
         if index > title_index >= 0 and _ends_head(block, meta) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
@@ -732,9 +739,12 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
     if _read_linked_byline(block, meta, index):  # "Veröffentlicht am … von [Heiko](#)"
         return True
     interview = _INTERVIEW_BY.match(text)  # "[Interview: Julia Lauter](#)": the interviewer
-    if interview and _looks_like_person(interview["names"].strip(_EDGES)):
-        if _read_names(interview["names"], meta, index, "metadata:byline"):
-            return True
+    if (
+        interview
+        and _looks_like_person(interview["names"].strip(_EDGES))
+        and _read_names(interview["names"], meta, index, "metadata:byline")
+    ):
+        return True
     inline = _LABEL_INLINE.search(text) if len(text) <= SEARCH_MAX_LINE else None
     if inline and _read_names(inline["names"], meta, index, "metadata:byline"):
         if meta.published is None and meta.known_date is None:
@@ -742,11 +752,15 @@ def _read_head_line(block: Block, meta: Meta, index: int) -> bool:
         return True
     if _read_dated_names(block, meta, index, first=True):
         return True  # "11.12.2019 - Amelie Loevenich": a dateline that also names the author
+    # "Posted in [Datenschutz](#) by damianduchamps on August 3, 2019"
     by_on = _BY_ON_DATE.search(text) if word_count(text) <= DATELINE_WORDS else None
-    if by_on and date_span(text[by_on.end() :]) is not None:
-        # "Posted in [Datenschutz](#) by damianduchamps on August 3, 2019"
-        if _read_names(by_on["names"], meta, index, "metadata:byline", dated=text[by_on.end() :]):
-            return True
+    dated = text[by_on.end() :] if by_on else ""
+    if (
+        by_on
+        and date_span(dated) is not None
+        and _read_names(by_on["names"], meta, index, "metadata:byline", dated=dated)
+    ):
+        return True
     found = find_dateline(text) if block.kind in ("p", "title") else None
     if (
         found is not None
