@@ -295,7 +295,8 @@ def test_the_sites_own_publisher_is_an_organisation_not_a_person():
             f"<title>Library</title><meta name='author' content='{author}'>"
             f"<meta property='og:url' content='{url}'>"
         )
-        article = page(html_doc(head, "<h1>Library to stay open</h1>"))
+        # the byline shown under the headline (a name the page never shows is no credit)
+        article = page(html_doc(head, f"<h1>Library to stay open</h1><p>{author}</p>"))
         return article.authors, article.organisations
 
     assert credits("Deutsches Rotes Kreuz", "https://www.drk.de/a") == (
@@ -318,7 +319,8 @@ def test_a_blogs_author_named_like_the_blog_is_kept_and_the_site_as_author_is_no
             f"<title>Library</title><meta name='author' content='{author}'>"
             f"<meta property='og:url' content='{url}'>"
         )
-        return page(html_doc(head, "<h1>Library to stay open</h1>")).authors
+        body = f"<h1>Library to stay open</h1><p>{author}</p>"  # the byline, shown
+        return page(html_doc(head, body)).authors
 
     assert authors("Wolfgang Schmale", "https://wolfgangschmale.eu/x/") == ["Wolfgang Schmale"]
     assert authors("Tagesschau", "https://www.tagesschau.de/x.html") == []
@@ -1407,7 +1409,9 @@ def test_initials_keep_their_stops():
 
 def test_initials_keep_their_stops_in_a_meta_tag():
     head = '<meta name="author" content="T. V. Raman"><title>Meta</title>'
-    assert page(html_doc(head, "<h1>Meta</h1>")).authors == ["T. V. Raman"]
+    assert page(html_doc(head, "<h1>Meta</h1><p>Posted by T. V. Raman</p>")).authors == [
+        "T. V. Raman"
+    ]
 
 
 def test_an_imprint_in_the_author_tag_names_no_place():
@@ -1781,10 +1785,12 @@ def test_the_author_the_pages_markup_marks_is_read(head, body):
         '<ol class="comment-list"><li><div class="comment-author vcard"><cite class="fn">'
         "Hans Leser</cite></div><p>Schöner Beitrag!</p></li></ol>"
     )
+    # the page shows the name somewhere (a name only the markup gives is no credit)
+    about = "<aside><p>Über die Autorin: Karoline Herr schreibt über Technik.</p></aside>"
     article = page(
         html_doc(
             f"<title>Neue Regeln für den Winter</title>{head}",
-            f"<h1>Neue Regeln für den Winter</h1>{body}",
+            f"<h1>Neue Regeln für den Winter</h1>{body}{about}",
         )
         + comments
     )
@@ -1868,3 +1874,14 @@ def test_a_plain_line_beside_the_date_is_a_name_only_from_a_given_name(line, aut
 )
 def test_bylines_glued_to_their_link_or_carrying_an_account(head, authors):
     assert list(scrape(f"{TITLE}\n\n{head}\n\n{BODY}").authors) == authors
+
+
+@pytest.mark.parametrize(
+    ("shown", "authors"), [("", []), ("<p>Von Heinz Hahn</p>", ["Heinz Hahn"])]
+)
+def test_a_meta_tags_author_the_page_never_shows_is_no_credit(shown, authors):
+    """singapur-reiseinfo.de, blinker.de and others: `<meta name="author">` names the site's
+    owner or its agency; the page shows no byline. A name the page shows is credited."""
+    head = '<title>Reise ABC für Singapur</title><meta name="author" content="Heinz Hahn">'
+    article = page(html_doc(head, f"<h1>Reise ABC für Singapur</h1>{shown}"))
+    assert article.authors == authors

@@ -26,7 +26,7 @@ def article_html(n: int, *, title: str = "", words: str = WORDS) -> bytes:
         f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
         f"<meta name='author' content='Ann Writer'>"
         f"<meta property='article:published_time' content='2023-05-0{1 + n % 9}'></head>"
-        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+        f"<body><article><h1>{title}</h1><p>By Ann Writer</p>{paragraphs}</article></body></html>"
     ).encode()
 
 
