@@ -1684,6 +1684,8 @@ def test_a_linked_name_below_the_standfirst_is_the_byline_and_a_sections_link_is
     assert list(signed.authors) == ["Ernst Lohoff"]
     section = scrape(f"{TITLE}\n\n{standfirst}\n\n[Unsere Geschichte](#)\n\n{BODY}")  # neos.eu
     assert list(section.authors) == []
+    story = scrape(f"{TITLE}\n\n[Olympische Winterspiele](#)\n\n{BODY}")
+    assert list(story.authors) == []
 
 
 def test_the_authors_page_first_on_a_line_of_links_beside_the_date():
