@@ -64,7 +64,7 @@ def drop_imprint(names: list[str]) -> list[str]:
     return [n for n in names if organisation(n)]
 
 
-# An address with its dots turned to spaces: it ends in a domain's lowercase last part.
+# An address with its dots turned to spaces: two words, the last a domain's ending.
 _ADDRESS = re.compile(
     r"^www\s|^\S+\s(?:com|org|net|de|ch|at|it|fr|es|eu|io|info|co\s+uk|nl|be|pl|cz)$",
     re.IGNORECASE,

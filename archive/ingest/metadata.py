@@ -202,11 +202,8 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
             pending_by = False
             continue
         if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
-            meta.long_paragraphs += block.kind not in (
-                "h2",
-                "h3",
-                "h4",
-            )  # a long heading: a standfirst
+            if block.kind not in ("h2", "h3", "h4"):  # a long heading is a standfirst
+                meta.long_paragraphs += 1
         if index > title_index >= 0 and _ends_head(block, meta) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
@@ -1083,7 +1080,9 @@ def _label_above_name(blocks: list[Block], meta: Meta) -> None:
     """A credit label on a line of its own with the name on the next, wherever they stand:
     'Published by' · '### Daniel Lemire' in a post's footer, 'Posted by' · '[T. V. Raman](#)'
     · 'at 2:33 PM', '#### Autor' · '[Nikolai Huke](#),', 'Autor*in' · '[Brit Weirich
-    (Medizinredakteurin)](#)'. Only when nothing else named anybody; the first pair counts."""
+    (Medizinredakteurin)](#)'; and a short byline beside a date line of its own ('von
+    [Ulrike](#)' · '18.10.2019 16:06 Uhr', _dated_byline). Only when nothing else named
+    anybody; the first such line counts."""
     for index, block in enumerate(blocks[:-1]):
         if index in meta.consumed or block.kind not in ("p", "h2", "h3", "h4"):
             continue
