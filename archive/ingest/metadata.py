@@ -201,9 +201,9 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         if index in meta.consumed or block.kind not in _HEAD_KINDS:
             pending_by = False
             continue
-        if index > title_index >= 0 and word_count(block.text) >= BODY_WORDS:
-            if block.kind not in ("h2", "h3", "h4"):  # a long heading is a standfirst
-                meta.long_paragraphs += 1
+        long_paragraph = block.kind not in ("h2", "h3", "h4")  # a long heading: a standfirst
+        if index > title_index >= 0 and long_paragraph and word_count(block.text) >= BODY_WORDS:
+            meta.long_paragraphs += 1
         if index > title_index >= 0 and _ends_head(block, meta) and not _is_menu(block):
             head_end = min(head_end, index)  # other stories' teasers: the head is over
         in_head = head_start <= index < head_end
