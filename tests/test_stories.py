@@ -418,6 +418,29 @@ def test_the_parse_workers_hand_saving_the_bodys_content_hash():
         assert saved.body_text == text and saved.content_hash == content_hash(text)
 
 
+def test_candidates_scored_together_match_as_scored_one_by_one():
+    # score_many() counts, in one pass, an upper bound of each candidate's shared hashes
+    # (the low 16 bits of the text's): the candidates it compares exactly are those that can
+    # reach the threshold, and its Matches are score()'s, whatever the overlap.
+    rng = np.random.default_rng(7)
+    mine = np.unique(rng.integers(0, 2**32, 700, dtype=np.uint64).astype(np.uint32))
+    theirs = {}
+    for pk, share in enumerate([0.0, 0.3, 0.55, 0.59, 0.6, 0.61, 0.8, 1.0, 0.05, 0.6]):
+        own = rng.integers(0, 2**32, 400 + 60 * pk, dtype=np.uint64).astype(np.uint32)
+        kept = rng.choice(mine, int(len(mine) * share), replace=False)
+        theirs[pk] = np.unique(np.concatenate([kept, own[: max(0, 700 - len(kept))]]))
+    theirs[10] = np.empty(0, dtype=np.uint32)  # (no hashes: never a match)
+    theirs[11] = mine[:60].copy()  # a short text contained whole
+    ids = [*theirs, 99]  # (99: no signature)
+    one_by_one = [m for pk in ids if pk in theirs
+                  if (m := stories.score(pk, mine, theirs[pk])) is not None]  # fmt: skip
+    together = stories.score_many(mine, ids, theirs)
+    assert together == one_by_one
+    assert {m.pk for m in together} >= {6, 7, 11}
+    assert stories.score_many(mine, [], theirs) == []
+    assert stories.score_many(np.empty(0, dtype=np.uint32), ids, theirs) == []
+
+
 def test_the_minhash_is_datasketchs_arithmetic():
     # (a * h + b) wrapped to 64 bits (numpy's uint64, as datasketch computes it), modulo the
     # Mersenne prime 2**61 - 1, its low 32 bits; the minimum per permutation. In Python's
