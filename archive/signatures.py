@@ -1,6 +1,7 @@
 """Story signatures: word shingles of a text, their 32-bit hashes, the MinHash of those
-(datasketch's arithmetic) and its LSH band keys, and the exact comparison of two texts. Pure functions, no Django: parse workers sign
-each article where it was parsed (sign_ahead), so saving finds the work done.
+(datasketch's arithmetic) and its LSH band keys, and the exact comparison of two texts. Pure
+functions, no Django: parse workers sign each article where it was parsed (sign_ahead), so
+saving finds the work done.
 """
 
 from __future__ import annotations
