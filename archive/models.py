@@ -282,14 +282,18 @@ class Article(models.Model):
         return (self.title, self.standfirst, self.body_html, self.original_url)
 
     def refresh_derived_fields(
-        self, cleaned: dict[str, str] | None = None, texts: dict[str, str] | None = None
+        self,
+        cleaned: dict[str, str] | None = None,
+        texts: dict[str, str] | None = None,
+        hashes: dict[str, str] | None = None,
     ):
         """Sanitize the body and derive text, word count, hash and slug from it.
 
         Runs on every save, whoever saves (admin, importer, shell), so no unsanitized body
         can ever reach the database. `cleaned` holds clean_html() results already worked
         out for some texts (archive.sanitize.clean_ahead, in an import's parse workers),
-        `texts` html_to_text() results of cleaned HTML (archive.signatures.clean_and_sign_ahead).
+        `texts` html_to_text() results of cleaned HTML (archive.signatures.clean_and_sign_ahead),
+        `hashes` content_hash() results of texts (there too).
         """
         cleaned = cleaned or {}
 
@@ -301,7 +305,8 @@ class Article(models.Model):
         text = (texts or {}).get(self.body_html)
         self.body_text = html_to_text(self.body_html) if text is None else text
         self.word_count = len(self.body_text.split())
-        self.content_hash = content_hash(self.body_text)
+        known = (hashes or {}).get(self.body_text)
+        self.content_hash = content_hash(self.body_text) if known is None else known
         self.standfirst = html_to_text(clean(self.standfirst))
         self.title = html_to_text(clean(self.title)).replace("\n", " ").strip()[:500]
         self.original_url = web_url(self.original_url)

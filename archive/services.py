@@ -211,7 +211,7 @@ def _fill(article: Article, parsed: ParsedArticle) -> None:
     article.published, article.published_time = _split_published(parsed.published)
     article.language = (parsed.language or "")[:12]
     article.captured = parsed.captured
-    article.refresh_derived_fields(cleaned=parsed.cleaned, texts=parsed.texts)
+    article.refresh_derived_fields(cleaned=parsed.cleaned, texts=parsed.texts, hashes=parsed.hashes)
     # The story signature a parse worker made (archive.stories uses it when the text matches).
     article.signed_ahead = parsed.signed
 

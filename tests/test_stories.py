@@ -358,6 +358,89 @@ def test_candidates_are_compared_on_their_stored_shingle_hashes():
     assert bytes(StorySignature.objects.get(article=a).hashes) == bytes(stored.hashes)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["", "One", "Two words.", "four words are here", "exactly five words are here",
+     "Ünïcode: Straße, CAFÉ, naïve — 東京 and ١٢٣ digits; the words run on and on here.",
+     "  spaces\n\nand\tpunctuation!! everywhere, (really) ... yes  "],
+)  # fmt: skip
+def test_a_texts_shingle_hashes_are_those_of_its_shingles(text):
+    # sign() and text_hashes() hash every five-word run from the text's bytes, without making
+    # the shingles: the same values as hashing the shingles one by one, whatever the text.
+    from archive.signatures import shingle_hashes, shingles, sign, text_hashes
+
+    for one in (text, " ".join(seed_paragraphs())):
+        found = shingles(one)
+        expected = shingle_hashes(found)
+        assert text_hashes(one).tolist() == expected.tolist()
+        assert len(expected) == len(found)  # (no two shingles of a text share a hash here)
+        signed, hashes = sign(one)
+        assert hashes.tolist() == expected.tolist() and signed.shingles == len(found)
+        assert signed.hash_array().tolist() == expected.tolist()
+
+
+def test_the_shingle_hash_is_a_fixed_function_of_the_bytes():
+    # What stored signatures are made of: a polynomial over the shingle's UTF-8 bytes (each
+    # + 1, base 0x100000001B3, modulo 2**64), splitmix64's finalizer, its top 32 bits. It
+    # must not change between processes (the parse workers sign) nor releases without every
+    # stored signature being signed again (check_stories --repair).
+    from archive.signatures import shingle_hashes
+
+    def reference(data: bytes) -> int:
+        mask = (1 << 64) - 1
+        x = sum((b + 1) * pow(0x100000001B3, i, 1 << 64) for i, b in enumerate(data)) & mask
+        x ^= x >> 30
+        x = (x * 0xBF58476D1CE4E5B9) & mask
+        x ^= x >> 27
+        x = (x * 0x94D049BB133111EB) & mask
+        x ^= x >> 31
+        return x >> 32
+
+    found = {b"the minister said on monday", "straße café".encode()}
+    assert shingle_hashes(found).tolist() == sorted(reference(x) for x in found)
+    assert shingle_hashes({b"the minister said on monday"}).tolist() == [3160658453]
+
+
+def test_the_parse_workers_hand_saving_the_bodys_content_hash():
+    # clean_and_sign_ahead (the import's finish hook) hashes the body text where it signs
+    # it; saving takes that hash, the same content_hash() would give.
+    from archive.ingest.types import Outcome
+    from archive.sanitize import content_hash
+    from archive.signatures import clean_and_sign_ahead
+
+    long, short = parsed(body=html(seed_paragraphs())), parsed(body="<p>A short one.</p>")
+    clean_and_sign_ahead([Outcome("a.html", long), Outcome("b.html", short)])
+    assert long.signed is not None and short.signed is None
+    for one in (long, short):
+        (text,) = one.hashes
+        assert one.hashes[text] == content_hash(text)
+        saved = services.save_article(parsed=one).article
+        assert saved.body_text == text and saved.content_hash == content_hash(text)
+
+
+def test_candidates_scored_together_match_as_scored_one_by_one():
+    # score_many() counts, in one pass, an upper bound of each candidate's shared hashes
+    # (the low 16 bits of the text's): the candidates it compares exactly are those that can
+    # reach the threshold, and its Matches are score()'s, whatever the overlap.
+    rng = np.random.default_rng(7)
+    mine = np.unique(rng.integers(0, 2**32, 700, dtype=np.uint64).astype(np.uint32))
+    theirs = {}
+    for pk, share in enumerate([0.0, 0.3, 0.55, 0.59, 0.6, 0.61, 0.8, 1.0, 0.05, 0.6]):
+        own = rng.integers(0, 2**32, 400 + 60 * pk, dtype=np.uint64).astype(np.uint32)
+        kept = rng.choice(mine, int(len(mine) * share), replace=False)
+        theirs[pk] = np.unique(np.concatenate([kept, own[: max(0, 700 - len(kept))]]))
+    theirs[10] = np.empty(0, dtype=np.uint32)  # (no hashes: never a match)
+    theirs[11] = mine[:60].copy()  # a short text contained whole
+    ids = [*theirs, 99]  # (99: no signature)
+    one_by_one = [m for pk in ids if pk in theirs
+                  if (m := stories.score(pk, mine, theirs[pk])) is not None]  # fmt: skip
+    together = stories.score_many(mine, ids, theirs)
+    assert together == one_by_one
+    assert {m.pk for m in together} >= {6, 7, 11}
+    assert stories.score_many(mine, [], theirs) == []
+    assert stories.score_many(np.empty(0, dtype=np.uint32), ids, theirs) == []
+
+
 def test_the_minhash_is_datasketchs_arithmetic():
     # (a * h + b) wrapped to 64 bits (numpy's uint64, as datasketch computes it), modulo the
     # Mersenne prime 2**61 - 1, its low 32 bits; the minimum per permutation. In Python's

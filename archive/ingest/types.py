@@ -96,6 +96,9 @@ class ParsedArticle:
     # html_to_text() of some cleaned HTML, worked out there too (the body's, which signing
     # needs): {cleaned HTML: its text}. Saving looks here before converting.
     texts: dict[str, str] = field(default_factory=dict)
+    # content_hash() of some of those texts, worked out there too (the body's, which signing
+    # normalizes anyway): {text: its content hash}. Saving looks here before hashing.
+    hashes: dict[str, str] = field(default_factory=dict)
     # The body text's story signature (archive.signatures.Signature), worked out there too.
     signed: object = None
 
