@@ -201,20 +201,12 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
 
 def _marked_credits(page: PageMeta, hints: Hints) -> None:
     """The author the page's HTML marks (pagemeta._bylines), when neither JSON-LD nor
-    trafilatura named anyone: 'by <span class="author vcard">…uriebe…</span>'."""
-    names = [_BY_WORD.sub("", n) for b in page.marked_bylines for n in split_names(b)]
+    trafilatura named anyone: 'by <span class="author vcard">…uriebe…</span>' (sort_credits
+    takes the byline word off)."""
+    names = [n for b in page.marked_bylines for n in split_names(b)]
     people, organisations = sort_credits(drop_imprint(names))
-    if not people and not organisations:
-        return
-    if set(map(str.casefold, hints.authors)) & set(map(str.casefold, people)):
-        return  # the mark confirms trafilatura's guess
-    site = site_keys(page.titles.site_names, page.titles.domain)
-    _credit_publisher(hints, people, organisations, _label(page.titles.domain))
-    hints.authors = [a for a in hints.authors if not _names_site(a, site, person=True)]
-    hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
-
-
-_BY_WORD = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
+    if people or organisations:
+        _credit_found(page, hints, people, organisations)
 
 
 def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
@@ -230,10 +222,17 @@ def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
     meta = metadata.extract(read_markdown(text), scrape=False)
     if (hints.authors or hints.organisations) and not meta.authors:
         return  # the markup's or trafilatura's credit stands
-    if set(map(str.casefold, hints.authors)) & set(map(str.casefold, meta.authors)):
-        return  # the byline confirms trafilatura's guess
+    _credit_found(page, hints, meta.authors, meta.organisations)
+
+
+def _credit_found(page: PageMeta, hints: Hints, people: list[str], organisations: list[str]):
+    """Credits found on the page (a mark, the byline) over trafilatura's guess, unless they
+    confirm it (a person in both); the site's own publisher an organisation, the site's
+    name no credit."""
+    if set(map(str.casefold, hints.authors)) & set(map(str.casefold, people)):
+        return  # the page confirms trafilatura's guess
     site = site_keys(page.titles.site_names, page.titles.domain)
-    _credit_publisher(hints, meta.authors, meta.organisations, _label(page.titles.domain))
+    _credit_publisher(hints, people, organisations, _label(page.titles.domain))
     hints.authors = [a for a in hints.authors if not _names_site(a, site, person=True)]
     hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
 

@@ -181,12 +181,20 @@ def _in_comment(element) -> bool:
     fifplay.com, travanto.de) and gave 3 wrong ones (energiezukunft.eu: the comment's day over
     the dateline); leaving them out lost 2 pages whose true date is that of their first
     comment (bibliothek2null.de)."""
-    for _ in range(COMMENT_DEPTH):
-        if element is None or element.tag in ("body", "html"):
-            return False
+    return _within(element, _COMMENT_MARK, _NOT_COMMENT_MARK, COMMENT_DEPTH)
+
+
+def _within(element, mark: re.Pattern, unless: re.Pattern | None = None, depth: int = 0) -> bool:
+    """Whether the element or one of its ancestors (`depth` of them at most; 0: all, up to
+    <body>) has a class or id that `mark` finds and `unless` does not."""
+    steps = 0
+    while element is not None and element.tag not in ("body", "html"):
         marks = (element.get("class") or "").split() + [element.get("id") or ""]
-        if any(_COMMENT_MARK.search(m) and not _NOT_COMMENT_MARK.search(m) for m in marks):
+        if any(mark.search(m) and not (unless and unless.search(m)) for m in marks):
             return True
+        steps += 1
+        if depth and steps >= depth:
+            return False
         element = element.getparent()
     return False
 
@@ -307,10 +315,7 @@ def _bylines(tree) -> list[str]:
 
 
 def _in_other_area(el) -> bool:
-    for node in (el, *el.iterancestors()):
-        if _OTHER_AREA.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
-            return True
-    return False
+    return _within(el, _OTHER_AREA)
 
 
 def _mark_name(el) -> str:
