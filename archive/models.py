@@ -343,6 +343,10 @@ class StorySignature(models.Model):
     # exact comparison, so saving never reads nor shingles the candidates' texts. Empty in
     # signatures stored before it (check_stories --repair fills it).
     hashes = models.BinaryField(default=b"")
+    # archive.signatures.signature_version() of what made it (the shingle hash's algorithm and
+    # the policy's signing fields); 0: unknown (stored before versions were, or by a writer
+    # that did not say), stale. Indexed: check_stories counts the others first, cheaply.
+    version = models.PositiveIntegerField(db_default=0, db_index=True)
 
     def __str__(self):
         return f"signature of article {self.article_id}"

@@ -18,8 +18,9 @@ from archive.sanitize import clean_ahead, html_to_text, normalize_for_hash, norm
 @dataclass(frozen=True)
 class StoryPolicy:
     """How texts are compared. Changing shingle_words, num_perm, bands, rows or seed (or
-    the shingle hash, _span_hashes) makes every stored signature stale: `check_stories
-    --repair` rebuilds them."""
+    the shingle hash, _span_hashes) makes every stored signature stale: signature_version()
+    changes with them, and `check_stories` counts the signatures of another version and
+    `--repair` signs them again."""
 
     shingle_words: int = 5
     # Only the MinHash values the bands read (bands x rows): datasketch's permutations come
@@ -52,6 +53,34 @@ class StoryPolicy:
 DEFAULT_POLICY = StoryPolicy()
 
 
+# --- the signature version -----------------------------------------------------------------
+# The arithmetic a stored signature comes from, beyond the policy's fields. BUMP IT whenever
+# a stored signature would come out differently for the same text and policy: the shingle
+# hash (_span_hashes, normalized_hashes, shingle_hashes, _BASE, the mixing constants), the
+# MinHash arithmetic or its permutations (signature_of_hashes, _permutations), the band keys
+# (band_keys) or how texts are folded into words (normalize_for_hash; that changes content
+# hashes too). Every stored signature then reads as of an older version: check_stories says
+# how many (one COUNT) and --repair signs them again.
+#   1: shingles hashed by sha1 (datasketch's sha1_hash32), before 2026-12-04
+#   2: the polynomial + splitmix64 shingle hash below, since
+SIGNATURE_ALGORITHM = 2
+
+# The StoryPolicy fields that shape a signature and its bands. min_words (which texts are
+# signed: check_stories checks that on the texts), threshold and max_candidates (how the
+# signatures are compared) change no stored signature.
+_SIGNING_FIELDS = ("shingle_words", "num_perm", "bands", "rows", "seed")
+
+
+@lru_cache(maxsize=8)
+def signature_version(policy: StoryPolicy = DEFAULT_POLICY) -> int:
+    """The version stored with each signature (StorySignature.version): a fingerprint, from 1
+    to 2**31 - 1, of SIGNATURE_ALGORITHM and the policy's signing fields. 0 is a signature of
+    an unknown version (stored before versions were): stale until signed again."""
+    made = repr((SIGNATURE_ALGORITHM, *(getattr(policy, f) for f in _SIGNING_FIELDS)))
+    digest = hashlib.blake2b(made.encode(), digest_size=4).digest()
+    return (int.from_bytes(digest, "big") & 0x7FFF_FFFF) or 1
+
+
 # --- texts, signatures and bands (pure functions) ---------------------------------------------
 def shingles(text: str, size: int = DEFAULT_POLICY.shingle_words) -> set[bytes]:
     """The distinct runs of `size` words of the text, as compared (case, accents and
@@ -68,6 +97,7 @@ def _shingles_of(words: list[str], size: int) -> set[bytes]:
 # MinHash as datasketch 1.6 computes it (same permutations and arithmetic), written out
 # here: importing datasketch imports scipy, which took 2 s in every fresh parse worker and
 # fork server, enough to push the first documents of an upload past their parse budget.
+# A change to its arithmetic or permutations bumps SIGNATURE_ALGORITHM.
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _SHIFT = np.uint64(61)
@@ -91,8 +121,8 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 # so all of a text's shingles are hashed in a few numpy passes over its bytes, with no
 # shingle made as a string: 0.15 ms an article where a sha1 of each shingle (datasketch's
 # sha1_hash32, before) took 1.0 ms of the signature's 1.5 (bench/README.md). Not for
-# security: only texts are compared with it. Changing it makes every stored signature stale
-# (check_stories --repair signs them again).
+# security: only texts are compared with it. Changing it makes every stored signature stale:
+# bump SIGNATURE_ALGORITHM with it (check_stories then counts them, --repair signs them again).
 _BASE = 0x100000001B3  # odd: it has an inverse modulo 2**64
 _BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)

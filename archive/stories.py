@@ -41,6 +41,7 @@ from archive.signatures import (  # noqa: F401 (the comparisons, re-exported for
     shingles,
     sign,
     signature,
+    signature_version,
     text_hashes,
 )
 
@@ -61,17 +62,21 @@ _BANDS = StoryBand._meta.db_table
 
 
 def store_signature(article: Article, signed: Signature, *, new: bool = False) -> None:
-    """Write the article's signature and band keys (replacing any, unless `new`: it has
-    none yet): two INSERTs, the bands' in one statement."""
+    """Write the article's signature, with its version, and band keys (replacing any,
+    unless `new`: it has none yet): two INSERTs, the bands' in one statement. The one
+    writer of signatures (saving, the parse workers' signatures, imports, check_stories
+    --repair all come here)."""
     if not new:
         drop_signature(article.pk)
     hashes = signed.hashes or sign_hashes(article.body_text, signed.policy)
     keys = list(dict.fromkeys(signed.keys))
+    version = signature_version(signed.policy)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_SIGNATURES} (article_id, content_hash, minhash, shingles, hashes) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s)",
-            [article.pk, signed.content_hash, signed.minhash, signed.shingles, hashes],
+            f"INSERT INTO {_SIGNATURES} "  # noqa: S608
+            "(article_id, content_hash, minhash, shingles, hashes, version) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [article.pk, signed.content_hash, signed.minhash, signed.shingles, hashes, version],
         )
         cursor.execute(
             f"INSERT INTO {_BANDS} ({_KEY}, article_id) VALUES "  # noqa: S608
@@ -145,8 +150,17 @@ def texts(ids: Iterable[int]) -> dict[int, tuple[str, int]]:
 
 def stored_hashes(ids: Iterable[int], policy: StoryPolicy = DEFAULT_POLICY) -> dict:
     """{id: shingle hashes} of these articles, from their stored signatures (no text read),
-    or from their texts where a signature has none (stored before hashes were) or none is
-    stored; articles too short to compare are left out."""
+    or from their texts where a signature has none (stored before hashes were), is of
+    another version (signature_version) or none is stored; articles too short to compare
+    are left out.
+
+    An older version's hashes come from another hash function: compared with this one's
+    they would share next to nothing, and a copy would be turned down. Its candidates are
+    verified on their texts instead, not signed again here: a save signs only its own text
+    (re-signing a candidate would rewrite another article's bands inside this save, and
+    would not find the others: an old signature's band keys are of the old hash, so a copy
+    meets few of its originals as candidates at all). Until `check_stories --repair` signs
+    the archive again a new copy may stay alone; the repair then joins it to its story."""
     ids = list(ids)
     found: dict[int, np.ndarray] = {}
     if not ids:
@@ -154,8 +168,8 @@ def stored_hashes(ids: Iterable[int], policy: StoryPolicy = DEFAULT_POLICY) -> d
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT article_id, hashes FROM {_SIGNATURES} "  # noqa: S608
-            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
-            ids,
+            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))}) AND version = %s",
+            [*ids, signature_version(policy)],
         )
         for pk, hashes in cursor.fetchall():
             if hashes:
@@ -288,6 +302,10 @@ def refresh_story(
                 "content_hash", flat=True
             )
         )  # fmt: skip
+        # The same text signed before: nothing to do, even when its signature is of an older
+        # version. Signing it again alone would move it out of its story (its partners' bands
+        # are of the old hash, so it would find none of them): check_stories --repair signs
+        # the whole archive again at once.
         if current == [article.content_hash] and eligible(article, policy):
             return article.story
         _lock()

@@ -1,6 +1,11 @@
 """Compare the story index with the articles, and rebuild it (the articles are the truth;
 signatures, bands and the grouping are derived from their texts). `check_stories` runs it.
 
+older() first counts the signatures of another version than today's (signature_version:
+the shingle hash's algorithm and the policy's signing fields), one COUNT on an index: after an
+upgrade that changed them, check_stories says so at once and stops, and --repair signs them
+again (compare() calls them stale).
+
 compare() recomputes every signature (about a millisecond an article; the band rows it
 expects are looked up by key, and one scan counts each article's rows) and, once those are in
 sync, checks the stories against every verified pair from the stored bands: no article with a
@@ -19,7 +24,7 @@ from django.db import connection, transaction
 
 from archive import stories
 from archive.models import Article, Story, StoryBand, StorySignature
-from archive.stories import DEFAULT_POLICY, StoryPolicy
+from archive.stories import DEFAULT_POLICY, StoryPolicy, signature_version
 
 CHUNK = 500
 
@@ -56,6 +61,12 @@ def _sample(ids: list[int]) -> str:
     return shown + (", …" if len(ids) > 10 else "")
 
 
+def older(policy: StoryPolicy = DEFAULT_POLICY) -> int:
+    """How many stored signatures are of another version than `policy` signs today (0:
+    unknown, stored before versions were): stale whatever their texts."""
+    return StorySignature.objects.exclude(version=signature_version(policy)).count()
+
+
 def _signature_diffs(policy: StoryPolicy) -> tuple[list[int], list[int]]:
     band = StoryBand._meta.db_table
     with connection.cursor() as cursor:  # one scan of the bands (they have no index by article)
@@ -81,18 +92,19 @@ def _signature_diffs(policy: StoryPolicy) -> tuple[list[int], list[int]]:
 def _stale_in(chunk: list[tuple], counts: dict[int, int], policy: StoryPolicy) -> list[int]:
     ids = [pk for pk, _h, _t in chunk]
     stored = {
-        pk: (content_hash, bytes(minhash), bytes(hashes))
-        for pk, content_hash, minhash, hashes in StorySignature.objects.filter(
+        pk: (content_hash, bytes(minhash), bytes(hashes), version)
+        for pk, content_hash, minhash, hashes, version in StorySignature.objects.filter(
             article_id__in=ids
-        ).values_list("article_id", "content_hash", "minhash", "hashes")
+        ).values_list("article_id", "content_hash", "minhash", "hashes", "version")
     }
+    version = signature_version(policy)
     expected = {pk: stories.sign(text, policy)[0] for pk, _h, text in chunk}
     present = _present({pk: set(signed.keys) for pk, signed in expected.items()})
     stale = []
     for pk, content_hash, _text in chunk:
         signed, keys = expected[pk], set(expected[pk].keys)
         if (
-            stored.get(pk) != (content_hash, signed.minhash, signed.hashes)
+            stored.get(pk) != (content_hash, signed.minhash, signed.hashes, version)
             or counts.get(pk, 0) != len(keys)
             or present.get(pk, set()) != keys
         ):
