@@ -717,6 +717,108 @@ def test_a_kicker_the_meta_tags_repeat_stays():
     assert page(html_doc(head, h1)).title.startswith("Nutzerbasierte Abrechnung")
 
 
+@pytest.mark.parametrize(
+    "head,h1,title",
+    [
+        # deutschlandfunk.de: the kicker an overline, the headline the text after it
+        (
+            "<meta property='og:title' content='Die Zukunft der Arbeit - Wir dekorieren um'>",
+            "<h1><span class='overline'>Die Zukunft der Arbeit</span>Wir dekorieren um</h1>",
+            "Wir dekorieren um",
+        ),
+        # swim.de: a <small> kicker and a line break inside the headline's wrapper
+        (
+            "<title>Einheit der Woche | Lagen-Pyramide mit GA2 - SWIM.DE</title>",
+            "<h1> <span itemprop='headline'><small>Einheit der Woche</small><br>"
+            "Lagen-Pyramide mit GA2</span> </h1>",
+            "Lagen-Pyramide mit GA2",
+        ),
+        # zeit.de: the meta tags join kicker and headline with a colon
+        (
+            "<meta property='og:title' content='Klimaschutz: Bohren, bis es heiß wird'>",
+            "<h1><span class='kicker'>Klimaschutz</span><span class='visually-hidden'>: </span>"
+            "<span class='title'>Bohren, bis es heiß wird</span></h1>",
+            "Bohren, bis es heiß wird",
+        ),
+        # orf.at: the <h1> is the headline alone, the meta tags carry the kicker
+        (
+            "<meta property='og:title' content='Chronik: Lotte Tobisch ist tot'>",
+            "<h1>Lotte Tobisch ist tot</h1>",
+            "Lotte Tobisch ist tot",
+        ),
+        # be.ch: a CSS-in-JS style sheet inside the kicker
+        (
+            "<title>Impfen und Boostern ist überall möglich</title>",
+            "<h1><style>.c{font-size:16px}</style><span class='c'>Medienmitteilung der "
+            "Direktion <style>.h{clip:rect(0 0 0 0)}</style><span class='h'>:</span></span>"
+            "Impfen und Boostern ist überall möglich</h1>",
+            "Impfen und Boostern ist überall möglich",
+        ),
+    ],
+)
+def test_a_kicker_set_apart_in_the_heading_is_not_the_title(head, h1, title):
+    assert page(html_doc(head, h1)).title == title
+
+
+def test_an_emphasis_opening_the_headline_is_no_kicker():
+    head = "<meta property='og:title' content='Star Wars is back'>"
+    assert page(html_doc(head, "<h1><i>Star Wars</i> is back</h1>")).title == "Star Wars is back"
+
+
+def test_headings_for_screen_readers_are_not_read():
+    h1 = (
+        "<h1 class='aural' aria-hidden='true'>Navigation und Service</h1>"
+        "<h1><span>Energiewende und nachhaltiges Wirtschaften</span>"
+        "<span class='aural'>: , Thema:</span></h1>"
+    )
+    assert page(html_doc("", h1)).title == "Energiewende und nachhaltiges Wirtschaften"
+
+
+def test_a_site_name_holding_a_separator_is_taken_off_whole():
+    # madymorrison.com: og:site_name 'Mady Morrison - Yoga Lifestyle'
+    head = (
+        "<title>Energy Rising - 33 Tage Yoga Challenge - Mady Morrison - Yoga Lifestyle</title>"
+        "<meta property='og:site_name' content='Mady Morrison - Yoga Lifestyle'>"
+    )
+    assert page(html_doc(head, "")).title == "Energy Rising - 33 Tage Yoga Challenge"
+
+
+def test_a_heading_that_is_part_of_the_site_name_is_the_logo():
+    # 2gewinnt.wordpress.com: the site's name in the header's <h1>
+    head = (
+        "<title>Über uns – 2gewinnt | Kabarett | Satire</title>"
+        "<meta property='og:site_name' content='2gewinnt | Kabarett | Satire'>"
+        "<meta property='og:url' content='https://2gewinnt.wordpress.com/uns/'>"
+    )
+    h1 = "<h1 class='site-title'><a href='/'>2gewinnt | Kabarett | Satire</a></h1><h1>Über uns</h1>"
+    assert page(html_doc(head, h1)).title == "Über uns"
+
+
+@pytest.mark.parametrize(
+    "h1,meta,title",
+    [
+        # the meta tags' SEO variant of the headline the page shows (vergleich.de, n-tv.de)
+        (
+            "Der Nervenkrieg um den Brexit geht in die nächste Runde",
+            "Brexit: Nervenkrieg geht in nächste Runde",
+            "Der Nervenkrieg um den Brexit geht in die nächste Runde",
+        ),
+        # an <h1> that is the meta tags' headline with the page's label before it
+        (
+            "Headline: Energiewende und gesellschaftlicher Wandel",
+            "Energiewende und gesellschaftlicher Wandel",
+            "Energiewende und gesellschaftlicher Wandel",
+        ),
+        # a widget's heading sharing no word with the headline
+        ("Neueste Kommentare", "Tag des Zweinutzungshuhns am 22. Januar",
+         "Tag des Zweinutzungshuhns am 22. Januar"),
+    ],
+)  # fmt: skip
+def test_an_h1_the_meta_tags_reword_is_the_headline(h1, meta, title):
+    head = f"<title>{meta}</title><meta property='og:title' content='{meta}'>"
+    assert page(html_doc(head, f"<h1>{h1}</h1>")).title == title
+
+
 def test_a_meta_title_cut_at_an_unescaped_quotation_mark_is_read_in_full():
     # eluniversal.com: og:title's content ends at the quotation mark it left unescaped
     head = (

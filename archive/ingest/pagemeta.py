@@ -67,10 +67,8 @@ def read_page_meta(tree) -> PageMeta:
     for h1 in tree.iter("h1"):
         if len(titles.by_source.get("h1", [])) >= MAX_H1:
             break
-        headline = _without_kicker(h1)
-        if headline:
-            titles.add("h1", headline)
-        titles.add("h1", h1.text_content())
+        if not _hidden(h1):  # a heading for screen readers ('Navigation und Service')
+            titles.add("h1", _without_kicker(h1) or _shown_text(h1))
     title = tree.find(".//title")
     if title is not None:
         titles.add("title", title.text_content())
@@ -106,16 +104,75 @@ def read_page_meta(tree) -> PageMeta:
 
 
 def _without_kicker(h1) -> str:
-    """'<h1><span>Grenzschließungen</span><span>Deutschland, Frankreich und …</span></h1>': a
-    short kicker (Dachzeile) in its own element above the headline. The headline alone is a
-    candidate too, before the whole heading; the meta tags decide between them (choose_title
-    prefers the one they back), so a site whose headline is 'Kicker: Title' keeps it."""
-    parts = [" ".join(c.text_content().split()) for c in h1 if isinstance(c.tag, str)]
-    parts = [p for p in parts if p]
-    if len(parts) < 2 or len(parts[0].split()) > KICKER_WORDS:
+    """'<h1><span class="dachzeile">Grenzschließungen</span> Deutschland, Frankreich und
+    …</h1>': a short kicker (Dachzeile, overline, topic label) in its own element before the
+    headline, which follows as text or in elements of its own. The headline alone is then
+    the <h1>'s candidate (read_page_meta): the kicker is set apart from it on the page, and
+    the meta tags' 'Kicker: Title' backs it (titles._segment_of). A site whose headline is
+    'Kicker: Title' in one text keeps it. The kicker's element must be set apart: a block,
+    an element with a class, or one a line break follows ('<i>Star Wars</i> is back' is one
+    headline), and the headline must not go on in lower case."""
+    el = h1
+    while True:  # through a wrapper holding the whole heading (<span itemprop=headline>, <a>)
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) != 1 or (el.text or "").strip() or (kids[0].tail or "").strip():
+            break
+        el = kids[0]
+    if (el.text or "").strip():
         return ""
-    rest = " ".join(parts[1:]).lstrip(" :|–—-·")  # the separator may be an element too
-    return rest if len(rest.split()) >= 2 else ""
+    kids = [c for c in el if isinstance(c.tag, str) and not _hidden(c)]
+    kids = [c for c in kids if c.tag == "br" or _shown_text(c).strip()]
+    if not kids or kids[0].tag == "br":
+        return ""
+    first, after = kids[0], kids[1] if len(kids) > 1 else None
+    kicker = " ".join(_shown_text(first).split()).rstrip(" :|–—-·")
+    if not kicker or len(kicker.split()) > KICKER_WORDS:
+        return ""
+    broken = after is not None and after.tag == "br" and not (first.tail or "").strip()
+    if not (first.tag in _BLOCKS or first.get("class") or broken):
+        return ""
+    rest = [first.tail or ""]
+    for sibling in first.itersiblings():
+        if isinstance(sibling.tag, str) and not _hidden(sibling):
+            rest.append(_shown_text(sibling))
+        rest.append(sibling.tail or "")
+    headline = " ".join(" ".join(rest).split()).lstrip(" :|–—-·")
+    if len(headline.split()) < 2 or headline[0].islower():
+        return ""
+    return headline
+
+
+_BLOCKS = {"div", "p", "small", "header", "section"}
+# Text for screen readers only: Bootstrap's sr-only, WordPress's screen-reader-text, the
+# Government Site Builder's 'aural', Drupal's element-invisible; and hidden elements.
+_HIDDEN_CLASS = re.compile(
+    r"visually-?hidden|sr-only|screen-reader|(?<![\w-])(?:aural|hidden|offscreen)(?![\w-])|"
+    r"element-invisible"
+)
+
+
+def _shown_text(el) -> str:
+    """An element's text without what a <style> or <script> inside it holds (CSS-in-JS sites
+    put their style sheets inside the headline) and without the text only screen readers
+    are given."""
+    if el.tag in _NOT_TEXT:
+        return ""
+    if not any(c.tag in _NOT_TEXT or _hidden(c) for c in el.iterdescendants(etree.Element)):
+        return el.text_content()
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT and not _hidden(child):
+            parts.append(_shown_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _hidden(el) -> bool:
+    return (
+        bool(_HIDDEN_CLASS.search(el.get("class") or ""))
+        or el.get("aria-hidden") == "true"
+        or el.get("hidden") is not None
+    )
 
 
 KICKER_WORDS = 6

@@ -93,6 +93,7 @@ def _alike(a: str, b: str) -> bool:
 def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
     """Take the site name (and a date) off either end of a title; '' when nothing else is left."""
     keys = site_keys(site_names, domain)
+    title = _without_whole_name(title, site_names)
     parts = _SEPARATOR.split(title)
     if len(parts) == 1:
         return "" if keys and key(title) in keys else title
@@ -121,6 +122,21 @@ def strip_site_name(title: str, site_names: list[str], domain: str = "") -> str:
     return title[start:end].strip() if 0 <= start < end else " ".join(parts)
 
 
+def _without_whole_name(title: str, site_names: list[str]) -> str:
+    """'Energy Rising - 33 Tage … - Mady Morrison - Yoga Lifestyle' of the site 'Mady Morrison -
+    Yoga Lifestyle': a site name with a separator of its own, taken off whole first (segment by
+    segment, its pieces would not be known as the site's)."""
+    for name in site_names:
+        if len(_SEPARATOR.split(name)) < 2:
+            continue
+        for sep in _SEPARATOR.finditer(title):
+            if sep.start() > 0 and key(title[sep.end() :]) == key(name):
+                return title[: sep.start()].strip()
+            if sep.end() < len(title) and key(title[: sep.start()]) == key(name):
+                return title[sep.end() :].strip()
+    return title
+
+
 def _logo_headings(candidates: TitleCandidates) -> list[str]:
     """An <h1> that is the last segment of '<title>' ("Post | Blog Name" beside <h1>Blog
     Name</h1>) is the site's name in its header, by the convention of the site name last."""
@@ -129,12 +145,20 @@ def _logo_headings(candidates: TitleCandidates) -> list[str]:
         for text in candidates.by_source.get(source, []):
             parts = _SEPARATOR.split(text)
             if len(parts) > 1:
-                ends.add(key(parts[-1]))
+                # the site's name may hold a separator itself ('Mäscot das Schaf – Webcomic')
+                ends.update(key("".join(parts[i:])) for i in range(1, len(parts)))
                 firsts.add(key(parts[0]))
     h1s = candidates.by_source.get("h1", [])
     others = {key(v) for s in ("h1", "jsonld") for v in candidates.by_source.get(s, [])}
     # only when the first part is the headline somewhere else too (another <h1>, JSON-LD)
     return [h for h in h1s if key(h) and key(h) in ends and firsts & (others - {key(h)})]
+
+
+def _of_site(value: str, keys: set[str]) -> bool:
+    """An <h1> that is the site's name or a part of it ('Kabarett | Satire' of the site
+    '2gewinnt | Kabarett | Satire', once the domain's word is off): the header's logo."""
+    k = key(value)
+    return k in keys or (len(k) >= 6 and any(k in s for s in keys))
 
 
 def _agree(a: str, b: str) -> bool:
@@ -159,7 +183,7 @@ def choose_title(candidates: TitleCandidates) -> str:
             bare = value.rstrip(" .…")  # "Suchen…"
             menu = _MENU.match(bare) or NAVIGATION.match(bare) or _DOMAIN.fullmatch(value)
             # a menu's heading is nobody's title ("Hauptmenü" as trafilatura's title)
-            if value and not menu and not (source == "h1" and key(value) in keys):
+            if value and not menu and not (source == "h1" and _of_site(value, keys)):
                 cleaned.setdefault(source, []).append(value)
     if not cleaned:  # everything looked like the site's name: the page's own words, then
         return next((v[0] for s in SOURCES if (v := candidates.by_source.get(s))), "")
@@ -180,11 +204,30 @@ def choose_title(candidates: TitleCandidates) -> str:
     if h1s:
         best = max(h1s, key=lambda v: (support(v, "h1"), -h1s.index(v)))
         # An <h1> nothing backs, beside a headline the meta tags and JSON-LD agree on, is a
-        # widget's or a kicker's heading ("Neueste Kommentare", "Wann, wenn nicht jetzt...").
+        # widget's or a kicker's heading ("Neueste Kommentare", "Wann, wenn nicht jetzt..."),
+        # unless it is the same headline in other words (the meta tags' is an SEO variant).
         if support(best, "h1") == 0 and ranked and max(ranked)[0] >= 1:
-            return _untruncated(max(ranked)[2], cleaned)
+            backed = _untruncated(max(ranked)[2], cleaned)
+            return best if _reworded(best, backed) else backed
         return best
     return _untruncated(max(ranked)[2], cleaned)
+
+
+_WORDS = re.compile(r"\w+")
+REWORDED_SHARE = 0.5  # of each headline's words the other must hold
+
+
+def _reworded(h1: str, backed: str) -> bool:
+    """'Der Nervenkrieg um den Brexit geht in die nächste Runde' beside the meta tags' 'Brexit:
+    Nervenkrieg geht in nächste Runde': most words of each are in the other, and the <h1> is
+    not the backed headline with something added ('Headline: …', '… 02.02.2022 • Presse'), a
+    label or a date of the page's that the meta tags leave off. On ingest-dev, 15 pages whose
+    truth is the <h1> against 4 whose truth is the meta tags' headline, all four of that kind."""
+    a, b = set(_WORDS.findall(h1.casefold())), set(_WORDS.findall(backed.casefold()))
+    if not a or not b or key(backed) in key(h1):
+        return False
+    shared = len(a & b)
+    return shared >= REWORDED_SHARE * len(a) and shared >= REWORDED_SHARE * len(b)
 
 
 # A meta tag cut at a quotation mark its page left unescaped (content="Biden de "incapacitado""
@@ -220,4 +263,17 @@ def _all_menu_words(segment: str) -> bool:
 def _segment_of(value: str, other: str) -> bool:
     """'Mit Musiker Voodoo Jürgens in Wien' is a part of 'Durch die Gegend | Mit Musiker …'."""
     parts = _SEPARATOR.split(other)
-    return len(parts) > 1 and any(key(p) == key(value) for p in parts)
+    if len(parts) > 1:
+        # a segment, or the segments after a kicker's ('Patch Notes - Patchnotes 4.47.4 - …')
+        wanted = key(value)
+        if any(key(p) == wanted for p in parts):
+            return True
+        if any(key("".join(parts[i:])) == wanted for i in range(1, len(parts))):
+            return True
+    # 'Klimaschutz: Bohren, bis es heiß wird' backs the <h1> 'Bohren, bis es heiß wird': a
+    # kicker the meta tags join to the headline with a colon
+    kicker, colon, rest = other.partition(": ")
+    return bool(colon) and len(kicker.split()) <= KICKER_WORDS and key(rest) == key(value)
+
+
+KICKER_WORDS = 6  # words of a kicker (Dachzeile) before a headline
