@@ -794,6 +794,22 @@ def test_a_heading_that_is_part_of_the_site_name_is_the_logo():
     assert page(html_doc(head, h1)).title == "Über uns"
 
 
+def test_a_section_heading_beside_the_headline_loses_to_it():
+    # zoll.de: '<title>Zoll online - Fachmeldungen - Verkündung …' backs both <h1>s
+    head = "<title>Zoll online - Fachmeldungen - Verkündung des Tabaksteuergesetzes</title>"
+    h1 = "<h1>Fachmeldungen</h1><h1>Verkündung des Tabaksteuergesetzes</h1>"
+    assert page(html_doc(head, h1)).title == "Verkündung des Tabaksteuergesetzes"
+
+
+def test_a_sentence_beginning_with_the_sites_initials_is_no_site_name():
+    # drk.de: 'DRK: Immer mehr Menschen …' is the headline's second half, not the site's name
+    title = "UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen auf Hilfe angewiesen"
+    head = (
+        f"<meta property='og:title' content='{title}'><meta property='og:site_name' content='DRK'>"
+    )
+    assert page(html_doc(head, f"<h1>{title}</h1>")).title == title
+
+
 @pytest.mark.parametrize(
     "h1,meta,title",
     [

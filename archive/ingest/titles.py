@@ -77,11 +77,16 @@ def _is_site(segment: str, keys: set[str]) -> bool:
         return True
     # "TechCrunch" on techcrunch.com, "Zeit Online" on zeit.de: one contains the other;
     # "Bibliothek 2.0 und mehr" on bibliothek2null.de: they begin alike, most of the shorter.
+    # Not a sentence that begins with the site's initials ('DRK: Immer mehr Menschen …' on
+    # drk.de): a site's name is a few words.
+    if len(segment.split()) > SITE_WORDS:
+        return False
     return len(k) >= 3 and any(
         len(s) >= 3 and (k.startswith(s) or s.startswith(k) or _alike(k, s)) for s in keys
     )
 
 
+SITE_WORDS = 5  # words of a segment that can be a site's name by its beginning
 SITE_PREFIX = 8  # letters a segment and a site's key must begin with alike
 
 
@@ -202,7 +207,8 @@ def choose_title(candidates: TitleCandidates) -> str:
         (s, v) for s in SOURCES if s != "h1" for v in cleaned.get(s, []))]  # fmt: skip
     h1s = cleaned.get("h1", [])
     if h1s:
-        best = max(h1s, key=lambda v: (support(v, "h1"), -h1s.index(v)))
+        # on a tie the longer: a section's heading ('Fachmeldungen') beside the headline
+        best = max(h1s, key=lambda v: (support(v, "h1"), len(key(v)), -h1s.index(v)))
         # An <h1> nothing backs, beside a headline the meta tags and JSON-LD agree on, is a
         # widget's or a kicker's heading ("Neueste Kommentare", "Wann, wenn nicht jetzt..."),
         # unless it is the same headline in other words (the meta tags' is an SEO variant).
@@ -250,7 +256,8 @@ _FAMILY = {"og": "meta", "twitter": "meta", "title": "meta", "trafilatura": "met
 _MENU = re.compile(
     r"^(?:navigation|menu|menü|hauptmenü|search|suche|home|startseite|post navigation|"
     r"beitragsnavigation|allgemein|uncategorized|aktuelles|news|blog|archiv|archive|sections|"
-    r"about|neueste kommentare|neueste beiträge|recent comments|kategorien|meta)$",
+    r"about|neueste kommentare|neueste beiträge|recent comments|kategorien|meta|"
+    r"details?|detailansicht)$",
     re.IGNORECASE,
 )
 
