@@ -794,6 +794,26 @@ def test_a_heading_that_is_part_of_the_site_name_is_the_logo():
     assert page(html_doc(head, h1)).title == "Über uns"
 
 
+def test_without_an_h1_the_h2_the_title_backs_is_the_headline():
+    # gregoryszorc.com: the blog's name first in <title>, the post's heading an <h2>
+    head = "<title>Gregory Szorc's Digital Home | Mercurial's Journey to Python 3</title>"
+    body = "<h2>Navigation</h2><h2>Mercurial's Journey to Python 3</h2>"
+    assert page(html_doc(head, body)).title == "Mercurial's Journey to Python 3"
+
+
+def test_an_h2_nothing_backs_is_a_section_heading():
+    # btv.de: a contact box's heading, the headline only in <title>
+    head = "<title>Auf den Spuren von Rafael Nadal</title>"
+    assert page(html_doc(head, "<h2>Ansprechpartner</h2>")).title == (
+        "Auf den Spuren von Rafael Nadal"
+    )
+
+
+def test_a_headings_arrow_is_not_the_title():
+    head = "<title>mediaarchitecture.de // » Jens Weber</title>"
+    assert page(html_doc(head, "<h2>[> Jens Weber</h2>")).title == "Jens Weber"
+
+
 def test_a_section_heading_beside_the_headline_loses_to_it():
     # zoll.de: '<title>Zoll online - Fachmeldungen - Verkündung …' backs both <h1>s
     head = "<title>Zoll online - Fachmeldungen - Verkündung des Tabaksteuergesetzes</title>"

@@ -25,6 +25,7 @@ _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenews", "ana
 _ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "organisation"}
 MAX_JSONLD = 200_000  # characters of one JSON-LD script read
 MAX_H1 = 3
+MAX_H2 = 3  # <h2>s read as the headline's candidates on a page without an <h1>
 MAX_TEXT_NODES = 8000  # text nodes looked at for a visible date
 HEAD_NODES_BELOW = 40  # a dateline stands this close below the headline (elements)
 HEAD_NODES_ABOVE = 15  # or this close above it
@@ -69,6 +70,12 @@ def read_page_meta(tree) -> PageMeta:
             break
         if not _hidden(h1):  # a heading for screen readers ('Navigation und Service')
             titles.add("h1", _without_kicker(h1) or _shown_text(h1))
+    if "h1" not in titles.by_source:  # a page whose headline is an <h2> (choose_title)
+        for h2 in tree.iter("h2"):
+            if len(titles.by_source.get("h2", [])) >= MAX_H2:
+                break
+            if not _hidden(h2):
+                titles.add("h2", _without_kicker(h2) or _shown_text(h2))
     title = tree.find(".//title")
     if title is not None:
         titles.add("title", title.text_content())

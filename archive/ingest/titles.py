@@ -29,7 +29,7 @@ COMMON_TLDS = {"www", "com", "org", "net", "co", "uk", "de", "fr", "es", "it", "
                 "news", "info", "edu", "gov", "io", "cz", "pl", "ru", "jp", "kr", "cn", "ar",
                 "br", "mx", "cl", "pe", "eu", "nl", "be", "au", "ca", "in", "us", "m"}  # fmt: skip
 # The order of preference on a tie: what a reader sees first.
-SOURCES = ("h1", "og", "twitter", "jsonld", "title", "trafilatura")
+SOURCES = ("h1", "og", "twitter", "jsonld", "title", "trafilatura", "h2")
 MAX_TITLE = 300
 
 
@@ -184,11 +184,11 @@ def choose_title(candidates: TitleCandidates) -> str:
     cleaned: dict[str, list[str]] = {}
     for source in SOURCES:
         for text in candidates.by_source.get(source, [])[:3]:
-            value = strip_site_name(text, names, candidates.domain)
+            value = _LEADING_ARROW.sub("", strip_site_name(text, names, candidates.domain))
             bare = value.rstrip(" .…")  # "Suchen…"
             menu = _MENU.match(bare) or NAVIGATION.match(bare) or _DOMAIN.fullmatch(value)
             # a menu's heading is nobody's title ("Hauptmenü" as trafilatura's title)
-            if value and not menu and not (source == "h1" and _of_site(value, keys)):
+            if value and not menu and not (source in ("h1", "h2") and _of_site(value, keys)):
                 cleaned.setdefault(source, []).append(value)
     if not cleaned:  # everything looked like the site's name: the page's own words, then
         return next((v[0] for s in SOURCES if (v := candidates.by_source.get(s))), "")
@@ -198,13 +198,13 @@ def choose_title(candidates: TitleCandidates) -> str:
         # trafilatura's title is read from those same tags: it backs nothing on its own,
         # and their agreeing with it is no backing either
         families = {_FAMILY.get(s, s) for s, vs in cleaned.items()
-                    if s not in (own, "trafilatura")
+                    if s not in (own, "trafilatura", "h2")  # an <h2> is backed, backs nothing
                     and not (own == "trafilatura" and _FAMILY.get(s) == "meta")
                     and any(_agree(v, value) or _segment_of(value, v) for v in vs)}  # fmt: skip
         return len(families)
 
     ranked = [(support(v, s), -i, v) for i, (s, v) in enumerate(
-        (s, v) for s in SOURCES if s != "h1" for v in cleaned.get(s, []))]  # fmt: skip
+        (s, v) for s in SOURCES if s not in ("h1", "h2") for v in cleaned.get(s, []))]  # fmt: skip
     h1s = cleaned.get("h1", [])
     if h1s:
         # on a tie the longer: a section's heading ('Fachmeldungen') beside the headline
@@ -216,10 +216,19 @@ def choose_title(candidates: TitleCandidates) -> str:
             backed = _untruncated(max(ranked)[2], cleaned)
             return best if _reworded(best, backed) else backed
         return best
+    # No <h1>: an <h2> the meta tags back is the headline the page shows ('Mercurial's
+    # Journey …' beside '<title>Gregory Szorc's Digital Home | Mercurial's Journey …');
+    # one nothing backs is a section's or a widget's.
+    h2s = [v for v in cleaned.get("h2", []) if support(v, "h2")]
+    if h2s:
+        return max(h2s, key=lambda v: (support(v, "h2"), len(key(v)), -h2s.index(v)))
+    if not ranked:
+        return next(iter(cleaned.values()))[0]
     return _untruncated(max(ranked)[2], cleaned)
 
 
 _WORDS = re.compile(r"\w+")
+_LEADING_ARROW = re.compile(r"^[\[(]?\s*(?:>+|›|»)\s+")  # '[> Jens Weber': a heading's arrow
 REWORDED_SHARE = 0.5  # of each headline's words the other must hold
 
 
