@@ -1557,10 +1557,32 @@ def test_an_imprint_in_the_author_tag_names_no_place():
     kirche-und-leben.de: 'Kirche und Leben, Münster, Germany' the same, split into words."""
     head = '<meta name="author" content="Olympia-Verlag GmbH, Nürnberg, Germany"><title>T</title>'
     article = page(html_doc(head, "<h1>Freeride im Allgäu</h1>"))
-    assert article.authors == [] and article.organisations == ["Olympia-Verlag GmbH"]
+    assert article.authors == [] and article.organisations == []
+    assert article.source == "Olympia-Verlag GmbH"  # the company: the site's operator
     head = '<meta name="author" content="Kirche und Leben, Münster, Germany"><title>T</title>'
     article = page(html_doc(head, "<h1>Freeride im Allgäu</h1>"))
     assert article.authors == [] and article.organisations == []
+
+
+def test_a_company_credited_beside_the_authors_is_the_publisher_not_a_credit():
+    # faz.net: JSON-LD credits the journalists and the publishing company
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Streaming",'
+        ' "author": [{"@type": "Person", "name": "Benjamin Fischer"},'
+        ' {"@type": "Organization", "name": "Frankfurter Allgemeine Zeitung GmbH"}]}</script>'
+    )
+    article = page(html_doc(ld, "<h1>Streaming</h1><p>Von Benjamin Fischer</p>"))
+    assert article.authors == ["Benjamin Fischer"]
+    assert article.organisations == []
+    assert article.source == "Frankfurter Allgemeine Zeitung GmbH"
+
+
+def test_an_agency_credited_on_a_page_stays_a_credit():
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Streaming",'
+        ' "author": [{"@type": "Organization", "name": "dpa"}]}</script>'
+    )
+    assert page(html_doc(ld, "<h1>Streaming</h1><p>Von dpa</p>")).organisations == ["dpa"]
 
 
 def test_a_copyright_notice_is_no_credit():

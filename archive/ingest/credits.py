@@ -110,6 +110,13 @@ ORG_RULES: list[OrgRule] = [
 ]
 
 
+def company(name: str) -> bool:
+    """A name with a legal form ('Olympia-Verlag GmbH', 'NATURSTROM AG', 'Hanns-Seidel-Stiftung
+    e.V.'): a company's or an association's, not an agency's byline."""
+    name = " ".join(name.split()).strip(" ,;:()")
+    return not agency(name) and ORG_RULES[0].pattern.search(name) is not None
+
+
 def agency(name: str) -> str:
     """The agency's usual spelling when the name is one ('reuters' -> 'Reuters'), else ''."""
     return AGENCIES.get(" ".join(name.lower().split()).strip(" .()"), "")

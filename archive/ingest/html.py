@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from archive.ingest.blocks import Block, fragment_text, normalize_ws
-from archive.ingest.credits import drop_imprint, sort_credits
+from archive.ingest.credits import company, drop_imprint, sort_credits
 from archive.ingest.dates import parse_loose
 from archive.ingest.names import is_given_name, is_name_word, split_names
 from archive.ingest.pagemeta import PageMeta, read_page_meta
@@ -89,10 +89,25 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
     if shown:  # a guess from a meta tag or a script (trafilatura's, Yoast's) the page never shows
         hints.authors = [a for a in hints.authors if _shown(a, shown)]
     hints.authors = list(dict.fromkeys(_full_name(a, text) for a in hints.authors))
+    _operators_as_source(hints)
     if not any(b.text for b in blocks):
         blocks = fallback_blocks(text)
         hints.extra["warning"] = "trafilatura found no main text; used the page's paragraphs"
     return blocks, hints
+
+
+def _operators_as_source(hints: Hints) -> None:
+    """A company credited on a web page (a legal form: 'Frankfurter Allgemeine Zeitung GmbH',
+    'ZooRoyal Petcare GmbH', 'Wegewerk GmbH') is the site's operator: its publisher, or the
+    agency that built the site (wegewerk.com on zdh.de and zfk.de), written into an author
+    tag or JSON-LD for every page. It is the article's source when the page names none, and
+    no credit: on ingest-dev's HTML, 11 such credits, none of them the page's byline (the
+    newsrooms credited, 'Redaktion', stay). The raw page keeps it."""
+    companies = [o for o in hints.organisations if company(o)]
+    if not companies:
+        return
+    hints.organisations = [o for o in hints.organisations if o not in companies]
+    hints.source = hints.source or companies[0]
 
 
 def _shown_text(tree) -> str:
