@@ -1887,3 +1887,70 @@ def test_a_meta_tags_author_the_page_never_shows_is_no_credit(shown, authors):
     head = '<title>Reise ABC für Singapur</title><meta name="author" content="Heinz Hahn">'
     article = page(html_doc(head, f"<h1>Reise ABC für Singapur</h1>{shown}"))
     assert article.authors == authors
+
+
+# --------------------------------------------------------------------------- credits (h18)
+
+
+@pytest.mark.parametrize(
+    ("head", "credit"),
+    [
+        ("Redaktion\n\nam 3. Februar 2022 um 21:17", "Redaktion"),  # a label with no name
+        (
+            "06.11.2023 | 14:10\n\nRedaktion Polizeiticker Schweiz",
+            "Redaktion Polizeiticker Schweiz",
+        ),
+        ("Redaktion 1. November 2023 10:29", "Redaktion"),
+        ("23.12.2022\n\nEmotion Redaktion", "Emotion Redaktion"),
+    ],
+)
+def test_the_newsroom_crediting_itself_under_the_headline_is_an_organisations_credit(head, credit):
+    article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
+    assert article.authors == []
+    assert article.organisations == [credit]
+
+
+def test_a_sentence_about_the_newsroom_is_no_credit():
+    article = scrape(f"# Library to stay open on Sundays\n\nDie Redaktion empfiehlt\n\n{BODY}")
+    assert article.organisations == []
+
+
+@pytest.mark.parametrize(
+    ("head", "people"),
+    [
+        (
+            "By\n\n[David Brand](#)\n\nand\n\n[Ramsey Khalifeh](#)",
+            ["David Brand", "Ramsey Khalifeh"],
+        ),
+        (
+            "[April Roach](#)\n\n[@aprilroach28](#)\n\n[Daniel O'Mahony](#)\n\n01 October 2020",
+            ["April Roach", "Daniel O'Mahony"],
+        ),
+        ("LP\n\nLuana Patriolino\n\nRF\n\nRaphael Felice", ["Luana Patriolino", "Raphael Felice"]),
+        ("By [Ann Lee](#)\n\nHohe Bedeutung", ["Ann Lee"]),  # a plain line, no given name
+    ],
+)
+def test_names_on_lines_of_their_own_below_a_byline_are_its_authors_too(head, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
+    assert article.authors == people
+
+
+def test_a_sentence_that_starts_with_a_byline_word_names_nobody():
+    line = "Von den umliegenden Höfen kaufte der Burgherr noch Speck, Kaminwurzen und Hartbrot."
+    article = scrape(f"# Die Geschichte der Burg\n\n{line}\n\n{BODY}")
+    assert article.authors == [] and article.organisations == []
+
+
+@pytest.mark.parametrize(
+    ("head", "people"),
+    [
+        ("Swantje Schemmerling\n| 06.11.23", ["Swantje Schemmerling"]),
+        ("[1. Februar 2022](#)\nLuis Holuch\n[6](#)", ["Luis Holuch"]),  # a linked date, a count
+        ("* [Kommentar](#)\n* [19. Oktober 2019](#)\n* Boris T. Kaiser", ["Boris T. Kaiser"]),
+        ("Markus Mäki veröffentlicht am 06.11.2023", ["Markus Mäki"]),
+        ("* [Kommentar](#)\n* [19. Oktober 2019](#)\n* Hohe Bedeutung", []),  # no given name
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline_is_the_author(head, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
+    assert article.authors == people

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.ingest.blocks import Block, fragment_text, word_count
-from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
+from archive.ingest.credits import ACCOUNTS, newsroom_credit, organisation, sort_credits
 from archive.ingest.dates import (
     PUBLISHED_LABEL,
     before_updated,
@@ -209,14 +209,17 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         in_head = head_start <= index < head_end
         if in_head and pending_by and _read_names(block.text, meta, index, "metadata:byline"):
             pending_by = False
-            meta.lead_before = max(meta.lead_before, index)
+            meta.lead_before = max(meta.lead_before, _names_below(blocks, meta, index))
             continue
         pending_by = in_head and _BY_ALONE.match(block.text) is not None
         if pending_by:
             meta.consumed[index] = ("metadata:byline", "byline")
             continue
         if in_head and _read_head_line(block, meta, index):
-            meta.lead_before = max(meta.lead_before, index)
+            last = index
+            if meta.authors and meta.consumed[index][0] == "metadata:byline":
+                last = _names_below(blocks, meta, index)
+            meta.lead_before = max(meta.lead_before, last)
             continue
         if block.kind in ("p", "title"):
             _read_anywhere_line(block, meta, index, near_end=index >= len(blocks) - 8)
@@ -238,12 +241,73 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         _label_above_name(blocks, meta)
     if not meta.authors and not meta.organisations:
         _signed_at_end(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _newsroom_in_head(blocks, meta, head_start, title_index)
     _confirm_with_end_notes(blocks, meta)
     return meta
 
 
 _HEAD_KINDS = ("p", "title", "h2", "h3", "h4", "ul")
 HEAD_FURNITURE = 20  # button lines ("Teilen", "Twittern", "Pinnen", …) the head may stretch by
+
+
+def _newsroom_in_head(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
+    """'Redaktion' (a credit label with no name after it), 'Emotion Redaktion', 'Redaktion
+    Polizeiticker Schweiz', 'Redaktion 1. November 2023 10:29' under the headline: the
+    newsroom credits itself, an organisation's credit. Only in the head (above the text's
+    second long paragraph) and only when nothing else named anybody; the first counts."""
+    long_paragraphs = 0
+    for index in range(start, min(len(blocks), max(title_index, 0) + HEAD_BLOCKS)):
+        block = blocks[index]
+        if index > title_index and long_paragraphs > STANDFIRSTS:
+            return
+        if word_count(block.text) >= BODY_WORDS:
+            long_paragraphs += index > title_index
+            continue
+        if index == title_index or block.kind not in ("p", "h2", "h3", "h4"):
+            continue
+        text = block.text
+        span = date_span(text) if word_count(text) <= DATELINE_WORDS else None
+        if span is not None:  # "Redaktion 1. November 2023 10:29": the credit beside the date
+            text = text[: span[0]] if span[0] else _TIME_AFTER.sub("", text[span[1] :])
+        credit = newsroom_credit(text)
+        if credit:
+            meta.organisations.append(credit)
+            meta.consumed.setdefault(index, ("metadata:byline", "the newsroom's credit"))
+            return
+
+
+NAMES_BELOW = 4  # lines below a byline that may still name its authors ("and", "@handle")
+_INITIALS = re.compile(r"^[A-ZÀ-Þ]{1,3}$")  # "LP" above "Luana Patriolino": an avatar's letters
+_AT_NAME = re.compile(r"^@[\w.]{2,30}$")
+
+
+def _names_below(blocks: list[Block], meta: Meta, index: int) -> int:
+    """A byline whose names stand on lines of their own: 'By' · '[David Brand](#)' · 'and' ·
+    '[Ramsey Khalifeh](#)', '[April Roach](#)' · '[@aprilroach28](#)' · "[Daniel O'Mahony](#)",
+    'LP' · 'Luana Patriolino' · 'RF' · 'Raphael Felice'. Below the byline's line, past lines
+    of a separator, a handle or an avatar's initials, a linked person's name (or a plain one
+    after a separator or that starts with a given name) is another author. The index of the
+    last line read."""
+    last, joined = index, False
+    for below in range(index + 1, min(len(blocks), index + 1 + NAMES_BELOW)):
+        block = blocks[below]
+        text = block.text.strip()
+        if block.kind not in ("p", "h3", "h4") or not text:
+            break
+        if only_separators(f" {text} ") or _AT_NAME.match(text) or _INITIALS.match(text):
+            joined = joined or only_separators(f" {text} ")
+            continue
+        name = text.strip(_EDGES)
+        if not _dated_name(name) or _in_link_list(block, below, meta):
+            break
+        if not (block.link_only or joined or is_given_name(name.split()[0])):
+            break
+        meta.authors = merge_authors(meta.authors, [name])
+        for k in range(last + 1, below + 1):
+            meta.consumed[k] = ("metadata:byline", "byline")
+        last, joined = below, False
+    return last
 
 
 def _button(block: Block) -> bool:
@@ -671,7 +735,10 @@ def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = ""
         return False
     cut = _DATE_START.search(text)
     names_part = _BEFORE_DATE.sub("", text[: cut.start()]) if cut else text
-    people, organisations = sort_credits(split_names(names_part))
+    parts = split_names(names_part)
+    if parts and _phrase(parts[0]):
+        return False  # "Von den umliegenden Höfen kaufte er Speck, Hartbrot und Kartoffeln."
+    people, organisations = sort_credits(parts)
     if not people and not organisations and rule == "metadata:byline":
         # "von [flerche](#)", "by damianduchamps": after a byline word a handle is the name
         handle = names_part.strip(_EDGES)
@@ -694,6 +761,18 @@ def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = ""
         meta.published = search_date(dated[cut.start() :])
         meta.date_index = index if meta.published is not None else meta.date_index
     return True
+
+
+PHRASE_WORDS = 4  # a byline's first part this long that names nobody is a sentence's start
+
+
+def _phrase(part: str) -> bool:
+    """The first part of a 'byline' is words of a sentence, not a credit: the rest of the
+    line ('…, Kaminwurzen, Hartbrot und Kartoffeln.') is no list of names either."""
+    if len(part.split()) < PHRASE_WORDS:
+        return False
+    people, organisations = sort_credits([part])
+    return not people and not organisations
 
 
 _ROLE_AFTER_DASH = re.compile(r"\s[-–—|]\s.*$")
@@ -930,22 +1009,37 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     if span is None:
         return False
     start, end = span
-    before = _SEGMENTS.split(text[:start].strip())[-1]
-    # "1. Februar 2022 , Daniel Dillenburg": the separator right after the date goes first
+    # "Evgenia Karp veröffentlicht am 06.11.2023": the date's label is not the name's
+    # "Swantje Schemmerling | 06.11.23": the separator right before the date goes first
+    before = _LABEL_BEFORE_DATE.sub("", text[:start]).strip(" ,;|·•–—-")
+    before = _SEGMENTS.split(before)[-1]
+    # "1. Februar 2022 , Daniel Dillenburg": the separator right after the date goes first;
+    # "1. Februar 2022 Luis Holuch 6": a count of comments after the name goes too
     after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip(" ,;|·•–—-"))[0]
+    after = _COUNT_AFTER.sub("", after)
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
     # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person, and so is
     # "Michael Mäser, 02.02.2022": a name that starts with a given name.
     named = before.split()
     if first and text[:start].rstrip().endswith(",") and not (named and is_given_name(named[0])):
         before = ""
-    # a linked name is the author's page: only links are names then
-    candidates = list(block.link_texts) if block.link_texts else [after, before]
+    # a linked name is the author's page: only links are names then (not a linked date or
+    # a count of comments: "[1. Februar 2022](#) Luis Holuch [6](#)")
+    links = [c for c in block.link_texts if date_span(c) is None and not c.strip().isdigit()]
+    candidates = [(c, True) for c in links] or [(after, False), (before, False)]
+    if block.kind in ("ul", "ol") and block.html.count("<li>") > 1:
+        # "* [Kommentar](#) * [19. Oktober 2019](#) * Boris T. Kaiser": the items beside the
+        # date's item (an unlinked one must start with a given name)
+        items = _list_items(block)
+        dated = next((i for i, item in enumerate(items) if date_span(item)), -1)
+        candidates += [(items[i], False) for i in (dated + 1, dated - 1) if 0 <= i < len(items)]
     names = [
         c
-        for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
-        if (_dated_name(c) and (block.link_texts or _given_first(c)))
-        or (c in block.link_texts and _handle_beside(c, text, span))
+        for c, linked in (
+            (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES), k) for c, k in candidates
+        )
+        if (_dated_name(c) and (linked or _given_first(c)))
+        or (linked and _handle_beside(c, text, span))
     ]
     if not names:
         return False
@@ -955,6 +1049,14 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     meta.consumed[index] = ("metadata:byline", "a name beside the date")
     return True
 
+
+_LABEL_BEFORE_DATE = re.compile(
+    r"\s(?:zuletzt (?:geändert|aktualisiert)|aktualisiert|geändert|veröffentlicht|"
+    r"(?:last )?updated|published|posted|actualizado|publicado|mis à jour|publié)"
+    r"(?:\s+(?:am|on|el|le|at))?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_COUNT_AFTER = re.compile(r"\s+\d{1,4}$")
 
 BESIDE_DATE = 2  # a name line this far from the dateline, only short lines between, is the byline
 NAME_LINE_WORDS = 8  # a name line with a role after the name: "Richard Adams Education editor"
