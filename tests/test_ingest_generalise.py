@@ -1954,3 +1954,59 @@ def test_a_sentence_that_starts_with_a_byline_word_names_nobody():
 def test_a_name_beside_the_date_under_the_headline_is_the_author(head, people):
     article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
     assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("box", "people"),
+    [
+        ("[Thomas Hanke](#)\n\n27.04.2020 - 18:50 Uhr 3 Kommentare", ["Thomas Hanke"]),
+        ("Letzte Aktualisierung\n\n31.10.2023\n\n[Tom Arnold](#)", ["Tom Arnold"]),
+        ("[Steven Salentin](#)\n\nMitglied der Tonight News-Redaktion", ["Steven Salentin"]),
+        ("[Olympische Spiele](#)\n\nStaff Writer", []),  # a section's link: no given name
+    ],
+)
+def test_a_linked_name_beside_a_date_line_or_a_role_anywhere_is_the_author(box, people):
+    body = "\n".join([BODY] * 5)  # a box below the text, far from the headline
+    article = scrape(f"# Library to stay open on Sundays\n\n{body}\n{box}\n")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("box", "people"),
+    [
+        ("Jörg Staff\n\nJörg Staff ist Mitglied des Vorstands und Chief People Officer bei X.",
+         ["Jörg Staff"]),
+        ("* ## Philipp Sarasin\n\nPhilipp Sarasin lehrt Geschichte der Neuzeit an der Universität "
+         "Zürich.", ["Philipp Sarasin"]),
+        ("Markus\n\nMarkus Stahl - Maschinenbauer, Abenteurer und Projektleiter seit 2002.",
+         ["Markus Stahl"]),
+        ("Hohe Bedeutung\n\nHohe Bedeutung ist dem Thema in der Stadt lange beigemessen.", []),
+    ],
+)  # fmt: skip
+def test_a_name_over_a_paragraph_about_the_person_is_the_authors_box(box, people):
+    body = "\n".join([BODY] * 5)
+    article = scrape(f"# Library to stay open on Sundays\n\n{body}\n{box}\n")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("Kolumnist*in: Evan Tepest", ["Evan Tepest"]),
+        (
+            "| 26 | 01 | 2022 | Schweiz | Praxis | Text & Fotos: Ivan Valetny | 0 |",
+            ["Ivan Valetny"],
+        ),
+        ("* Thread starter\n  Tiberius\n* Start date Sep 18, 2020", ["Tiberius"]),
+        ("* Themenstarter\n  Pepemaus\n* Beginndatum 27. September 2018", ["Pepemaus"]),
+    ],
+)
+def test_credit_labels_of_columns_photo_stories_and_forum_threads_give_the_people(line, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{line}\n\n{BODY}")
+    assert article.authors == people
+
+
+def test_an_about_the_author_line_below_the_text_names_the_author():
+    box = "About the Author - Florina Ionescu\n\nHi! I love plants.\n"
+    text = f"# Library to stay open\n\n{BODY}\n{box}"
+    assert scrape(text).authors == ["Florina Ionescu"]

@@ -53,7 +53,9 @@ _BY_WORDS = (
     r"artikel von|ein artikel von|article by|an article by|un article de|article de|"
     r"artículo de|un artículo de|articolo di|un articolo di|eine kolumne von|kolumne von|"
     r"ein interview von|ein essay von|ein gastkommentar von|gastkommentar von|"
-    r"une chronique de|una columna de"
+    r"une chronique de|una columna de|"
+    # a forum thread's opening post: "Thread starter Tiberius", "Themenstarter Pepemaus"
+    r"thread starter|themenstarter|started by|gestartet von"
 )
 _BY_LABELS = (
     r"text|texte|texto|author|authors|autor:innen|autor\*innen|autor_innen|autorinnen|"
@@ -61,6 +63,8 @@ _BY_LABELS = (
     r"auteur|auteurs|autore|writer|"
     r"author of the article|autor des artikels|redakteur|redakteurin|reporter|verfasser|"
     r"verfasserin|escrito por|por|von|by|redaktion|"
+    r"kolumnist\*in|kolumnist:in|kolumnist_in|kolumnistin|kolumnist|columnist|columnista|"
+    r"text (?:&|und|and) (?:fotos?|bilder?|photos?)|texto y fotos|texte et photos|"
     # only with a colon after them ("责任编辑：孔德明"): "[编辑](#)" alone is an edit button
     r"作者(?=[:：])|记者(?=[:：])|記者(?=[:：])|编辑(?=[:：])|责任编辑|責任編輯|撰文(?=[:：])|文(?=[:：])"
 )
@@ -241,6 +245,10 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         _label_above_name(blocks, meta)
     if not meta.authors and not meta.organisations:
         _signed_at_end(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _linked_name_beside_date(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _name_over_bio(blocks, meta)
     if not meta.authors and not meta.organisations:
         _newsroom_in_head(blocks, meta, head_start, title_index)
     _confirm_with_end_notes(blocks, meta)
@@ -1114,6 +1122,87 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
             return
 
 
+def _linked_name_beside_date(blocks: list[Block], meta: Meta) -> None:
+    """'[Thomas Hanke](#)' · '27.04.2020 - 18:50 Uhr 3 Kommentare', 'Letzte Aktualisierung' ·
+    '31.10.2023' · '[Tom Arnold](#)', '[Steven Salentin](#)' · 'Mitglied der Tonight
+    News-Redaktion': a link to a person's page (a given name first) on its own line with a
+    short date line or the author's role right above or below it, wherever they stand (a
+    box of the author's, a dateline far from the headline). Only when nothing else named
+    anybody; the first such line counts."""
+    for index, block in enumerate(blocks):
+        if index in meta.consumed or block.kind not in ("p", "h3", "h4") or not block.link_only:
+            continue
+        name = block.text.strip(_EDGES)
+        if not (_given_first(name) and _dated_name(name)) or _in_link_list(block, index, meta):
+            continue
+        near = [blocks[k] for k in (index - 1, index + 1) if 0 <= k < len(blocks)]
+        dated = any(_date_line(b) for b in near)
+        role = index + 1 < len(blocks) and _role_line(blocks[index + 1])
+        if dated or role:
+            meta.authors = merge_authors(meta.authors, [name])
+            meta.consumed[index] = ("metadata:byline", "a link to the author's page by the date")
+            return
+
+
+def _name_over_bio(blocks: list[Block], meta: Meta) -> None:
+    """An author's box: a line of the name (or of its given name) over a paragraph about the
+    person that opens with the full name ('Jörg Staff' · 'Jörg Staff ist Mitglied des
+    Vorstands …', '## Philipp Sarasin' · 'Philipp Sarasin lehrt Geschichte …', 'Stefanus' ·
+    'Stefanus Stahl - Maschinenbauer, Abenteurer …'). Only when nothing else named anybody;
+    the first such box counts."""
+    for index in range(len(blocks) - 1):
+        block, bio = blocks[index], blocks[index + 1]
+        if index in meta.consumed or block.kind not in ("p", "h2", "h3", "h4", "ul"):
+            continue
+        if block.kind == "ul" and block.html.count("<li>") != 1:
+            continue
+        line = block.text.strip(_EDGES)
+        if not line or len(line.split()) > 3 or bio.kind != "p":
+            continue
+        if word_count(bio.text) < BIO_WORDS:
+            continue
+        opening = _BIO_OPENING.match(bio.text)
+        if opening is None:
+            continue
+        name = opening["name"]
+        if line != name and line != name.split()[0]:
+            continue
+        if _given_first(name) and _dated_name(name):
+            meta.authors = merge_authors(meta.authors, [name])
+            meta.consumed[index] = ("metadata:byline", "the author's box")
+            return
+
+
+BIO_WORDS = 8  # a paragraph about the author: a sentence, not a caption
+# The name that opens a paragraph about the person: 'Jörg Staff ist …', 'Stefanus Stahl - …'.
+_BIO_OPENING = re.compile(
+    r"^(?P<name>[^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){1,2})"
+    r"(?:\s[-–—,]\s|,\s|\s(?:ist|war|is|was|est|es|è|lehrt|schreibt|arbeitet|writes|works|"
+    r"teaches|studierte|studied|lebt|lives)\s)"
+)
+
+
+def _date_line(block: Block) -> bool:
+    """A short line with a date that is not a sentence ('27.04.2020 - 18:50 Uhr 3 Kommentare')."""
+    text = block.text
+    return block.kind == "p" and _may_be_dateline(text) and date_span(text) is not None
+
+
+ROLE_LINE_WORDS = 6
+
+
+def _role_line(block: Block) -> bool:
+    """A short line that gives an author's role ('Mitglied der Tonight News-Redaktion',
+    'Staff Writer', 'Redakteurin')."""
+    text = block.text
+    if block.kind != "p" or block.link_only or word_count(text) > ROLE_LINE_WORDS:
+        return False
+    return bool(ROLE.search(text) or _NEWSROOM_IN_ROLE.search(text))
+
+
+_NEWSROOM_IN_ROLE = re.compile(r"(?i)redaktion\b|newsroom|rédaction|redacción|redazione")
+
+
 def _given_first(text: str) -> bool:
     """A plain (unlinked) name line starts with a given name: 'Will Knight', not 'Hoher
     Sachschaden' (a German subheading, every noun capitalised)."""
@@ -1141,7 +1230,9 @@ def _linked_names(text: str, links: list[str]) -> bool:
 _POSTED_BY = re.compile(
     r"^[*_\s]{0,3}(?:posted by|eingestellt von|publié par|publicado por|pubblicato da|"
     r"geplaatst door|written by|geschrieben von|verfasst von|erstellt von|artikel von|"
-    r"article by|ein beitrag von)(?:\s*:?\s+|(?=[^\W\d_]))(?P<names>.+)$",
+    r"article by|ein beitrag von|about the author|über den autor|über die autorin|"
+    r"sobre el autor|sobre la autora|à propos de l'auteur)"
+    r"(?:\s*[:–—-]?\s+|(?=[^\W\d_]))(?P<names>.+)$",
     re.IGNORECASE,
 )
 _AT_TIME = re.compile(r"\s+(?:at|um|à|a las|alle|om)\s+\d{1,2}[:.h]\d{2}.*$", re.IGNORECASE)
