@@ -2010,3 +2010,36 @@ def test_an_about_the_author_line_below_the_text_names_the_author():
     box = "About the Author - Florina Ionescu\n\nHi! I love plants.\n"
     text = f"# Library to stay open\n\n{BODY}\n{box}"
     assert scrape(text).authors == ["Florina Ionescu"]
+
+
+@pytest.mark.parametrize(
+    ("top", "people"),
+    [
+        ("[Marina Beuerle](#)", ["Marina Beuerle"]),
+        ("[Marie Jaster](#)\n\n6.11.22", ["Marie Jaster"]),  # a date line between
+        ("[Damian Duchamps' Blog](#)", []),  # the blog's name, its logo's link
+        ("[Unsere Geschichte](#)", []),  # a section's link: no given name
+    ],
+)
+def test_a_linked_name_right_above_the_headline_is_the_byline(top, people):
+    article = scrape(f"{top}\n\n# 11 schöne Ausflugsziele für den Herbst\n\n{BODY}")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("Autor: [Rechtsanwalt](#) Sebastian Einbock", ["Sebastian Einbock"]),  # a linked role
+        ("Autor Mark Newton:", ["Mark Newton"]),
+    ],
+)
+def test_a_credit_label_below_the_text_gives_the_name_without_its_role(line, people):
+    article = scrape(f"# Library to stay open\n\n{BODY}\n{line}\n")
+    assert article.authors == people
+
+
+def test_a_handle_after_the_date_and_its_time_is_the_author():
+    article = scrape(
+        f"# Junge Lenker schrotten Corvette\n\n19.10.2019 11:36 [telebasel](#)\n\n{BODY}"
+    )
+    assert article.authors == ["telebasel"]

@@ -134,7 +134,7 @@ INTERFACE_WORDS = {
     "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
     "tweeten", "twittern", "mailen", "posten", "pinnen", "merken", "whatsapp", "facebook",
     "twitter", "linkedin", "xing", "telegram", "reddit", "flipboard", "pinterest", "messenger",
-    "pdf", "vorschau", "preview", "galerie", "gallery",
+    "pdf", "vorschau", "preview", "galerie", "gallery", "blog", "blog's", "blogs",
 }  # fmt: skip
 NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
 ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories
@@ -178,6 +178,7 @@ class Meta(Metadata):
     date_index: int = -1  # the head block the date was read from
     headings: set[str] = field(default_factory=set)  # the text's own subheadings (_heading_key)
     link_lists: set[int] = field(default_factory=set)  # link lines among links not names
+    above_title: set[int] = field(default_factory=set)  # link lines a byline may be, on top
 
 
 def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: bool = True) -> Meta:
@@ -193,6 +194,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
     meta.headings.discard("")
     meta.link_lists = _link_lists(blocks)
     title_index = meta.title_index = _find_title(blocks, meta)
+    meta.above_title = _links_above_title(blocks, title_index)
     head_start = max(0, title_index - BEFORE_TITLE) if title_index >= 0 else 0
     head_end = (title_index if title_index >= 0 else 0) + HEAD_BLOCKS
     pending_by = False  # "By" alone on a line: the names are on the next
@@ -792,7 +794,9 @@ def _unglued(block: Block, names: str) -> str:
     Halper](#)Staff Writer' (scraped as 'By Evan HalperStaff Writer'), 'Von [A](#) und [B](#)
     -Aktualisiert am': words after a linked name with no name separator between are not a
     name (a role, a section, an 'updated' label)."""
-    links = [link for link in block.link_texts if clean_author(link)]
+    role = next((x for x in block.link_texts if names.startswith(x) and _role_word(x)), "")
+    names = names[len(role) :].strip() if role else names  # "Autor: [Rechtsanwalt](#) X Y"
+    links = [link for link in block.link_texts if clean_author(link) and not _role_word(link)]
     taken, at = [], 0
     while (link := next((x for x in links if names.startswith(x, at)), None)) is not None:
         taken.append(link)
@@ -801,6 +805,11 @@ def _unglued(block: Block, names: str) -> str:
             return ", ".join(taken)
         at = separator.end()
     return ", ".join([*taken, names[at:]]) if taken else names
+
+
+def _role_word(text: str) -> bool:
+    """A link that is only a role ('[Rechtsanwalt](#)', '[Staff Writer](#)'), never a name."""
+    return bool(text.strip()) and not ROLE.sub("", text).strip(" .-")
 
 
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y|e|i|og|och|en)\s)\s*", re.I)
@@ -920,7 +929,9 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
-    if not near or meta.long_paragraphs > STANDFIRSTS:
+    if not near and index not in meta.above_title:
+        return False
+    if meta.long_paragraphs > STANDFIRSTS:
         return False
     links = list(block.link_texts)
     if len(links) > 1 and block.kind in ("p", "ul") and _linked_names(block.text, links):
@@ -950,6 +961,22 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
+
+
+NAME_ABOVE_TITLE = 2  # "[Marina Beuerle](#)" · "# 11 schöne Ausflugsziele …": a byline on top
+
+
+def _links_above_title(blocks: list[Block], title: int) -> set[int]:
+    """The link-only line right above the title (or above a date line right above it) that a
+    byline may be: '[Marina Beuerle](#)' · '# 11 schöne Ausflugsziele', '[Prashant Jha](#)' ·
+    'vor 2 Stunden' · '# CME …'. Whether it is a name is judged as below the title (a given
+    name first)."""
+    found: set[int] = set()
+    for index in range(max(0, title - NAME_ABOVE_TITLE), max(title, 0)):
+        between = range(index + 1, title)
+        if blocks[index].link_only and all(_date_line(blocks[k]) for k in between):
+            found.add(index)
+    return found
 
 
 def _link_lists(blocks: list[Block]) -> set[int]:
@@ -1310,7 +1337,8 @@ def _dated_byline(blocks: list[Block], index: int) -> bool:
 
 # "Autoren Jelko Djuren und Jutta Klaukien": a credit label with no colon, names after it.
 _BARE_LABEL = re.compile(
-    r"^(?:Autor|Autorin|Autoren|Author|Authors|Auteur|Auteurs|Autore|Autori)\s+(?P<names>.+)$"
+    r"^(?:Autor|Autorin|Autoren|Author|Authors|Auteur|Auteurs|Autore|Autori)\s+(?P<names>.+?)"
+    r"\s*:?$"  # "Autor Mark Newton:"
 )
 
 
@@ -1379,7 +1407,8 @@ def _handle_beside(link: str, text: str, span: tuple[int, int]) -> bool:
     if at < 0:
         return False
     gap = text[at + len(link) : span[0]] if at < span[0] else text[span[1] : at]
-    return len(gap) <= 3 and not gap.strip(_EDGES)
+    gap = _TIME_AFTER.sub("", gap) if at > span[0] else gap  # "19.10.2019 11:36 [telebasel](#)"
+    return len(gap.strip()) <= 3 and not gap.strip(_EDGES)
 
 
 def _is_handle(link: str) -> bool:
