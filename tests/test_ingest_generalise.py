@@ -2047,3 +2047,159 @@ def test_a_meta_tags_author_the_page_never_shows_is_no_credit(shown, authors):
     head = '<title>Reise ABC für Singapur</title><meta name="author" content="Heinz Hahn">'
     article = page(html_doc(head, f"<h1>Reise ABC für Singapur</h1>{shown}"))
     assert article.authors == authors
+
+
+# --------------------------------------------------------------------------- credits (h18)
+
+
+@pytest.mark.parametrize(
+    ("head", "credit"),
+    [
+        ("Redaktion\n\nam 3. Februar 2022 um 21:17", "Redaktion"),  # a label with no name
+        (
+            "06.11.2023 | 14:10\n\nRedaktion Polizeiticker Schweiz",
+            "Redaktion Polizeiticker Schweiz",
+        ),
+        ("Redaktion 1. November 2023 10:29", "Redaktion"),
+        ("23.12.2022\n\nEmotion Redaktion", "Emotion Redaktion"),
+    ],
+)
+def test_the_newsroom_crediting_itself_under_the_headline_is_an_organisations_credit(head, credit):
+    article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
+    assert article.authors == []
+    assert article.organisations == [credit]
+
+
+def test_a_sentence_about_the_newsroom_is_no_credit():
+    article = scrape(f"# Library to stay open on Sundays\n\nDie Redaktion empfiehlt\n\n{BODY}")
+    assert article.organisations == []
+
+
+@pytest.mark.parametrize(
+    ("head", "people"),
+    [
+        (
+            "By\n\n[David Brand](#)\n\nand\n\n[Ramsey Khalifeh](#)",
+            ["David Brand", "Ramsey Khalifeh"],
+        ),
+        (
+            "[April Roach](#)\n\n[@aprilroach28](#)\n\n[Daniel O'Mahony](#)\n\n01 October 2020",
+            ["April Roach", "Daniel O'Mahony"],
+        ),
+        ("LP\n\nLuana Patriolino\n\nRF\n\nRaphael Felice", ["Luana Patriolino", "Raphael Felice"]),
+        ("By [Ann Lee](#)\n\nHohe Bedeutung", ["Ann Lee"]),  # a plain line, no given name
+    ],
+)
+def test_names_on_lines_of_their_own_below_a_byline_are_its_authors_too(head, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
+    assert article.authors == people
+
+
+def test_a_sentence_that_starts_with_a_byline_word_names_nobody():
+    line = "Von den umliegenden Höfen kaufte der Burgherr noch Speck, Kaminwurzen und Hartbrot."
+    article = scrape(f"# Die Geschichte der Burg\n\n{line}\n\n{BODY}")
+    assert article.authors == [] and article.organisations == []
+
+
+@pytest.mark.parametrize(
+    ("head", "people"),
+    [
+        ("Swantje Schemmerling\n| 06.11.23", ["Swantje Schemmerling"]),
+        ("[1. Februar 2022](#)\nLuis Holuch\n[6](#)", ["Luis Holuch"]),  # a linked date, a count
+        ("* [Kommentar](#)\n* [19. Oktober 2019](#)\n* Boris T. Kaiser", ["Boris T. Kaiser"]),
+        ("Markus Mäki veröffentlicht am 06.11.2023", ["Markus Mäki"]),
+        ("* [Kommentar](#)\n* [19. Oktober 2019](#)\n* Hohe Bedeutung", []),  # no given name
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline_is_the_author(head, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{head}\n\n{BODY}")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("box", "people"),
+    [
+        ("[Thomas Hanke](#)\n\n27.04.2020 - 18:50 Uhr 3 Kommentare", ["Thomas Hanke"]),
+        ("Letzte Aktualisierung\n\n31.10.2023\n\n[Tom Arnold](#)", ["Tom Arnold"]),
+        ("[Steven Salentin](#)\n\nMitglied der Tonight News-Redaktion", ["Steven Salentin"]),
+        ("[Olympische Spiele](#)\n\nStaff Writer", []),  # a section's link: no given name
+    ],
+)
+def test_a_linked_name_beside_a_date_line_or_a_role_anywhere_is_the_author(box, people):
+    body = "\n".join([BODY] * 5)  # a box below the text, far from the headline
+    article = scrape(f"# Library to stay open on Sundays\n\n{body}\n{box}\n")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("box", "people"),
+    [
+        ("Jörg Staff\n\nJörg Staff ist Mitglied des Vorstands und Chief People Officer bei X.",
+         ["Jörg Staff"]),
+        ("* ## Philipp Sarasin\n\nPhilipp Sarasin lehrt Geschichte der Neuzeit an der Universität "
+         "Zürich.", ["Philipp Sarasin"]),
+        ("Markus\n\nMarkus Stahl - Maschinenbauer, Abenteurer und Projektleiter seit 2002.",
+         ["Markus Stahl"]),
+        ("Hohe Bedeutung\n\nHohe Bedeutung ist dem Thema in der Stadt lange beigemessen.", []),
+    ],
+)  # fmt: skip
+def test_a_name_over_a_paragraph_about_the_person_is_the_authors_box(box, people):
+    body = "\n".join([BODY] * 5)
+    article = scrape(f"# Library to stay open on Sundays\n\n{body}\n{box}\n")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("Kolumnist*in: Evan Tepest", ["Evan Tepest"]),
+        (
+            "| 26 | 01 | 2022 | Schweiz | Praxis | Text & Fotos: Ivan Valetny | 0 |",
+            ["Ivan Valetny"],
+        ),
+        ("* Thread starter\n  Tiberius\n* Start date Sep 18, 2020", ["Tiberius"]),
+        ("* Themenstarter\n  Pepemaus\n* Beginndatum 27. September 2018", ["Pepemaus"]),
+    ],
+)
+def test_credit_labels_of_columns_photo_stories_and_forum_threads_give_the_people(line, people):
+    article = scrape(f"# Library to stay open on Sundays\n\n{line}\n\n{BODY}")
+    assert article.authors == people
+
+
+def test_an_about_the_author_line_below_the_text_names_the_author():
+    box = "About the Author - Florina Ionescu\n\nHi! I love plants.\n"
+    text = f"# Library to stay open\n\n{BODY}\n{box}"
+    assert scrape(text).authors == ["Florina Ionescu"]
+
+
+@pytest.mark.parametrize(
+    ("top", "people"),
+    [
+        ("[Marina Beuerle](#)", ["Marina Beuerle"]),
+        ("[Marie Jaster](#)\n\n6.11.22", ["Marie Jaster"]),  # a date line between
+        ("[Damian Duchamps' Blog](#)", []),  # the blog's name, its logo's link
+        ("[Unsere Geschichte](#)", []),  # a section's link: no given name
+    ],
+)
+def test_a_linked_name_right_above_the_headline_is_the_byline(top, people):
+    article = scrape(f"{top}\n\n# 11 schöne Ausflugsziele für den Herbst\n\n{BODY}")
+    assert article.authors == people
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("Autor: [Rechtsanwalt](#) Sebastian Einbock", ["Sebastian Einbock"]),  # a linked role
+        ("Autor Mark Newton:", ["Mark Newton"]),
+    ],
+)
+def test_a_credit_label_below_the_text_gives_the_name_without_its_role(line, people):
+    article = scrape(f"# Library to stay open\n\n{BODY}\n{line}\n")
+    assert article.authors == people
+
+
+def test_a_handle_after_the_date_and_its_time_is_the_author():
+    article = scrape(
+        f"# Junge Lenker schrotten Corvette\n\n19.10.2019 11:36 [telebasel](#)\n\n{BODY}"
+    )
+    assert article.authors == ["telebasel"]

@@ -31,6 +31,30 @@ ACCOUNTS = {"name", "human", "super user", "superuser", "wordpressadmin", "wpadm
 NEWSROOM = {"redaktion", "die redaktion", "online-redaktion", "onlineredaktion", "webredaktion",
             "editorial team", "the editors", "redacción", "la redacción", "rédaction",
             "la rédaction", "redazione", "la redazione", "redactie", "de redactie"}  # fmt: skip
+# A word that names the newsroom, alone or in a compound or beside the outlet's name ("Redaktion",
+# "Emotion Redaktion", "Redaktion Polizeiticker Schweiz", "Tonight News-Redaktion").
+_NEWSROOM_WORD = re.compile(
+    r"(?:^|[\s-])(?:redaktion|online-redaktion|onlineredaktion|webredaktion|"
+    r"redaktionsteam|newsroom|newsdesk|redacción|rédaction|redazione|redactie)$|"
+    r"^(?:redaktion|redaktionsteam|newsroom|redacción|rédaction|redazione|redactie)\s",
+    re.IGNORECASE,
+)
+NEWSROOM_WORDS = 4  # "Redaktion Polizeiticker Schweiz": a newsroom's credit is short
+
+
+def newsroom_credit(text: str) -> str:
+    """A short line that credits the newsroom ('Redaktion', 'Emotion Redaktion', 'Redaktion
+    Polizeiticker Schweiz'): the credit as written, else ''. Every word capitalised (but an
+    article's: 'die Redaktion'), no sentence ('Die Redaktion empfiehlt' is one)."""
+    text = " ".join(text.split()).strip(" |•·/–—-,:*_")
+    words = text.split()
+    if not 1 <= len(words) <= NEWSROOM_WORDS or not _NEWSROOM_WORD.search(text):
+        return ""
+    if not all(w[:1].isupper() or w.lower() in ("die", "la", "de", "the") for w in words):
+        return ""
+    return text
+
+
 # A byline word left on a name ("Par Stefan Häne", "Von Roland Brockmann", "记者 焦鹏").
 _BY_PREFIX = re.compile(
     r"^(?:(?i:by|von|par|por|door|from|written by|posted by|author|autor|autorin|auteur|text|"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.ingest.blocks import Block, fragment_text, word_count
-from archive.ingest.credits import ACCOUNTS, organisation, sort_credits
+from archive.ingest.credits import ACCOUNTS, newsroom_credit, organisation, sort_credits
 from archive.ingest.dates import (
     PUBLISHED_LABEL,
     before_updated,
@@ -53,7 +53,9 @@ _BY_WORDS = (
     r"artikel von|ein artikel von|article by|an article by|un article de|article de|"
     r"artículo de|un artículo de|articolo di|un articolo di|eine kolumne von|kolumne von|"
     r"ein interview von|ein essay von|ein gastkommentar von|gastkommentar von|"
-    r"une chronique de|una columna de"
+    r"une chronique de|una columna de|"
+    # a forum thread's opening post: "Thread starter Tiberius", "Themenstarter Pepemaus"
+    r"thread starter|themenstarter|started by|gestartet von"
 )
 _BY_LABELS = (
     r"text|texte|texto|author|authors|autor:innen|autor\*innen|autor_innen|autorinnen|"
@@ -61,6 +63,8 @@ _BY_LABELS = (
     r"auteur|auteurs|autore|writer|"
     r"author of the article|autor des artikels|redakteur|redakteurin|reporter|verfasser|"
     r"verfasserin|escrito por|por|von|by|redaktion|"
+    r"kolumnist\*in|kolumnist:in|kolumnist_in|kolumnistin|kolumnist|columnist|columnista|"
+    r"text (?:&|und|and) (?:fotos?|bilder?|photos?)|texto y fotos|texte et photos|"
     # only with a colon after them ("责任编辑：孔德明"): "[编辑](#)" alone is an edit button
     r"作者(?=[:：])|记者(?=[:：])|記者(?=[:：])|编辑(?=[:：])|责任编辑|責任編輯|撰文(?=[:：])|文(?=[:：])"
 )
@@ -130,7 +134,7 @@ INTERFACE_WORDS = {
     "partager", "plus", "leer", "más", "compartir", "leggi", "tutti", "condividi", "download",
     "tweeten", "twittern", "mailen", "posten", "pinnen", "merken", "whatsapp", "facebook",
     "twitter", "linkedin", "xing", "telegram", "reddit", "flipboard", "pinterest", "messenger",
-    "pdf", "vorschau", "preview", "galerie", "gallery",
+    "pdf", "vorschau", "preview", "galerie", "gallery", "blog", "blog's", "blogs",
 }  # fmt: skip
 NAV_LINK_DENSITY = 0.5  # a heading or line mostly of links is navigation, not the title
 ALL_LINKS = 0.8  # a long block this much of links is a menu or a list of stories
@@ -174,6 +178,7 @@ class Meta(Metadata):
     date_index: int = -1  # the head block the date was read from
     headings: set[str] = field(default_factory=set)  # the text's own subheadings (_heading_key)
     link_lists: set[int] = field(default_factory=set)  # link lines among links not names
+    above_title: set[int] = field(default_factory=set)  # link lines a byline may be, on top
 
 
 def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: bool = True) -> Meta:
@@ -189,6 +194,7 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
     meta.headings.discard("")
     meta.link_lists = _link_lists(blocks)
     title_index = meta.title_index = _find_title(blocks, meta)
+    meta.above_title = _links_above_title(blocks, title_index)
     head_start = max(0, title_index - BEFORE_TITLE) if title_index >= 0 else 0
     head_end = (title_index if title_index >= 0 else 0) + HEAD_BLOCKS
     pending_by = False  # "By" alone on a line: the names are on the next
@@ -209,14 +215,17 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         in_head = head_start <= index < head_end
         if in_head and pending_by and _read_names(block.text, meta, index, "metadata:byline"):
             pending_by = False
-            meta.lead_before = max(meta.lead_before, index)
+            meta.lead_before = max(meta.lead_before, _names_below(blocks, meta, index))
             continue
         pending_by = in_head and _BY_ALONE.match(block.text) is not None
         if pending_by:
             meta.consumed[index] = ("metadata:byline", "byline")
             continue
         if in_head and _read_head_line(block, meta, index):
-            meta.lead_before = max(meta.lead_before, index)
+            last = index
+            if meta.authors and meta.consumed[index][0] == "metadata:byline":
+                last = _names_below(blocks, meta, index)
+            meta.lead_before = max(meta.lead_before, last)
             continue
         if block.kind in ("p", "title"):
             _read_anywhere_line(block, meta, index, near_end=index >= len(blocks) - 8)
@@ -238,12 +247,77 @@ def extract(blocks: list[Block], *, known_date: dt.date | None = None, scrape: b
         _label_above_name(blocks, meta)
     if not meta.authors and not meta.organisations:
         _signed_at_end(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _linked_name_beside_date(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _name_over_bio(blocks, meta)
+    if not meta.authors and not meta.organisations:
+        _newsroom_in_head(blocks, meta, head_start, title_index)
     _confirm_with_end_notes(blocks, meta)
     return meta
 
 
 _HEAD_KINDS = ("p", "title", "h2", "h3", "h4", "ul")
 HEAD_FURNITURE = 20  # button lines ("Teilen", "Twittern", "Pinnen", …) the head may stretch by
+
+
+def _newsroom_in_head(blocks: list[Block], meta: Meta, start: int, title_index: int) -> None:
+    """'Redaktion' (a credit label with no name after it), 'Emotion Redaktion', 'Redaktion
+    Polizeiticker Schweiz', 'Redaktion 1. November 2023 10:29' under the headline: the
+    newsroom credits itself, an organisation's credit. Only in the head (above the text's
+    second long paragraph) and only when nothing else named anybody; the first counts."""
+    long_paragraphs = 0
+    for index in range(start, min(len(blocks), max(title_index, 0) + HEAD_BLOCKS)):
+        block = blocks[index]
+        if index > title_index and long_paragraphs > STANDFIRSTS:
+            return
+        if word_count(block.text) >= BODY_WORDS:
+            long_paragraphs += index > title_index
+            continue
+        if index == title_index or block.kind not in ("p", "h2", "h3", "h4"):
+            continue
+        text = block.text
+        span = date_span(text) if word_count(text) <= DATELINE_WORDS else None
+        if span is not None:  # "Redaktion 1. November 2023 10:29": the credit beside the date
+            text = text[: span[0]] if span[0] else _TIME_AFTER.sub("", text[span[1] :])
+        credit = newsroom_credit(text)
+        if credit:
+            meta.organisations.append(credit)
+            meta.consumed.setdefault(index, ("metadata:byline", "the newsroom's credit"))
+            return
+
+
+NAMES_BELOW = 4  # lines below a byline that may still name its authors ("and", "@handle")
+_INITIALS = re.compile(r"^[A-ZÀ-Þ]{1,3}$")  # "LP" above "Luana Patriolino": an avatar's letters
+_AT_NAME = re.compile(r"^@[\w.]{2,30}$")
+
+
+def _names_below(blocks: list[Block], meta: Meta, index: int) -> int:
+    """A byline whose names stand on lines of their own: 'By' · '[David Brand](#)' · 'and' ·
+    '[Ramsey Khalifeh](#)', '[April Roach](#)' · '[@aprilroach28](#)' · "[Daniel O'Mahony](#)",
+    'LP' · 'Luana Patriolino' · 'RF' · 'Raphael Felice'. Below the byline's line, past lines
+    of a separator, a handle or an avatar's initials, a linked person's name (or a plain one
+    after a separator or that starts with a given name) is another author. The index of the
+    last line read."""
+    last, joined = index, False
+    for below in range(index + 1, min(len(blocks), index + 1 + NAMES_BELOW)):
+        block = blocks[below]
+        text = block.text.strip()
+        if block.kind not in ("p", "h3", "h4") or not text:
+            break
+        if only_separators(f" {text} ") or _AT_NAME.match(text) or _INITIALS.match(text):
+            joined = joined or only_separators(f" {text} ")
+            continue
+        name = text.strip(_EDGES)
+        if not _dated_name(name) or _in_link_list(block, below, meta):
+            break
+        if not (block.link_only or joined or is_given_name(name.split()[0])):
+            break
+        meta.authors = merge_authors(meta.authors, [name])
+        for k in range(last + 1, below + 1):
+            meta.consumed[k] = ("metadata:byline", "byline")
+        last, joined = below, False
+    return last
 
 
 def _button(block: Block) -> bool:
@@ -671,7 +745,10 @@ def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = ""
         return False
     cut = _DATE_START.search(text)
     names_part = _BEFORE_DATE.sub("", text[: cut.start()]) if cut else text
-    people, organisations = sort_credits(split_names(names_part))
+    parts = split_names(names_part)
+    if parts and _phrase(parts[0]):
+        return False  # "Von den umliegenden Höfen kaufte er Speck, Hartbrot und Kartoffeln."
+    people, organisations = sort_credits(parts)
     if not people and not organisations and rule == "metadata:byline":
         # "von [flerche](#)", "by damianduchamps": after a byline word a handle is the name
         handle = names_part.strip(_EDGES)
@@ -696,6 +773,18 @@ def _read_names(text: str, meta: Meta, index: int, rule: str, *, dated: str = ""
     return True
 
 
+PHRASE_WORDS = 4  # a byline's first part this long that names nobody is a sentence's start
+
+
+def _phrase(part: str) -> bool:
+    """The first part of a 'byline' is words of a sentence, not a credit: the rest of the
+    line ('…, Kaminwurzen, Hartbrot und Kartoffeln.') is no list of names either."""
+    if len(part.split()) < PHRASE_WORDS:
+        return False
+    people, organisations = sort_credits([part])
+    return not people and not organisations
+
+
 _ROLE_AFTER_DASH = re.compile(r"\s[-–—|]\s.*$")
 _AT_HANDLE = re.compile(r"\s+@[\w.]{2,30}(?=\s|$)")
 
@@ -705,7 +794,9 @@ def _unglued(block: Block, names: str) -> str:
     Halper](#)Staff Writer' (scraped as 'By Evan HalperStaff Writer'), 'Von [A](#) und [B](#)
     -Aktualisiert am': words after a linked name with no name separator between are not a
     name (a role, a section, an 'updated' label)."""
-    links = [link for link in block.link_texts if clean_author(link)]
+    role = next((x for x in block.link_texts if names.startswith(x) and _role_word(x)), "")
+    names = names[len(role) :].strip() if role else names  # "Autor: [Rechtsanwalt](#) X Y"
+    links = [link for link in block.link_texts if clean_author(link) and not _role_word(link)]
     taken, at = [], 0
     while (link := next((x for x in links if names.startswith(x, at)), None)) is not None:
         taken.append(link)
@@ -714,6 +805,11 @@ def _unglued(block: Block, names: str) -> str:
             return ", ".join(taken)
         at = separator.end()
     return ", ".join([*taken, names[at:]]) if taken else names
+
+
+def _role_word(text: str) -> bool:
+    """A link that is only a role ('[Rechtsanwalt](#)', '[Staff Writer](#)'), never a name."""
+    return bool(text.strip()) and not ROLE.sub("", text).strip(" .-")
 
 
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y|e|i|og|och|en)\s)\s*", re.I)
@@ -833,7 +929,9 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     """A bare link that is a person's name below the title ('[Helmut Rubik](#)', a one-item
     list '* [Ronja Beck](#)'): a link to the author's page, the byline without its 'By'."""
     near = 0 <= meta.title_index < index <= meta.title_index + NAME_LINK_BLOCKS
-    if not near or meta.long_paragraphs > STANDFIRSTS:
+    if not near and index not in meta.above_title:
+        return False
+    if meta.long_paragraphs > STANDFIRSTS:
         return False
     links = list(block.link_texts)
     if len(links) > 1 and block.kind in ("p", "ul") and _linked_names(block.text, links):
@@ -863,6 +961,22 @@ def _read_name_link(block: Block, meta: Meta, index: int) -> bool:
     meta.authors = merge_authors(meta.authors, [text])
     meta.consumed[index] = ("metadata:byline", "a link to the author's page below the title")
     return True
+
+
+NAME_ABOVE_TITLE = 2  # "[Marina Beuerle](#)" · "# 11 schöne Ausflugsziele …": a byline on top
+
+
+def _links_above_title(blocks: list[Block], title: int) -> set[int]:
+    """The link-only line right above the title (or above a date line right above it) that a
+    byline may be: '[Marina Beuerle](#)' · '# 11 schöne Ausflugsziele', '[Prashant Jha](#)' ·
+    'vor 2 Stunden' · '# CME …'. Whether it is a name is judged as below the title (a given
+    name first)."""
+    found: set[int] = set()
+    for index in range(max(0, title - NAME_ABOVE_TITLE), max(title, 0)):
+        between = range(index + 1, title)
+        if blocks[index].link_only and all(_date_line(blocks[k]) for k in between):
+            found.add(index)
+    return found
 
 
 def _link_lists(blocks: list[Block]) -> set[int]:
@@ -930,22 +1044,37 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     if span is None:
         return False
     start, end = span
-    before = _SEGMENTS.split(text[:start].strip())[-1]
-    # "1. Februar 2022 , Daniel Dillenburg": the separator right after the date goes first
+    # "Evgenia Karp veröffentlicht am 06.11.2023": the date's label is not the name's
+    # "Swantje Schemmerling | 06.11.23": the separator right before the date goes first
+    before = _LABEL_BEFORE_DATE.sub("", text[:start]).strip(" ,;|·•–—-")
+    before = _SEGMENTS.split(before)[-1]
+    # "1. Februar 2022 , Daniel Dillenburg": the separator right after the date goes first;
+    # "1. Februar 2022 Luis Holuch 6": a count of comments after the name goes too
     after = _SEGMENTS.split(_TIME_AFTER.sub("", text[end:]).strip(" ,;|·•–—-"))[0]
+    after = _COUNT_AFTER.sub("", after)
     # "Global Research, January 10, 2022": a name and a comma before the date is the publisher
     # (a dateline, read as one after this); "Bettina Kugler 19.10.2019" a person, and so is
     # "Michael Mäser, 02.02.2022": a name that starts with a given name.
     named = before.split()
     if first and text[:start].rstrip().endswith(",") and not (named and is_given_name(named[0])):
         before = ""
-    # a linked name is the author's page: only links are names then
-    candidates = list(block.link_texts) if block.link_texts else [after, before]
+    # a linked name is the author's page: only links are names then (not a linked date or
+    # a count of comments: "[1. Februar 2022](#) Luis Holuch [6](#)")
+    links = [c for c in block.link_texts if date_span(c) is None and not c.strip().isdigit()]
+    candidates = [(c, True) for c in links] or [(after, False), (before, False)]
+    if block.kind in ("ul", "ol") and block.html.count("<li>") > 1:
+        # "* [Kommentar](#) * [19. Oktober 2019](#) * Boris T. Kaiser": the items beside the
+        # date's item (an unlinked one must start with a given name)
+        items = _list_items(block)
+        dated = next((i for i, item in enumerate(items) if date_span(item)), -1)
+        candidates += [(items[i], False) for i in (dated + 1, dated - 1) if 0 <= i < len(items)]
     names = [
         c
-        for c in (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES) for c in candidates)
-        if (_dated_name(c) and (block.link_texts or _given_first(c)))
-        or (c in block.link_texts and _handle_beside(c, text, span))
+        for c, linked in (
+            (_LEADING_BY.sub("", c.strip(_EDGES)).strip(_EDGES), k) for c, k in candidates
+        )
+        if (_dated_name(c) and (linked or _given_first(c)))
+        or (linked and _handle_beside(c, text, span))
     ]
     if not names:
         return False
@@ -955,6 +1084,14 @@ def _read_dated_names(block: Block, meta: Meta, index: int, *, first: bool = Fal
     meta.consumed[index] = ("metadata:byline", "a name beside the date")
     return True
 
+
+_LABEL_BEFORE_DATE = re.compile(
+    r"\s(?:zuletzt (?:geändert|aktualisiert)|aktualisiert|geändert|veröffentlicht|"
+    r"(?:last )?updated|published|posted|actualizado|publicado|mis à jour|publié)"
+    r"(?:\s+(?:am|on|el|le|at))?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_COUNT_AFTER = re.compile(r"\s+\d{1,4}$")
 
 BESIDE_DATE = 2  # a name line this far from the dateline, only short lines between, is the byline
 NAME_LINE_WORDS = 8  # a name line with a role after the name: "Richard Adams Education editor"
@@ -1012,6 +1149,87 @@ def _name_beside_date(blocks: list[Block], meta: Meta) -> None:
             return
 
 
+def _linked_name_beside_date(blocks: list[Block], meta: Meta) -> None:
+    """'[Thomas Hanke](#)' · '27.04.2020 - 18:50 Uhr 3 Kommentare', 'Letzte Aktualisierung' ·
+    '31.10.2023' · '[Tom Arnold](#)', '[Steven Salentin](#)' · 'Mitglied der Tonight
+    News-Redaktion': a link to a person's page (a given name first) on its own line with a
+    short date line or the author's role right above or below it, wherever they stand (a
+    box of the author's, a dateline far from the headline). Only when nothing else named
+    anybody; the first such line counts."""
+    for index, block in enumerate(blocks):
+        if index in meta.consumed or block.kind not in ("p", "h3", "h4") or not block.link_only:
+            continue
+        name = block.text.strip(_EDGES)
+        if not (_given_first(name) and _dated_name(name)) or _in_link_list(block, index, meta):
+            continue
+        near = [blocks[k] for k in (index - 1, index + 1) if 0 <= k < len(blocks)]
+        dated = any(_date_line(b) for b in near)
+        role = index + 1 < len(blocks) and _role_line(blocks[index + 1])
+        if dated or role:
+            meta.authors = merge_authors(meta.authors, [name])
+            meta.consumed[index] = ("metadata:byline", "a link to the author's page by the date")
+            return
+
+
+def _name_over_bio(blocks: list[Block], meta: Meta) -> None:
+    """An author's box: a line of the name (or of its given name) over a paragraph about the
+    person that opens with the full name ('Jörg Staff' · 'Jörg Staff ist Mitglied des
+    Vorstands …', '## Philipp Sarasin' · 'Philipp Sarasin lehrt Geschichte …', 'Stefanus' ·
+    'Stefanus Stahl - Maschinenbauer, Abenteurer …'). Only when nothing else named anybody;
+    the first such box counts."""
+    for index in range(len(blocks) - 1):
+        block, bio = blocks[index], blocks[index + 1]
+        if index in meta.consumed or block.kind not in ("p", "h2", "h3", "h4", "ul"):
+            continue
+        if block.kind == "ul" and block.html.count("<li>") != 1:
+            continue
+        line = block.text.strip(_EDGES)
+        if not line or len(line.split()) > 3 or bio.kind != "p":
+            continue
+        if word_count(bio.text) < BIO_WORDS:
+            continue
+        opening = _BIO_OPENING.match(bio.text)
+        if opening is None:
+            continue
+        name = opening["name"]
+        if line != name and line != name.split()[0]:
+            continue
+        if _given_first(name) and _dated_name(name):
+            meta.authors = merge_authors(meta.authors, [name])
+            meta.consumed[index] = ("metadata:byline", "the author's box")
+            return
+
+
+BIO_WORDS = 8  # a paragraph about the author: a sentence, not a caption
+# The name that opens a paragraph about the person: 'Jörg Staff ist …', 'Stefanus Stahl - …'.
+_BIO_OPENING = re.compile(
+    r"^(?P<name>[^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){1,2})"
+    r"(?:\s[-–—,]\s|,\s|\s(?:ist|war|is|was|est|es|è|lehrt|schreibt|arbeitet|writes|works|"
+    r"teaches|studierte|studied|lebt|lives)\s)"
+)
+
+
+def _date_line(block: Block) -> bool:
+    """A short line with a date that is not a sentence ('27.04.2020 - 18:50 Uhr 3 Kommentare')."""
+    text = block.text
+    return block.kind == "p" and _may_be_dateline(text) and date_span(text) is not None
+
+
+ROLE_LINE_WORDS = 6
+
+
+def _role_line(block: Block) -> bool:
+    """A short line that gives an author's role ('Mitglied der Tonight News-Redaktion',
+    'Staff Writer', 'Redakteurin')."""
+    text = block.text
+    if block.kind != "p" or block.link_only or word_count(text) > ROLE_LINE_WORDS:
+        return False
+    return bool(ROLE.search(text) or _NEWSROOM_IN_ROLE.search(text))
+
+
+_NEWSROOM_IN_ROLE = re.compile(r"(?i)redaktion\b|newsroom|rédaction|redacción|redazione")
+
+
 def _given_first(text: str) -> bool:
     """A plain (unlinked) name line starts with a given name: 'Will Knight', not 'Hoher
     Sachschaden' (a German subheading, every noun capitalised)."""
@@ -1039,7 +1257,9 @@ def _linked_names(text: str, links: list[str]) -> bool:
 _POSTED_BY = re.compile(
     r"^[*_\s]{0,3}(?:posted by|eingestellt von|publié par|publicado por|pubblicato da|"
     r"geplaatst door|written by|geschrieben von|verfasst von|erstellt von|artikel von|"
-    r"article by|ein beitrag von)(?:\s*:?\s+|(?=[^\W\d_]))(?P<names>.+)$",
+    r"article by|ein beitrag von|about the author|über den autor|über die autorin|"
+    r"sobre el autor|sobre la autora|à propos de l'auteur)"
+    r"(?:\s*[:–—-]?\s+|(?=[^\W\d_]))(?P<names>.+)$",
     re.IGNORECASE,
 )
 _AT_TIME = re.compile(r"\s+(?:at|um|à|a las|alle|om)\s+\d{1,2}[:.h]\d{2}.*$", re.IGNORECASE)
@@ -1117,7 +1337,8 @@ def _dated_byline(blocks: list[Block], index: int) -> bool:
 
 # "Autoren Jelko Djuren und Jutta Klaukien": a credit label with no colon, names after it.
 _BARE_LABEL = re.compile(
-    r"^(?:Autor|Autorin|Autoren|Author|Authors|Auteur|Auteurs|Autore|Autori)\s+(?P<names>.+)$"
+    r"^(?:Autor|Autorin|Autoren|Author|Authors|Auteur|Auteurs|Autore|Autori)\s+(?P<names>.+?)"
+    r"\s*:?$"  # "Autor Mark Newton:"
 )
 
 
@@ -1186,7 +1407,8 @@ def _handle_beside(link: str, text: str, span: tuple[int, int]) -> bool:
     if at < 0:
         return False
     gap = text[at + len(link) : span[0]] if at < span[0] else text[span[1] : at]
-    return len(gap) <= 3 and not gap.strip(_EDGES)
+    gap = _TIME_AFTER.sub("", gap) if at > span[0] else gap  # "19.10.2019 11:36 [telebasel](#)"
+    return len(gap.strip()) <= 3 and not gap.strip(_EDGES)
 
 
 def _is_handle(link: str) -> bool:
