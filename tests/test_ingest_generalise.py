@@ -1577,6 +1577,26 @@ def test_a_company_credited_beside_the_authors_is_the_publisher_not_a_credit():
     assert article.source == "Frankfurter Allgemeine Zeitung GmbH"
 
 
+def test_a_hosted_blogs_account_named_as_author_is_the_author():
+    # creeny.wordpress.com: 'Veröffentlicht am … von Creeny', the account the address names
+    head = "<meta property='og:url' content='https://creeny.wordpress.com/2020/01/24/nebel/'>"
+    body = "<h1>Nebelsuppe.</h1><p>Veröffentlicht am <a>24. Januar 2020</a> von <a>Creeny</a></p>"
+    assert page(html_doc(head, body)).authors == ["Creeny"]
+    # … but on the site's own address a name that is the site's is no credit
+    head = "<meta property='og:url' content='https://creeny.de/2020/01/24/nebel/'>"
+    assert page(html_doc(head, body)).authors == []
+
+
+def test_a_given_name_alone_in_the_markup_is_widened_by_the_byline():
+    # rutgers.edu: JSON-LD names 'Todd', the byline under the headline 'By Todd Bates'
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "New Robot",'
+        ' "author": {"@type": "Person", "name": "Todd"}}</script>'
+    )
+    body = "<h1>New Robot</h1><p>By</p><p>Todd Bates</p><p>Date</p><p>February 5, 2020</p>"
+    assert page(html_doc(ld, body)).authors == ["Todd Bates"]
+
+
 def test_an_agency_credited_on_a_page_stays_a_credit():
     ld = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Streaming",'

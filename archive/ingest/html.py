@@ -86,6 +86,8 @@ def read_html(text: str) -> tuple[list[Block], Hints]:
         _marked_credits(page, hints)
     if tree is not None and (not hints.authors or guessed):
         _head_credits(tree, hints, page)
+    elif tree is not None and any(" " not in a for a in hints.authors):
+        _widen_from_head(tree, hints)
     if shown:  # a guess from a meta tag or a script (trafilatura's, Yoast's) the page never shows
         hints.authors = [a for a in hints.authors if _shown(a, shown)]
     hints.authors = list(dict.fromkeys(_full_name(a, text) for a in hints.authors))
@@ -207,7 +209,10 @@ def _page_hints(page: PageMeta, hints: Hints) -> None:
             hints.organisations.append(org)
     site = site_keys(page.titles.site_names, page.titles.domain)
     _credit_publisher(hints, hints.authors, hints.organisations, _label(page.titles.domain))
-    hints.authors = [a for a in hints.authors if not _names_site(a, site, person=True)]
+    account = _blog_account(page.titles.domain)
+    hints.authors = [
+        a for a in hints.authors if not _names_site(a, site, person=True, account=account)
+    ]
     hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
     if hints.published is None and (page.published or page.page_published):
         hints.published = parse_loose(page.published or page.page_published)
@@ -240,6 +245,26 @@ def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
     _credit_found(page, hints, meta.authors, meta.organisations)
 
 
+def _widen_from_head(tree: etree._Element, hints: Hints) -> None:
+    """A one-word author in the page's markup ('Todd' in JSON-LD) that the byline under the
+    headline writes in full ('By Todd Bates'): the full name."""
+    from archive.ingest import metadata
+    from archive.ingest.pagehead import head_text
+    from archive.ingest.text import read_markdown
+
+    text = head_text(tree, hints.title)
+    if not text:
+        return
+    found = metadata.extract(read_markdown(text), scrape=False).authors
+    widened = []
+    for name in hints.authors:
+        full = [
+            f for f in found if " " not in name and f.casefold().startswith(name.casefold() + " ")
+        ]
+        widened.append(full[0] if len(full) == 1 else name)
+    hints.authors = list(dict.fromkeys(widened))
+
+
 def _credit_found(page: PageMeta, hints: Hints, people: list[str], organisations: list[str]):
     """Credits found on the page (a mark, the byline) over trafilatura's guess, unless they
     confirm it (a person in both); the site's own publisher an organisation, the site's
@@ -248,11 +273,31 @@ def _credit_found(page: PageMeta, hints: Hints, people: list[str], organisations
         return  # the page confirms trafilatura's guess
     site = site_keys(page.titles.site_names, page.titles.domain)
     _credit_publisher(hints, people, organisations, _label(page.titles.domain))
-    hints.authors = [a for a in hints.authors if not _names_site(a, site, person=True)]
+    account = _blog_account(page.titles.domain)
+    hints.authors = [
+        a for a in hints.authors if not _names_site(a, site, person=True, account=account)
+    ]
     hints.organisations = [o for o in hints.organisations if not _names_site(o, site)]
 
 
-def _names_site(name: str, site: set[str], *, person: bool = False) -> bool:
+# Blog hosts that give each blog its account's name as the address's first label: the
+# account is the blog's author ('creeny' of creeny.wordpress.com, a byline's 'von Creeny').
+BLOG_HOSTS = ("wordpress.com", "blogspot.com", "blogspot.de", "tumblr.com", "livejournal.com",
+              "substack.com", "medium.com", "typepad.com", "over-blog.com", "blog.de",
+              "jimdofree.com", "wixsite.com", "hatenablog.com", "tistory.com")  # fmt: skip
+
+
+def _blog_account(domain: str) -> str:
+    """The account of a blog host's address ('creeny' of creeny.wordpress.com), else ''."""
+    domain = domain.lower().removeprefix("www.")
+    for host in BLOG_HOSTS:
+        if domain.endswith("." + host):
+            labels = domain[: -len(host) - 1].split(".")
+            return labels[-1] if labels and labels[-1] != "www" else ""
+    return ""
+
+
+def _names_site(name: str, site: set[str], *, person: bool = False, account: str = "") -> bool:
     """'tagesschau.de' (or trafilatura's 'Tagesschau De') as the author of a tagesschau.de
     page is the site itself, already its source: no credit of its own. But a person's full
     name, first word a given name, on a blog named after its author (wolfgangschmale.eu,
@@ -266,6 +311,8 @@ def _names_site(name: str, site: set[str], *, person: bool = False) -> bool:
         words = words[:-1]
     if person and not address and len(words) >= 2 and is_given_name(words[0]):
         return False
+    if person and account and key(name) == key(account):
+        return False  # the blog's account, named as its author (BLOG_HOSTS)
     return bool(words) and key(" ".join(words)) in site
 
 
