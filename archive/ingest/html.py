@@ -229,18 +229,21 @@ def _marked_credits(page: PageMeta, hints: Hints) -> None:
         _credit_found(page, hints, people, organisations)
 
 
-def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
-    """The byline in the lines under the headline, read as a scrape's head is, when neither
-    the markup nor trafilatura named anyone (pagehead)."""
+def _head_byline(tree: etree._Element, title: str):
+    """The credits of the lines under the headline, read as a scrape's head is (pagehead;
+    metadata.extract's Meta), or None when the page has no such headline."""
     from archive.ingest import metadata
     from archive.ingest.pagehead import head_text
     from archive.ingest.text import read_markdown
 
-    text = head_text(tree, hints.title)
-    if not text:
-        return
-    meta = metadata.extract(read_markdown(text), scrape=False)
-    if (hints.authors or hints.organisations) and not meta.authors:
+    text = head_text(tree, title)
+    return metadata.extract(read_markdown(text), scrape=False) if text else None
+
+
+def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
+    """The byline under the headline when neither the markup nor trafilatura named anyone."""
+    meta = _head_byline(tree, hints.title)
+    if meta is None or ((hints.authors or hints.organisations) and not meta.authors):
         return  # the markup's or trafilatura's credit stands
     _credit_found(page, hints, meta.authors, meta.organisations)
 
@@ -248,19 +251,13 @@ def _head_credits(tree: etree._Element, hints: Hints, page: PageMeta) -> None:
 def _widen_from_head(tree: etree._Element, hints: Hints) -> None:
     """A one-word author in the page's markup ('Todd' in JSON-LD) that the byline under the
     headline writes in full ('By Todd Bates'): the full name."""
-    from archive.ingest import metadata
-    from archive.ingest.pagehead import head_text
-    from archive.ingest.text import read_markdown
-
-    text = head_text(tree, hints.title)
-    if not text:
+    meta = _head_byline(tree, hints.title)
+    if meta is None:
         return
-    found = metadata.extract(read_markdown(text), scrape=False).authors
     widened = []
     for name in hints.authors:
-        full = [
-            f for f in found if " " not in name and f.casefold().startswith(name.casefold() + " ")
-        ]
+        prefix = name.casefold() + " "
+        full = [f for f in meta.authors if " " not in name and f.casefold().startswith(prefix)]
         widened.append(full[0] if len(full) == 1 else name)
     hints.authors = list(dict.fromkeys(widened))
 

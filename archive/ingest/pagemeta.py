@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from archive.ingest.titles import TitleCandidates
+from archive.ingest.titles import KICKER_WORDS, TitleCandidates
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
                   "opinionnewsarticle", "reviewnewsarticle", "scholarlyarticle", "webpage",
@@ -180,9 +180,6 @@ def _hidden(el) -> bool:
         or el.get("aria-hidden") == "true"
         or el.get("hidden") is not None
     )
-
-
-KICKER_WORDS = 6
 
 
 def _has_time_element(tree) -> bool:

@@ -223,7 +223,7 @@ def choose_title(candidates: TitleCandidates) -> str:
     if h2s:
         return max(h2s, key=lambda v: (support(v, "h2"), len(key(v)), -h2s.index(v)))
     if not ranked:
-        return next(iter(cleaned.values()))[0]
+        return ""  # only <h2>s nothing backs: the page names no headline
     return _untruncated(max(ranked)[2], cleaned)
 
 
