@@ -222,8 +222,8 @@ def choose_title(candidates: TitleCandidates) -> str:
     h2s = [v for v in cleaned.get("h2", []) if support(v, "h2")]
     if h2s:
         return max(h2s, key=lambda v: (support(v, "h2"), len(key(v)), -h2s.index(v)))
-    if not ranked:
-        return ""  # only <h2>s nothing backs: the page names no headline
+    if not ranked:  # only <h2>s nothing backs, every other candidate the site's name: the
+        return next(iter(cleaned.values()))[0]  # first (slf.ch), not trafilatura's 'SLF'
     return _untruncated(max(ranked)[2], cleaned)
 
 
