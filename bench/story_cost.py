@@ -16,7 +16,8 @@ Stories off: the story signals disconnected and the parse workers' finish hook w
 signature (sanitize.clean_ahead alone), so nothing of the story index is made. Reported per
 run: wall seconds, articles/s, stories and band rows made, and the story tables' size on
 disk (SQLite's dbstat), the saving process's CPU seconds (less sensitive to the load than
-the wall time) and its ended children's (parse workers, index writer); then the median
+the wall time) and its children's: the index writer's, and the parse workers' (the fork
+server they come from is stopped and reaped after the import, _stop_fork_server); then the median
 on/off ratio of the rates. `--profile DIR` writes a cProfile of the saving process of each
 run there (it slows both alike).
 """
@@ -77,7 +78,9 @@ def _child(folder: Path, stories_on: bool, profile: Path | None) -> dict:
     children = _children_cpu()
     report = services.import_paths([str(folder)], format="jsonl")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    children = _children_cpu() - children
+    writer = _children_cpu() - children  # the index writer (and its drain's workers)
+    _stop_fork_server()
+    children = _children_cpu() - children  # … and now the parse workers too
     if profiler:
         profiler.disable()
         profiler.dump_stats(str(profile))
@@ -98,6 +101,8 @@ def _child(folder: Path, stories_on: bool, profile: Path | None) -> dict:
         "per_s": round(imported / seconds, 1),
         "saver_cpu_s": round(cpu, 2),  # the saving process's own CPU time
         "children_cpu_s": round(children, 2),  # parse workers' and the index writer's
+        "writer_cpu_s": round(writer, 2),  # the index writer's alone
+        "parse_cpu_s": round(children - writer, 2),  # the parse workers' (fork server's)
         "story_count": Story.objects.count(),
         "in_a_story": Article.objects.filter(story__isnull=False).count(),
         "band_rows": StoryBand.objects.count(),
@@ -112,6 +117,18 @@ def copy_base(base: Path, tmp: Path) -> None:
         if (base / name).exists():
             shutil.copy2(base / name, tmp / name)
     shutil.copytree(base / "whoosh", tmp / "whoosh")
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server the parse workers came from and reap it, so that RUSAGE_CHILDREN
+    counts them: the server reaps each worker (os.waitpid in its loop), and a reaped process's
+    usage includes its reaped children's. multiprocessing stops it only for its own tests
+    (ForkServer._stop); without it the server outlives the import and its CPU is nobody's."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def _children_cpu() -> float:
