@@ -165,14 +165,18 @@ def stored_hashes(ids: Iterable[int], policy: StoryPolicy = DEFAULT_POLICY) -> d
     found: dict[int, np.ndarray] = {}
     if not ids:
         return found
+    version = signature_version(policy)
     with connection.cursor() as cursor:
+        # The version is compared here, not in the WHERE: with `AND version = %s` SQLite
+        # walks the version's index (every row of one version: the whole table, 40 ms a save
+        # at 32,000 articles and growing) instead of looking the ids up by key (0.1 ms).
         cursor.execute(
-            f"SELECT article_id, hashes FROM {_SIGNATURES} "  # noqa: S608
-            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))}) AND version = %s",
-            [*ids, signature_version(policy)],
+            f"SELECT article_id, hashes, version FROM {_SIGNATURES} "  # noqa: S608
+            f"WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
         )
-        for pk, hashes in cursor.fetchall():
-            if hashes:
+        for pk, hashes, stored in cursor.fetchall():
+            if hashes and stored == version:
                 found[pk] = np.frombuffer(bytes(hashes), dtype=np.uint32)
     missing = [pk for pk in ids if pk not in found]
     for pk, (text, words) in (texts(missing) if missing else {}).items():
