@@ -2223,3 +2223,16 @@ def test_a_handle_after_the_date_and_its_time_is_the_author():
         f"# Junge Lenker schrotten Corvette\n\n19.10.2019 11:36 [telebasel](#)\n\n{BODY}"
     )
     assert article.authors == ["telebasel"]
+
+
+def test_the_byline_under_a_headline_with_a_kicker_is_read():
+    # the title is the headline without its kicker; the <h1> it stands in is still found
+    head = "<title>Daten von Rheinmetall gehackt | Tagesschau</title>"
+    body = (
+        "<h1><a href='/'>Tagesschau</a></h1>"
+        "<h1><span class='dachzeile'>Interne Unterlagen</span> Daten von Rheinmetall gehackt</h1>"
+        "<p>Von Hakan Tanriverdi</p>"
+    )
+    article = page(html_doc(head, body))
+    assert article.title == "Daten von Rheinmetall gehackt"
+    assert article.authors == ["Hakan Tanriverdi"]

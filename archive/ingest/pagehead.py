@@ -20,6 +20,7 @@ from archive.ingest.titles import key
 HEAD_LINES = 30  # lines under the headline read: a byline stands within the first few
 LONG_LINE_WORDS = 25  # a line this long is the article's text
 LONG_LINES = 3  # ... and after this many of them the head is over
+KICKED = 8  # letters of a title that an <h1> with a kicker before it may end with
 ANCESTORS = 6  # how far up from the <h1> its following lines are looked for
 _SKIP = {"script", "style", "noscript", "template", "svg", "form", "button", "select",
          "textarea", "iframe", "object", "video", "audio", "picture", "img", "figure"}  # fmt: skip
@@ -50,7 +51,9 @@ def _headline(tree: etree._Element, title: str) -> etree._Element | None:
         return None
     wanted = key(title) if title else ""
     for h1 in headings:
-        if wanted and key(_inline_text(h1, links=False)) == wanted:
+        text = key(_inline_text(h1, links=False))
+        # the title may be the headline without its kicker (pagemeta._without_kicker)
+        if wanted and (text == wanted or (len(wanted) >= KICKED and text.endswith(wanted))):
             return h1
     return headings[0] if len(headings) == 1 else None
 

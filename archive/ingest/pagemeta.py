@@ -69,13 +69,13 @@ def read_page_meta(tree) -> PageMeta:
         if len(titles.by_source.get("h1", [])) >= MAX_H1:
             break
         if not _hidden(h1):  # a heading for screen readers ('Navigation und Service')
-            titles.add("h1", _without_kicker(h1) or _shown_text(h1))
+            titles.add("h1", _without_kicker(h1) or _reader_text(h1))
     if "h1" not in titles.by_source:  # a page whose headline is an <h2> (choose_title)
         for h2 in tree.iter("h2"):
             if len(titles.by_source.get("h2", [])) >= MAX_H2:
                 break
             if not _hidden(h2):
-                titles.add("h2", _without_kicker(h2) or _shown_text(h2))
+                titles.add("h2", _without_kicker(h2) or _reader_text(h2))
     title = tree.find(".//title")
     if title is not None:
         titles.add("title", title.text_content())
@@ -128,11 +128,11 @@ def _without_kicker(h1) -> str:
     if (el.text or "").strip():
         return ""
     kids = [c for c in el if isinstance(c.tag, str) and not _hidden(c)]
-    kids = [c for c in kids if c.tag == "br" or _shown_text(c).strip()]
+    kids = [c for c in kids if c.tag == "br" or _reader_text(c).strip()]
     if not kids or kids[0].tag == "br":
         return ""
     first, after = kids[0], kids[1] if len(kids) > 1 else None
-    kicker = " ".join(_shown_text(first).split()).rstrip(" :|–—-·")
+    kicker = " ".join(_reader_text(first).split()).rstrip(" :|–—-·")
     if not kicker or len(kicker.split()) > KICKER_WORDS:
         return ""
     broken = after is not None and after.tag == "br" and not (first.tail or "").strip()
@@ -141,7 +141,7 @@ def _without_kicker(h1) -> str:
     rest = [first.tail or ""]
     for sibling in first.itersiblings():
         if isinstance(sibling.tag, str) and not _hidden(sibling):
-            rest.append(_shown_text(sibling))
+            rest.append(_reader_text(sibling))
         rest.append(sibling.tail or "")
     headline = " ".join(" ".join(rest).split()).lstrip(" :|–—-·")
     if len(headline.split()) < 2 or headline[0].islower():
@@ -158,7 +158,7 @@ _HIDDEN_CLASS = re.compile(
 )
 
 
-def _shown_text(el) -> str:
+def _reader_text(el) -> str:
     """An element's text without what a <style> or <script> inside it holds (CSS-in-JS sites
     put their style sheets inside the headline) and without the text only screen readers
     are given."""
@@ -169,7 +169,7 @@ def _shown_text(el) -> str:
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str) and child.tag not in _NOT_TEXT and not _hidden(child):
-            parts.append(_shown_text(child))
+            parts.append(_reader_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
